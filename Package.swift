@@ -1,0 +1,65 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "hit",
+    products: [
+        .executable(name: "hit", targets: ["HitCLI"]),
+        .executable(name: "hit-target", targets: ["HitTargetServer"]),
+        .library(name: "Hit", targets: ["Hit"]),
+        .library(name: "HitTarget", targets: ["HitTarget"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    ],
+    targets: [
+        // Typed, non-variadic wrappers over libcurl (Debian: libcurl4-openssl-dev).
+        .target(
+            name: "CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // The load-testing library: request, options, pipeline, results, report.
+        .target(
+            name: "Hit",
+            dependencies: [
+                "CCurlShim",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // The `hit` command: argument parsing, signal wiring, output.
+        .executableTarget(
+            name: "HitCLI",
+            dependencies: [
+                "Hit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // A loopback HTTP/1.1 server with routes and counters, for tests, demos and benchmarks.
+        .target(
+            name: "HitTarget",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "HitTargetServer",
+            dependencies: [
+                "HitTarget",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "HitTests",
+            dependencies: ["Hit", "HitTarget"]
+        ),
+        .testTarget(
+            name: "HitCLITests",
+            dependencies: ["HitCLI", "HitTargetServer", "HitTarget"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,182 @@
+import Dispatch
+import DequeModule
+import Synchronization
+
+/// A bounded, multi-producer, multi-consumer channel between two pipeline stages.
+///
+/// It follows Go's pipeline rules: a send that would block is a choice between the send and
+/// cancellation (never a bare blocking send); the stage that owns the channel closes it exactly
+/// once, after all of its senders have returned; receivers keep receiving until it is closed.
+/// A second `close()` is a programming error and traps, as closing a closed Go channel panics.
+///
+/// Besides blocking receives, an event loop can poll with `receive(orWake:)` and be woken, through
+/// a callback of its own, when an element arrives: it never has to block its loop on the channel.
+public final class Channel<Element: Sendable>: Sendable {
+    /// The result of a receive that does not wait.
+    public enum Poll {
+        case element(Element)
+        /// Nothing to receive now; the waker will be called when that changes.
+        case empty
+        /// Closed and drained: nothing more will ever arrive.
+        case closed
+    }
+
+    /// Someone waiting for the channel to change: a blocked thread or an event loop.
+    private struct Waiter {
+        let id: UInt64
+        let wake: @Sendable () -> Void
+    }
+
+    private struct State {
+        var buffer: Deque<Element> = []
+        var closed = false
+        var nextID: UInt64 = 1
+        var waitingSenders: [Waiter] = []
+        var waitingReceivers: [Waiter] = []
+
+        mutating func newID() -> UInt64 {
+            defer { nextID += 1 }
+            return nextID
+        }
+    }
+
+    /// Identifies one event loop's standing interest in `receive(orWake:)`.
+    public struct WakerID: Sendable, Hashable {
+        fileprivate let value: UInt64
+    }
+
+    /// How many elements the channel holds before a send has to wait.
+    public let capacity: Int
+    private let state: Mutex<State>
+
+    public init(capacity: Int) {
+        precondition(capacity > 0, "a channel needs room for at least one element")
+        self.capacity = capacity
+        self.state = Mutex(State())
+    }
+
+    /// Sends `element`, waiting for room if the channel is full. Returns `false`, dropping the
+    /// element, if `cancellation` is cancelled while the send would have to wait.
+    /// An element that fits at once is always delivered, so completed work is not lost to a race.
+    @discardableResult
+    public func send(_ element: Element, cancellation: CancellationToken) -> Bool {
+        while true {
+            let blocked: (UInt64, DispatchSemaphore)? = state.withLock { state in
+                precondition(!state.closed, "send on a closed channel")
+                if state.buffer.count < capacity {
+                    state.buffer.append(element)
+                    Self.wakeOne(&state.waitingReceivers)
+                    return nil
+                }
+                let semaphore = DispatchSemaphore(value: 0)
+                let id = state.newID()
+                state.waitingSenders.append(Waiter(id: id, wake: { semaphore.signal() }))
+                return (id, semaphore)
+            }
+            guard let (id, semaphore) = blocked else { return true }
+            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: true) { return false }
+        }
+    }
+
+    /// Receives the next element, waiting while the channel is empty. Returns `nil` once the
+    /// channel is closed and drained, or when `cancellation` is cancelled while the receive would
+    /// have to wait. Pass `nil` to keep receiving until the channel is closed, whatever happens.
+    public func receive(cancellation: CancellationToken?) -> Element? {
+        while true {
+            let semaphore = DispatchSemaphore(value: 0)
+            var id: UInt64 = 0
+            switch poll(registering: { id = $0.newID(); return Waiter(id: id, wake: { semaphore.signal() }) }) {
+            case .element(let element): return element
+            case .closed: return nil
+            case .empty: break
+            }
+            guard let cancellation else {
+                semaphore.wait()
+                continue
+            }
+            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: false) { return nil }
+        }
+    }
+
+    /// A new identity for `receive(orWake:)`; each event loop takes one and keeps it.
+    public func makeWakerID() -> WakerID {
+        WakerID(value: state.withLock { $0.newID() })
+    }
+
+    /// Receives an element if one is ready, without waiting. If none is, `wake` is registered under
+    /// `id` (replacing any earlier registration under that id) and called once when an element
+    /// arrives or the channel closes. `wake` must not call back into this channel.
+    public func receive(orWake wake: @escaping @Sendable () -> Void, id: WakerID) -> Poll {
+        poll { state in
+            state.waitingReceivers.removeAll { $0.id == id.value }
+            return Waiter(id: id.value, wake: wake)
+        }
+    }
+
+    /// Withdraws a registration made by `receive(orWake:id:)`, if it has not fired yet.
+    public func removeWaker(_ id: WakerID) {
+        state.withLock { $0.waitingReceivers.removeAll { $0.id == id.value } }
+    }
+
+    /// Closes the channel: receivers drain what is left and then get `nil`. Call exactly once.
+    public func close() {
+        state.withLock { state in
+            precondition(!state.closed, "close of a closed channel")
+            state.closed = true
+            // A sender never waits on a channel it could still close, so only receivers wait here.
+            for waiter in state.waitingReceivers { waiter.wake() }
+            state.waitingReceivers.removeAll()
+        }
+    }
+
+    /// Whether `close()` has been called.
+    public var isClosed: Bool {
+        state.withLock { $0.closed }
+    }
+
+    // MARK: - Waiting
+
+    private func poll(registering makeWaiter: (inout State) -> Waiter) -> Poll {
+        state.withLock { state in
+            if let element = state.buffer.popFirst() {
+                Self.wakeOne(&state.waitingSenders)
+                return .element(element)
+            }
+            if state.closed { return .closed }
+            state.waitingReceivers.append(makeWaiter(&state))
+            return .empty
+        }
+    }
+
+    /// Wakes the longest-waiting waiter. Wakers always run under the lock: they are cheap (a
+    /// semaphore signal or an eventfd write), and `removeWaker` can then promise that a removed
+    /// waker is not running, so its owner may free what the waker touches.
+    private static func wakeOne(_ waiters: inout [Waiter]) {
+        if !waiters.isEmpty { waiters.removeFirst().wake() }
+    }
+
+    /// Waits for `semaphore` or cancellation, whichever comes first. Returns `false` on cancellation.
+    private func wait(id: UInt64, on semaphore: DispatchSemaphore, cancellation: CancellationToken, sender: Bool) -> Bool {
+        let registration = cancellation.onCancel { semaphore.signal() }
+        semaphore.wait()
+        cancellation.removeHandler(registration)
+        guard cancellation.isCancelled else { return true }
+        // Cancelled. If a peer had already picked us to go next, pass that turn on rather than lose it.
+        state.withLock { state in
+            if sender {
+                if let index = state.waitingSenders.firstIndex(where: { $0.id == id }) {
+                    state.waitingSenders.remove(at: index)
+                } else if state.buffer.count < capacity {
+                    Self.wakeOne(&state.waitingSenders)
+                }
+            } else {
+                if let index = state.waitingReceivers.firstIndex(where: { $0.id == id }) {
+                    state.waitingReceivers.remove(at: index)
+                } else if !state.buffer.isEmpty || state.closed {
+                    Self.wakeOne(&state.waitingReceivers)
+                }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,9 @@
+import Dispatch
+
+/// One request to send, as it travels from the producer through the throttle to a worker.
+struct Job: Sendable {
+    /// Its place in the run: 0 for the first request.
+    var index: Int
+    /// When the throttle meant it to be sent; `nil` in an unpaced run.
+    var due: DispatchTime?
+}

@@ -1,0 +1,120 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The running stages of one load test: produce → throttle (only with a rate) → dispatch, each
+/// on its own Dispatch queue, joined by bounded channels. Its `results` channel is what the
+/// aggregator reads; it is closed once every dispatch loop has returned.
+///
+/// Every stage checks `cancellation` before it sends anything downstream and every send is a
+/// choice between the send and cancellation, so no stage can block forever. Each stage closes the
+/// channel it owns exactly once, after all of its senders have returned.
+public final class Pipeline: Sendable {
+    /// Results of finished requests, in the order they finished.
+    public let results: Channel<RequestResult>
+    public let cancellation: CancellationToken
+    private let counters = PipelineCounters()
+    private let stages = DispatchGroup()
+
+    /// Stage threads (producer, throttle, dispatch loops) that have not yet returned.
+    public var liveStages: Int { counters.liveStages.load(ordering: .acquiring) }
+    /// Requests handed to libcurl so far.
+    public var started: Int { counters.started.load(ordering: .relaxed) }
+    /// Requests that were in flight when the run was cancelled, and were aborted.
+    public var abandoned: Int { counters.abandoned.load(ordering: .relaxed) }
+
+    /// Sets up every libcurl handle (so that set-up errors surface before anything is sent),
+    /// then starts the stages. `loops` is how many dispatch threads share the workers
+    /// (default: one per core, never more than there are workers).
+    public init(request: Request, options: Options, cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
+        let loopCount = max(1, min(options.concurrency, loops ?? ProcessInfo.processInfo.activeProcessorCount))
+        var transferLoops: [TransferLoop] = []
+        for share in Self.split(options.concurrency, into: loopCount) {
+            var workers: [CurlEasy] = []
+            for _ in 0..<share { workers.append(try CurlEasy(request: request, options: options)) }
+            transferLoops.append(try TransferLoop(workers: workers))
+        }
+
+        self.cancellation = cancellation
+        // Buffers: a worker that frees up should find its next job waiting, so each channel holds
+        // one job per worker; at most that many queued jobs are dropped on cancellation.
+        let capacity = options.concurrency
+        results = Channel(capacity: max(capacity, 64))
+
+        let produced = Channel<Job>(capacity: capacity)
+        startStage("produce") {
+            Self.produce(options.requests, into: produced, cancellation: cancellation)
+        }
+        var jobs = produced
+        if let rate = options.rate {
+            let paced = Channel<Job>(capacity: capacity)
+            startStage("throttle") {
+                Self.throttle(produced, into: paced, rate: rate, cancellation: cancellation)
+            }
+            jobs = paced
+        }
+
+        let loopsDone = DispatchGroup()
+        for (index, loop) in transferLoops.enumerated() {
+            loopsDone.enter()
+            startStage("dispatch.\(index)") { [jobs, results, counters] in
+                loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters)
+                loopsDone.leave()
+            }
+        }
+        // The results channel has one closer: whoever runs after the last loop has returned.
+        loopsDone.notify(queue: .global()) { [results] in results.close() }
+    }
+
+    /// Waits until every stage has returned. Returns `false` if `deadline` came first.
+    @discardableResult
+    public func wait(until deadline: DispatchTime = .distantFuture) -> Bool {
+        stages.wait(timeout: deadline) == .success
+    }
+
+    // MARK: - Stages
+
+    /// Sends jobs 0..<count, then closes `out`; stops early on cancellation.
+    static func produce(_ count: Int, into out: Channel<Job>, cancellation: CancellationToken) {
+        defer { out.close() }
+        for index in 0..<count {
+            guard !cancellation.isCancelled, out.send(Job(index: index), cancellation: cancellation) else { return }
+        }
+    }
+
+    /// Passes each job on at its place in an absolute schedule, start + index / rate, so that
+    /// delays never accumulate as a ticker's do; a late job goes at once. Closes `out` when done.
+    static func throttle(_ input: Channel<Job>, into out: Channel<Job>, rate: Double, cancellation: CancellationToken) {
+        defer { out.close() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        while var job = input.receive(cancellation: cancellation) {
+            let due = DispatchTime(uptimeNanoseconds: start + UInt64((Double(job.index) / rate * 1e9).rounded()))
+            if cancellation.wait(until: due) { return }
+            job.due = due
+            guard out.send(job, cancellation: cancellation) else { return }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    /// Runs `body` on a queue of its own, counted as a live stage until it returns.
+    private func startStage(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        counters.liveStages.add(1, ordering: .releasing)
+        DispatchQueue(label: "hit.\(name)").async(group: stages) { [counters] in
+            defer { counters.liveStages.subtract(1, ordering: .releasing) }
+            body()
+        }
+    }
+
+    /// Splits `total` into `parts` shares that differ by at most one.
+    static func split(_ total: Int, into parts: Int) -> [Int] {
+        (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
+    }
+}
+
+/// Counters the stages update and the pipeline reports.
+final class PipelineCounters: Sendable {
+    let liveStages = Atomic<Int>(0)
+    let started = Atomic<Int>(0)
+    let abandoned = Atomic<Int>(0)
+}

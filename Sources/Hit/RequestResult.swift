@@ -1,0 +1,45 @@
+/// What happened to one request.
+public struct RequestResult: Sendable, Equatable {
+    /// The HTTP status, or 0 when no response arrived.
+    public var status: Int
+    /// Body bytes received (after any content decoding).
+    public var bytes: Int
+    /// Time from the start of the transfer to its end, as libcurl measured it.
+    public var latency: Duration
+    /// The transport error, if the transfer did not complete.
+    public var error: TransferError?
+
+    public init(status: Int, bytes: Int, latency: Duration, error: TransferError? = nil) {
+        self.status = status
+        self.bytes = bytes
+        self.latency = latency
+        self.error = error
+    }
+
+    /// A request succeeds when its transfer completes and the status is below 400.
+    public var succeeded: Bool {
+        error == nil && status > 0 && status < 400
+    }
+}
+
+/// A transfer that did not complete, grouped into the kinds a user acts on.
+public struct TransferError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, CaseIterable, Comparable {
+        case connect, timeout, dns, tls, reset, protocolError = "protocol", other
+
+        public static func < (a: Kind, b: Kind) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    public var kind: Kind
+    /// libcurl's own words for it, e.g. "Failed to connect to 127.0.0.1 port 9: Connection refused".
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+}

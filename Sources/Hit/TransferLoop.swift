@@ -1,0 +1,127 @@
+import CCurlShim
+
+/// One event-loop thread of the dispatch stage: a libcurl multi handle driving a share of the
+/// workers' easy handles, so that many workers need few threads.
+///
+/// It takes a job whenever one of its workers is idle, waits in `curl_multi_poll` (never
+/// busy-polling) while transfers run, and is woken through `curl_multi_wakeup` when a job arrives
+/// or the run is cancelled; on cancellation it aborts its transfers at once.
+/// `@unchecked Sendable`: handed to its thread at start, then used by that thread alone.
+final class TransferLoop: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+    private var idle: [CurlEasy]
+    private var active: [UnsafeMutableRawPointer: CurlEasy] = [:]
+
+    init(workers: [CurlEasy]) throws(SetupError) {
+        guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
+        self.multi = multi
+        self.idle = workers
+    }
+
+    deinit {
+        for handle in active.keys { curl_multi_remove_handle(multi, handle) }
+        curl_multi_cleanup(multi)
+    }
+
+    /// Runs until `jobs` is closed and drained and every transfer has ended, or until cancellation.
+    /// Each finished transfer's result goes to `results`.
+    func run(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken, counters: PipelineCounters) {
+        let waker = MultiWaker(multi: multi)
+        let wakerID = jobs.makeWakerID()
+        let registration = cancellation.onCancel { waker.wake() }
+        // Both removals return only once the waker can no longer run: then `multi` may be freed.
+        defer {
+            cancellation.removeHandler(registration)
+            jobs.removeWaker(wakerID)
+        }
+
+        var jobsDone = false
+        while true {
+            // Start a transfer on every idle worker that has a job to do.
+            fill: while !jobsDone, !idle.isEmpty, !cancellation.isCancelled {
+                if active.isEmpty {
+                    // Nothing to drive: block until there is work, the end, or cancellation.
+                    guard let job = jobs.receive(cancellation: cancellation) else {
+                        jobsDone = !cancellation.isCancelled
+                        break fill
+                    }
+                    start(job, counters: counters)
+                } else {
+                    // Transfers to drive: take a job only if one is ready, else be woken for it.
+                    switch jobs.receive(orWake: { waker.wake() }, id: wakerID) {
+                    case .element(let job): start(job, counters: counters)
+                    case .closed: jobsDone = true
+                    case .empty: break fill
+                    }
+                }
+            }
+            if cancellation.isCancelled {
+                abandonActive(counters: counters)
+                return
+            }
+            if active.isEmpty {
+                if jobsDone { return }
+                continue
+            }
+
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            guard let freed = collectFinished(results: results, cancellation: cancellation) else {
+                abandonActive(counters: counters)
+                return
+            }
+            // Workers just freed may have jobs waiting; otherwise sleep until a socket, a job or
+            // a cancellation needs us (the timeout only bounds the wait for libcurl's timers).
+            if freed == 0 || jobsDone, !active.isEmpty {
+                curl_multi_poll(multi, nil, 0, 1000, nil)
+            }
+        }
+    }
+
+    private func start(_ job: Job, counters: PipelineCounters) {
+        let worker = idle.removeLast()
+        worker.prepare()
+        curl_multi_add_handle(multi, worker.handle)
+        active[worker.handle] = worker
+        counters.started.add(1, ordering: .relaxed)
+    }
+
+    /// Hands every finished transfer's result on and returns its worker to the idle list.
+    /// Returns how many workers it freed, or `nil` if cancellation stopped a send.
+    private func collectFinished(results: Channel<RequestResult>, cancellation: CancellationToken) -> Int? {
+        var freed = 0
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
+                  let worker = active.removeValue(forKey: handle)
+            else { continue }
+            let result = worker.result(code: hit_multi_msg_result(message))
+            curl_multi_remove_handle(multi, handle)
+            idle.append(worker)
+            freed += 1
+            // A finished transfer's result is kept even after a cancel, as long as there is room.
+            guard results.send(result, cancellation: cancellation) else { return nil }
+        }
+        return freed
+    }
+
+    /// Aborts every transfer in flight: they are counted as abandoned, not as results.
+    private func abandonActive(counters: PipelineCounters) {
+        for (handle, worker) in active {
+            curl_multi_remove_handle(multi, handle)
+            idle.append(worker)
+        }
+        counters.abandoned.add(active.count, ordering: .relaxed)
+        active.removeAll()
+    }
+}
+
+/// Wakes a loop blocked in `curl_multi_poll`. `curl_multi_wakeup` is documented as thread-safe,
+/// which is what makes this one pointer `@unchecked Sendable`.
+private struct MultiWaker: @unchecked Sendable {
+    let multi: UnsafeMutableRawPointer
+
+    func wake() {
+        curl_multi_wakeup(multi)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Answers one connection's requests, one at a time (NIO's pipeline handler orders pipelined ones).
+final class TargetHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let stats: TargetStats
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    /// Whether a request has begun and its response has not yet been written.
+    private var awaitingResponse = false
+
+    init(stats: TargetStats) {
+        self.stats = stats
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = nil
+            awaitingResponse = true
+            stats.requestBegan()
+        case .body(var chunk):
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            guard let head else { return }
+            route(head, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The client went away mid-request (a /hang, or an aborted transfer).
+        finishRequest()
+        context.fireChannelInactive()
+    }
+
+    private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        switch Route(uri: head.uri) {
+        case .hello:
+            respond(context, head, status: .ok, body: "Hello, hit\n")
+        case .status(let code):
+            let status = HTTPResponseStatus(statusCode: code)
+            let bodiless = code < 200 || code == 204 || code == 304
+            respond(context, head, status: status, body: bodiless ? "" : "\(code)\n")
+        case .delay(let milliseconds):
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                self.respond(context, head, status: .ok, body: "Hello, hit\n")
+            }
+        case .hang:
+            break
+        case .bytes(let count):
+            var buffer = context.channel.allocator.buffer(capacity: count)
+            buffer.writeRepeatingByte(UInt8(ascii: "x"), count: count)
+            respond(context, head, status: .ok, body: buffer, contentType: "application/octet-stream")
+        case .echo:
+            respond(context, head, status: .ok, body: echo(head), contentType: "application/json")
+        case .notFound:
+            respond(context, head, status: .notFound, body: "not found\n")
+        }
+    }
+
+    /// The request as JSON: method, uri, version, headers (in order, repeats kept) and body.
+    private func echo(_ head: HTTPRequestHead) -> ByteBuffer {
+        let bodyBytes = body.map { Array($0.readableBytesView) } ?? []
+        let document: [String: Any] = [
+            "method": head.method.rawValue,
+            "uri": head.uri,
+            "version": "\(head.version.major).\(head.version.minor)",
+            "headers": head.headers.map { [$0.name, $0.value] },
+            "body": String(decoding: bodyBytes, as: UTF8.self),
+            "bodyBytes": bodyBytes.count,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data()
+        return ByteBuffer(bytes: data)
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: HTTPResponseStatus,
+                         body: String, contentType: String = "text/plain") {
+        respond(context, head, status: status, body: ByteBuffer(string: body), contentType: contentType)
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, status: HTTPResponseStatus,
+                         body: ByteBuffer, contentType: String) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: "\(body.readableBytes)")
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .HEAD, body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        finishRequest()
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    private func finishRequest() {
+        guard awaitingResponse else { return }
+        awaitingResponse = false
+        stats.requestEnded()
+    }
+}

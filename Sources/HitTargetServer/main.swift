@@ -1,0 +1,52 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HitTarget
+
+/// `hit-target`: the bundled target server, for demos, smoke tests and benchmarks. Loopback only.
+struct HitTargetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hit-target",
+        abstract: "A loopback HTTP/1.1 server to aim hit at.",
+        discussion: """
+        Routes: /  /status/{code}  /delay/{ms}  /hang  /bytes/{n}  /echo
+        Prints "listening on URL" on its first line; stops on SIGINT or SIGTERM.
+        """
+    )
+
+    @Option(help: "Loopback address to listen on (127.0.0.0/8, ::1 or localhost).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "Event-loop threads.")
+    var threads = 1
+
+    func validate() throws {
+        guard TargetServer.isLoopback(host) else { throw ValidationError("--host must be a loopback address, not '\(host)'") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive, not \(threads)") }
+    }
+
+    func run() throws {
+        let server = try TargetServer(host: host, port: port, threads: threads)
+        print("listening on \(server.baseURL)")
+        fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name
+        let stop: @Sendable () -> Void = {
+            server.shutdown()
+            Foundation.exit(0)
+        }
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            source.setEventHandler(handler: stop)
+            source.resume()
+            sources.append(source)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}
+
+HitTargetCommand.main()
