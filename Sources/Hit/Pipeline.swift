@@ -54,16 +54,15 @@ public final class Pipeline: Sendable {
             jobs = paced
         }
 
-        let loopsDone = DispatchGroup()
+        // The results channel has one closer, by structure: the last loop to return. (Not a
+        // `DispatchGroup.notify` on a global queue: that pool is shared and may have no thread free.)
+        let loopsRunning = LoopCountdown(transferLoops.count)
         for (index, loop) in transferLoops.enumerated() {
-            loopsDone.enter()
             startStage("dispatch.\(index)") { [jobs, results, counters] in
                 loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters)
-                loopsDone.leave()
+                if loopsRunning.finishOne() { results.close() }
             }
         }
-        // The results channel has one closer: whoever runs after the last loop has returned.
-        loopsDone.notify(queue: .global()) { [results] in results.close() }
     }
 
     /// Waits until every stage has returned. Returns `false` if `deadline` came first.
@@ -117,4 +116,18 @@ final class PipelineCounters: Sendable {
     let liveStages = Atomic<Int>(0)
     let started = Atomic<Int>(0)
     let abandoned = Atomic<Int>(0)
+}
+
+/// Counts running dispatch loops down; exactly one caller of `finishOne` sees the last one finish.
+final class LoopCountdown: Sendable {
+    private let remaining: Atomic<Int>
+
+    init(_ count: Int) {
+        remaining = Atomic(count)
+    }
+
+    /// Returns `true` for the caller that finished the last loop.
+    func finishOne() -> Bool {
+        remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0
+    }
 }

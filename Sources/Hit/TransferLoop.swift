@@ -41,6 +41,9 @@ final class TransferLoop: @unchecked Sendable {
             fill: while !jobsDone, !idle.isEmpty, !cancellation.isCancelled {
                 if active.isEmpty {
                     // Nothing to drive: block until there is work, the end, or cancellation.
+                    // First withdraw any poll-waker: a stale one would take the wake-up meant
+                    // for this blocked receive, and the job would sit until the next one.
+                    jobs.removeWaker(wakerID)
                     guard let job = jobs.receive(cancellation: cancellation) else {
                         jobsDone = !cancellation.isCancelled
                         break fill
