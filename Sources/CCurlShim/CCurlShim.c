@@ -4,6 +4,10 @@ CURLcode hit_curl_global_init(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+unsigned int hit_curl_version_number(void) {
+    return curl_version_info(CURLVERSION_NOW)->version_num;
+}
+
 CURLcode hit_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A load test: what to send and how. The library's entry point, usable without the CLI:
 ///
 ///     let test = LoadTest(request: Request(url: "http://127.0.0.1:8080/"),
@@ -5,27 +7,52 @@
 ///     let summary = try test.run(cancellation: CancellationToken())
 ///     print(TextReport(summary))
 public struct LoadTest: Sendable {
-    public var request: Request
+    /// The requests to send, round-robin: request i goes to target i % targets.count.
+    public var targets: [Request]
     public var options: Options
+    public var client: ClientOptions
 
-    public init(request: Request, options: Options) {
-        self.request = request
+    public init(targets: [Request], options: Options, client: ClientOptions = ClientOptions()) {
+        self.targets = targets
         self.options = options
+        self.client = client
+    }
+
+    public init(request: Request, options: Options, client: ClientOptions = ClientOptions()) {
+        self.init(targets: [request], options: options, client: client)
     }
 
     /// Runs the pipeline and aggregates its results on this thread until every request has
-    /// ended or `cancellation` fires. Returns once every stage has returned: nothing is left
-    /// running. `onResult` sees each result as it arrives.
+    /// ended, the duration is over, or `cancellation` fires. Returns once every stage has
+    /// returned: nothing is left running. `onResult` sees each result as it arrives.
     public func run(
         cancellation: CancellationToken = CancellationToken(),
         onResult: (RequestResult) -> Void = { _ in }
     ) throws(SetupError) -> Summary {
+        // The pipeline stops on either the caller's cancellation or the deadline.
+        let stop = CancellationToken()
+        let forward = cancellation.onCancel { stop.cancel() }
+        defer { cancellation.removeHandler(forward) }
+        let deadlineReached = DeadlineFlag()
+        var deadline: (any DispatchSourceTimer)?
+        if let duration = options.duration {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.deadline"))
+            timer.schedule(deadline: .now() + .nanoseconds(Int(duration.nanoseconds)), leeway: .microseconds(100))
+            timer.setEventHandler {
+                deadlineReached.set()
+                stop.cancel()
+            }
+            timer.resume()
+            deadline = timer
+        }
+        defer { deadline?.cancel() }
+
         let clock = ContinuousClock()
         let start = clock.now
-        let pipeline = try Pipeline(request: request, options: options, cancellation: cancellation)
-        var summary = Summary(requested: options.requests)
+        let pipeline = try Pipeline(targets: targets, options: options, client: client, cancellation: stop)
+        var summary = Summary(requested: options.requests, targets: targets.count)
         // The aggregate stage: it keeps receiving until the dispatch stage closes the channel, so
-        // results that completed before a cancel are kept.
+        // results that completed before a stop are kept.
         while let result = pipeline.results.receive(cancellation: nil) {
             summary.record(result)
             onResult(result)
@@ -34,7 +61,25 @@ public struct LoadTest: Sendable {
         summary.duration = start.duration(to: clock.now)
         summary.started = pipeline.started
         summary.abandoned = pipeline.abandoned
-        summary.interrupted = cancellation.isCancelled && summary.completed < summary.requested
+        summary.interrupted = cancellation.isCancelled && !deadlineReached.isSet
+            && summary.completed < (summary.requested ?? .max)
+        summary.deadlineReached = deadlineReached.isSet
         return summary
+    }
+}
+
+/// Whether the run's deadline fired (and not the caller's cancellation).
+private final class DeadlineFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+}
+
+import Synchronization
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

@@ -1,20 +1,22 @@
-/// How to send: how many requests, how many at once, and how fast.
+/// How much to send: how many requests, how many at once, how fast and for how long.
 public struct Options: Sendable, Equatable {
-    /// Requests to send in all (the Go original's `-n`).
-    public var requests: Int
+    /// Requests to send in all (the Go original's `-n`); `nil` to send until `duration` ends.
+    public var requests: Int?
     /// Workers sending at the same time (`-c`); each keeps its own connection alive.
     public var concurrency: Int
     /// One rate limit for the whole run, in requests per second across all workers;
     /// `nil` sends as fast as the workers go.
     public var rate: Double?
-    /// The longest one request may take before it counts as timed out; `nil` for no limit.
-    public var timeout: Duration?
+    /// How long to run; with `requests` as well, the run stops at whichever comes first.
+    /// At the deadline no new request starts, and requests in flight are aborted and counted as
+    /// cut off, neither completed nor failed.
+    public var duration: Duration?
 
-    public init(requests: Int = 100, concurrency: Int = 1, rate: Double? = nil, timeout: Duration? = .seconds(20)) {
+    public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil) {
         self.requests = requests
         self.concurrency = concurrency
         self.rate = rate
-        self.timeout = timeout
+        self.duration = duration
     }
 }
 
@@ -25,22 +27,33 @@ extension Options {
         case concurrencyNotPositive(Int)
         case concurrencyAboveRequests(concurrency: Int, requests: Int)
         case rateNotPositive(Double)
+        case durationNotPositive
+        case unbounded
 
         public var description: String {
             switch self {
             case .requestsNotPositive(let n): "-n must be a positive whole number, not \(n)"
             case .concurrencyNotPositive(let c): "-c must be a positive whole number, not \(c)"
             case .concurrencyAboveRequests(let c, let n): "-c \(c) is more than -n \(n): there would be more workers than requests"
-            case .rateNotPositive(let r): "-rps must be a positive, finite number, not \(r == r.rounded(.towardZero) && r.isFinite ? String(Int(r)) : String(r)) (leave -rps out for no limit)"
+            case .rateNotPositive(let r): "-rps must be a positive, finite number, not \(Self.plain(r)) (leave -rps out for no limit)"
+            case .durationNotPositive: "-z must be a positive duration"
+            case .unbounded: "a run needs -n or -z to end"
             }
+        }
+
+        private static func plain(_ value: Double) -> String {
+            value.isFinite && value == value.rounded(.towardZero) && abs(value) < 1e15 ? String(Int(value)) : String(value)
         }
     }
 
-    /// Checks the options as the Go original does: positive numbers, and no more workers than requests.
+    /// Checks the options as the Go original does: positive numbers, and no more workers than
+    /// requests (a run bounded by a duration alone has no such limit).
     public func validate() throws(Problem) {
-        guard requests > 0 else { throw .requestsNotPositive(requests) }
+        if let requests, requests <= 0 { throw .requestsNotPositive(requests) }
         guard concurrency > 0 else { throw .concurrencyNotPositive(concurrency) }
-        guard concurrency <= requests else { throw .concurrencyAboveRequests(concurrency: concurrency, requests: requests) }
+        if let requests, concurrency > requests { throw .concurrencyAboveRequests(concurrency: concurrency, requests: requests) }
         if let rate, !(rate > 0 && rate.isFinite) { throw .rateNotPositive(rate) }
+        if let duration, duration <= .zero { throw .durationNotPositive }
+        if requests == nil && duration == nil { throw .unbounded }
     }
 }

@@ -23,17 +23,30 @@ public final class Pipeline: Sendable {
     /// Requests that were in flight when the run was cancelled, and were aborted.
     public var abandoned: Int { counters.abandoned.load(ordering: .relaxed) }
 
+    /// A pipeline with a single target.
+    public convenience init(request: Request, options: Options, client: ClientOptions = ClientOptions(),
+                            cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
+        try self.init(targets: [request], options: options, client: client, cancellation: cancellation, loops: loops)
+    }
+
     /// Sets up every libcurl handle (so that set-up errors surface before anything is sent),
     /// then starts the stages. `loops` is how many dispatch threads share the workers
     /// (default: one per core, never more than there are workers).
-    public init(request: Request, options: Options, cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
+    public init(targets: [Request], options: Options, client: ClientOptions = ClientOptions(),
+                cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
+        guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
+        var curlTargets: [CurlTarget] = []
+        for target in targets { curlTargets.append(try CurlTarget(target)) }
         let loopCount = max(1, min(options.concurrency, loops ?? ProcessInfo.processInfo.activeProcessorCount))
         var transferLoops: [TransferLoop] = []
         for share in Self.split(options.concurrency, into: loopCount) {
             var workers: [CurlEasy] = []
-            for _ in 0..<share { workers.append(try CurlEasy(request: request, options: options)) }
-            transferLoops.append(try TransferLoop(workers: workers))
+            for _ in 0..<share { workers.append(try CurlEasy(client: client)) }
+            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets))
         }
+        // Every target is applied once here, so that a refused option is reported now.
+        let probe = try CurlEasy(client: client)
+        for target in curlTargets { try probe.use(target) }
 
         self.cancellation = cancellation
         // Buffers: a worker that frees up should find its next job waiting, so each channel holds
@@ -43,7 +56,7 @@ public final class Pipeline: Sendable {
 
         let produced = Channel<Job>(capacity: capacity)
         startStage("produce") {
-            Self.produce(options.requests, into: produced, cancellation: cancellation)
+            Self.produce(options.requests, targets: targets.count, into: produced, cancellation: cancellation)
         }
         var jobs = produced
         if let rate = options.rate {
@@ -73,11 +86,15 @@ public final class Pipeline: Sendable {
 
     // MARK: - Stages
 
-    /// Sends jobs 0..<count, then closes `out`; stops early on cancellation.
-    static func produce(_ count: Int, into out: Channel<Job>, cancellation: CancellationToken) {
+    /// Sends jobs 0..<count (or without end, for `nil`), round-robin over the targets, then
+    /// closes `out`; stops early on cancellation.
+    static func produce(_ count: Int?, targets: Int, into out: Channel<Job>, cancellation: CancellationToken) {
         defer { out.close() }
-        for index in 0..<count {
-            guard !cancellation.isCancelled, out.send(Job(index: index), cancellation: cancellation) else { return }
+        var index = 0
+        while index < count ?? .max {
+            let job = Job(index: index, target: index % targets)
+            guard !cancellation.isCancelled, out.send(job, cancellation: cancellation) else { return }
+            index += 1
         }
     }
 

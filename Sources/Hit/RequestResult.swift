@@ -2,23 +2,39 @@
 public struct RequestResult: Sendable, Equatable {
     /// The HTTP status, or 0 when no response arrived.
     public var status: Int
-    /// Body bytes received (after any content decoding).
+    /// Body bytes received, after any content decoding.
     public var bytes: Int
     /// Time from the start of the transfer to its end, as libcurl measured it.
     public var latency: Duration
     /// The transport error, if the transfer did not complete.
     public var error: TransferError?
+    /// Which of the run's targets it was sent to (an index into `LoadTest.targets`).
+    public var target: Int
+    /// The HTTP version of the response, if there was one.
+    public var httpVersion: HTTPVersion?
 
-    public init(status: Int, bytes: Int, latency: Duration, error: TransferError? = nil) {
+    public init(status: Int, bytes: Int, latency: Duration, error: TransferError? = nil,
+                target: Int = 0, httpVersion: HTTPVersion? = nil) {
         self.status = status
         self.bytes = bytes
         self.latency = latency
         self.error = error
+        self.target = target
+        self.httpVersion = httpVersion
     }
 
     /// A request succeeds when its transfer completes and the status is below 400.
     public var succeeded: Bool {
         error == nil && status > 0 && status < 400
+    }
+}
+
+/// The HTTP version a response came in.
+public enum HTTPVersion: String, Sendable, CaseIterable, Comparable {
+    case http1_0 = "HTTP/1.0", http1_1 = "HTTP/1.1", http2 = "HTTP/2", http3 = "HTTP/3"
+
+    public static func < (a: HTTPVersion, b: HTTPVersion) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 

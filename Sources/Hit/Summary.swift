@@ -1,8 +1,8 @@
 /// What a run amounted to: the aggregate stage's running totals, in memory that does not grow
 /// with the number of requests.
 public struct Summary: Sendable, Equatable {
-    /// Requests the run was asked to send.
-    public var requested: Int
+    /// Requests the run was asked to send; `nil` for a run bounded by its duration alone.
+    public var requested: Int?
     /// Requests handed to libcurl.
     public var started = 0
     /// Requests that ended with a result (a response or a transport error).
@@ -13,49 +13,81 @@ public struct Summary: Sendable, Equatable {
     public var failed = 0
     /// Ended with a transport error (refused, reset, timed out, ...).
     public var errored = 0
-    /// In flight when the run was interrupted, and aborted.
+    /// In flight when the run was interrupted or reached its deadline, and aborted.
     public var abandoned = 0
-    /// Whether the run was cancelled before every request completed.
+    /// Whether the run was cancelled (Ctrl-C) before every request completed.
     public var interrupted = false
-    /// Body bytes received.
+    /// Whether the run ended because its duration (`-z`) was over.
+    public var deadlineReached = false
+    /// Body bytes received, after any content decoding.
     public var bytes = 0
     /// Wall time from the start of the run to its end.
     public var duration: Duration = .zero
     public var fastest: Duration?
     public var slowest: Duration?
-    /// Sum of all latencies, for the mean.
+    /// Sum of the latencies of the requests that got a response, for the mean.
     public var totalLatency: Duration = .zero
     /// How many responses carried each status code.
     public var statusCounts: [Int: Int] = [:]
     /// Transport errors by kind: how many, and the first message seen.
     public var errorCounts: [TransferError.Kind: ErrorTally] = [:]
+    /// Responses by the HTTP version they came in.
+    public var httpVersions: [HTTPVersion: Int] = [:]
+    /// The same accounting per target, when the run has several.
+    public var perTarget: [TargetTally]
 
     public struct ErrorTally: Sendable, Equatable {
         public var count: Int
         public var example: String
     }
 
-    public init(requested: Int) {
+    /// One target's share of the run.
+    public struct TargetTally: Sendable, Equatable {
+        public var completed = 0
+        public var succeeded = 0
+        public var failed = 0
+        public var errored = 0
+        public var totalLatency: Duration = .zero
+
+        /// Mean latency of this target's responses.
+        public var meanLatency: Duration? {
+            succeeded + failed == 0 ? nil : totalLatency / (succeeded + failed)
+        }
+    }
+
+    public init(requested: Int?, targets: Int = 1) {
         self.requested = requested
+        perTarget = Array(repeating: TargetTally(), count: max(targets, 1))
     }
 
     /// Adds one result.
     public mutating func record(_ result: RequestResult) {
         completed += 1
         bytes += result.bytes
+        let target = perTarget.indices.contains(result.target) ? result.target : 0
+        perTarget[target].completed += 1
         if let error = result.error {
             errored += 1
+            perTarget[target].errored += 1
             errorCounts[error.kind, default: ErrorTally(count: 0, example: error.message)].count += 1
             return
         }
         statusCounts[result.status, default: 0] += 1
-        if result.succeeded { succeeded += 1 } else { failed += 1 }
+        if let version = result.httpVersion { httpVersions[version, default: 0] += 1 }
+        if result.succeeded {
+            succeeded += 1
+            perTarget[target].succeeded += 1
+        } else {
+            failed += 1
+            perTarget[target].failed += 1
+        }
         totalLatency += result.latency
+        perTarget[target].totalLatency += result.latency
         fastest = min(fastest ?? result.latency, result.latency)
         slowest = max(slowest ?? result.latency, result.latency)
     }
 
-    /// Failed plus errored: every request that did not succeed.
+    /// Failed plus errored: every completed request that did not succeed.
     public var unsuccessful: Int { failed + errored }
 
     /// Share of completed requests that succeeded, from 0 to 100.
@@ -75,9 +107,14 @@ public struct Summary: Sendable, Equatable {
         return responses == 0 ? nil : totalLatency / responses
     }
 
-    /// Whether every requested request completed and succeeded.
+    /// Whether the run went through (not interrupted) and every request that completed succeeded.
     public var allSucceeded: Bool {
-        !interrupted && completed == requested && succeeded == completed
+        !interrupted && completed > 0 && succeeded == completed
+    }
+
+    /// Requests that were never handed to libcurl.
+    public var neverStarted: Int? {
+        requested.map { $0 - started }
     }
 }
 

@@ -4,9 +4,12 @@ import Foundation
 /// followed by status codes, errors by kind, and what an interruption left undone.
 public struct TextReport: CustomStringConvertible, Sendable {
     public let summary: Summary
+    /// How to name each target in the per-target breakdown, e.g. "GET http://host/path".
+    public let targets: [String]
 
-    public init(_ summary: Summary) {
+    public init(_ summary: Summary, targets: [String] = []) {
         self.summary = summary
+        self.targets = targets
     }
 
     public var description: String {
@@ -17,10 +20,10 @@ public struct TextReport: CustomStringConvertible, Sendable {
         }
         row("Success", Self.percent(s.successPercent))
         row("RPS", String(format: "%.1f", s.requestsPerSecond))
-        row("Requests", s.interrupted ? "\(s.completed) of \(s.requested)" : "\(s.completed)")
+        row("Requests", s.interrupted ? "\(s.completed) of \(s.requested.map(String.init) ?? "unlimited")" : "\(s.completed)")
         row("Errors", "\(s.unsuccessful)")
         row("Bytes", "\(s.bytes)")
-        row("Duration", Self.format(s.duration))
+        row("Duration", Self.format(s.duration) + (s.deadlineReached ? " (-z deadline reached)" : ""))
         row("Fastest", s.fastest.map(Self.format) ?? "-")
         row("Slowest", s.slowest.map(Self.format) ?? "-")
         row("Mean", s.meanLatency.map(Self.format) ?? "-")
@@ -32,6 +35,13 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 lines.append("  \(status)  \(count)")
             }
         }
+        if !s.httpVersions.isEmpty {
+            lines.append("")
+            lines.append("HTTP versions:")
+            for (version, count) in s.httpVersions.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(version.rawValue)  \(count)")
+            }
+        }
         if !s.errorCounts.isEmpty {
             lines.append("")
             lines.append("Transport errors:")
@@ -40,10 +50,23 @@ public struct TextReport: CustomStringConvertible, Sendable {
                     + "\(tally.count)  (e.g. \(tally.example))")
             }
         }
+        if targets.count > 1 {
+            lines.append("")
+            lines.append("Targets:")
+            for (index, tally) in s.perTarget.enumerated() where index < targets.count {
+                let mean = tally.meanLatency.map(Self.format) ?? "-"
+                lines.append("  \(targets[index])  requests \(tally.completed), succeeded \(tally.succeeded), "
+                    + "failed \(tally.failed), errors \(tally.errored), mean \(mean)")
+            }
+        }
         if s.interrupted {
             lines.append("")
-            lines.append("Interrupted: \(s.completed) of \(s.requested) requests completed, "
-                + "\(s.abandoned) in flight were aborted, \(s.requested - s.started) never started.")
+            let never = s.neverStarted.map { ", \($0) never started" } ?? ""
+            lines.append("Interrupted: \(s.completed) of \(s.requested.map(String.init) ?? "unlimited") requests completed, "
+                + "\(s.abandoned) in flight were aborted\(never).")
+        } else if s.deadlineReached && s.abandoned > 0 {
+            lines.append("")
+            lines.append("At the deadline \(s.abandoned) requests in flight were aborted; they are not counted above.")
         }
         return lines.joined(separator: "\n")
     }

@@ -9,13 +9,18 @@ import CCurlShim
 /// `@unchecked Sendable`: handed to its thread at start, then used by that thread alone.
 final class TransferLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
+    private let targets: [CurlTarget]
     private var idle: [CurlEasy]
-    private var active: [UnsafeMutableRawPointer: CurlEasy] = [:]
+    /// Transfers in flight: the worker and the target it was sent to, by easy handle.
+    private var active: [UnsafeMutableRawPointer: (worker: CurlEasy, target: Int)] = [:]
+    /// Origins this multi handle holds a working h2c connection to (see `h2cReuseIsBroken`).
+    private var h2cOrigins: Set<String> = []
 
-    init(workers: [CurlEasy]) throws(SetupError) {
+    init(workers: [CurlEasy], targets: [CurlTarget]) throws(SetupError) {
         guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
         self.multi = multi
         self.idle = workers
+        self.targets = targets
     }
 
     deinit {
@@ -83,9 +88,15 @@ final class TransferLoop: @unchecked Sendable {
 
     private func start(_ job: Job, counters: PipelineCounters) {
         let worker = idle.removeLast()
-        worker.prepare()
+        // Targets were all applied once to a probe handle at set-up, so this cannot fail here.
+        let target = targets[job.target]
+        try? worker.use(target)
+        // h2c on a libcurl with broken reuse: the first transfer to an origin connects with prior
+        // knowledge; the rest wait for that connection (PIPEWAIT) and multiplex on it.
+        worker.prepare(h2cConnectionUp: h2cOrigins.contains(target.origin))
+        if h2cReuseIsBroken, worker.usesH2C { h2cOrigins.insert(target.origin) }
         curl_multi_add_handle(multi, worker.handle)
-        active[worker.handle] = worker
+        active[worker.handle] = (worker, job.target)
         counters.started.add(1, ordering: .relaxed)
     }
 
@@ -96,9 +107,15 @@ final class TransferLoop: @unchecked Sendable {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                  let worker = active.removeValue(forKey: handle)
+                  let (worker, target) = active.removeValue(forKey: handle)
             else { continue }
-            let result = worker.result(code: hit_multi_msg_result(message))
+            let result = worker.result(code: hit_multi_msg_result(message), target: target)
+            if worker.usesH2C, let origin = worker.target?.origin {
+                // A failure on a new connection means there is none to reuse: connect afresh.
+                if !worker.reusedConnection && !(result.error == nil && result.httpVersion == .http2) {
+                    h2cOrigins.remove(origin)
+                }
+            }
             curl_multi_remove_handle(multi, handle)
             idle.append(worker)
             freed += 1
@@ -110,9 +127,9 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Aborts every transfer in flight: they are counted as abandoned, not as results.
     private func abandonActive(counters: PipelineCounters) {
-        for (handle, worker) in active {
+        for (handle, transfer) in active {
             curl_multi_remove_handle(multi, handle)
-            idle.append(worker)
+            idle.append(transfer.worker)
         }
         counters.abandoned.add(active.count, ordering: .relaxed)
         active.removeAll()

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Hit
 
-/// The command line: `hit [-n N] [-c C] [-rps R] URL`.
+/// The command line: `hit [options] URL...`.
 ///
 /// Values are checked in `loadTest()`, after parsing, rather than in `validate()`: the parser runs
 /// `validate()` and its missing-argument check before it reports an unknown option, which would
@@ -10,8 +10,9 @@ struct HitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hit",
         abstract: "Load-test an HTTP server: send N requests from C workers, optionally at R requests per second in total.",
-        usage: "hit [-n <requests>] [-c <concurrency>] [-rps <rate>] <url>",
+        usage: "hit [options] <url>...\n  hit [options] -f <targets-file>",
         discussion: """
+        Several URLs, or a targets file, are sent to round-robin; the report breaks results down per target. \
         Press Ctrl-C to stop early: the report of what completed is printed, marked as interrupted. \
         A second Ctrl-C exits at once.
 
@@ -20,39 +21,41 @@ struct HitCommand: ParsableCommand {
         version: hitVersion
     )
 
-    // `.unconditional` takes the next word as the value even when it starts with a dash, so that
-    // `-n -5` is refused as a negative count rather than as a missing value.
-    @Option(name: [.customShort("n"), .customLong("requests")], parsing: .unconditional,
-            help: "Number of requests to send.")
-    var requests = 100
+    @OptionGroup(title: "Load") var load: LoadFlags
+    @OptionGroup(title: "Request") var request: RequestFlags
+    @OptionGroup(title: "Connection") var connection: ConnectionFlags
+    @OptionGroup(title: "TLS") var tls: TLSFlags
 
-    @Option(name: [.customShort("c"), .customLong("concurrency")], parsing: .unconditional,
-            help: "Number of workers sending at once (at most -n).")
-    var concurrency = 1
+    @Option(name: [.customShort("f"), .customLong("targets")],
+            help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))
+    var targetsFile: String?
 
-    @Option(
-        name: [.customLong("rps", withSingleDash: true), .customLong("rps")], parsing: .unconditional,
-        help: ArgumentHelp("Requests per second in total, across all workers, not per worker (default: no limit).", valueName: "rate")
-    )
-    var rps: Double?
-
-    @Argument(help: ArgumentHelp("The http:// or https:// URL to send requests to.", valueName: "url"))
-    var url: String?
+    @Argument(help: ArgumentHelp("The http:// or https:// URLs to send requests to.", valueName: "url"))
+    var urls: [String] = []
 
     /// The load test these arguments describe, or the usage error that stops it.
     func loadTest() throws(UsageError) -> LoadTest {
-        guard let url else { throw UsageError("missing the URL to send requests to") }
-        do {
-            try Request.validate(url: url)
-        } catch {
-            throw UsageError("bad URL '\(url)': \(error)")
+        var pairs: [(method: String?, url: String)] = urls.map { (nil, $0) }
+        if let targetsFile { pairs += try TargetsFile.read(targetsFile) }
+        guard !pairs.isEmpty else { throw UsageError("missing the URL to send requests to") }
+        for (_, url) in pairs {
+            do {
+                try Request.validate(url: url)
+            } catch {
+                throw UsageError("bad URL '\(url)': \(error)")
+            }
         }
-        let test = LoadTest(request: Request(url: url), options: Options(requests: requests, concurrency: concurrency, rate: rps))
-        do {
-            try test.options.validate()
-        } catch {
-            throw UsageError(error.description)
+        let template = try request.template()
+        let targets = pairs.map { pair in
+            var target = template
+            target.url = pair.url
+            if let method = pair.method { target.method = method }
+            return target
         }
-        return test
+        var client = ClientOptions()
+        client.compression = !request.disableCompression
+        try connection.apply(to: &client)
+        try tls.apply(to: &client)
+        return LoadTest(targets: targets, options: try load.options(), client: client)
     }
 }

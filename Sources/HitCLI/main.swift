@@ -30,7 +30,7 @@ do {
     exit(ExitStatus.setup.rawValue)
 }
 
-print(TextReport(summary))
+print(TextReport(summary, targets: loadTest.targets.map { "\($0.method) \($0.url)" }))
 fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name
 withExtendedLifetime(interruptSources) {}
 

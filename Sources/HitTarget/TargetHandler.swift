@@ -2,19 +2,28 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Answers one connection's requests, one at a time (NIO's pipeline handler orders pipelined ones).
+/// Answers the requests of one HTTP/1 connection, or of one HTTP/2 stream, one at a time
+/// (NIO's pipeline handler orders pipelined HTTP/1 requests).
 final class TargetHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// What the connection is, for `TargetStats.SeenRequest`.
+    struct Connection {
+        var tls = false
+        var clientCertificate = false
+    }
+
     private let stats: TargetStats
+    private let connection: Connection
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     /// Whether a request has begun and its response has not yet been written.
     private var awaitingResponse = false
 
-    init(stats: TargetStats) {
+    init(stats: TargetStats, connection: Connection) {
         self.stats = stats
+        self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -23,11 +32,12 @@ final class TargetHandler: ChannelInboundHandler {
             self.head = head
             body = nil
             awaitingResponse = true
-            stats.requestBegan()
+            stats.requestBegan(proxied: head.uri.contains("://"))
         case .body(var chunk):
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
             guard let head else { return }
+            stats.requestCompleted(seen(head))
             route(head, context: context)
         }
     }
@@ -38,9 +48,21 @@ final class TargetHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    private func seen(_ head: HTTPRequestHead) -> TargetStats.SeenRequest {
+        TargetStats.SeenRequest(
+            method: head.method.rawValue,
+            uri: head.uri,
+            version: head.version.major == 2 ? "HTTP/2" : "HTTP/\(head.version.major).\(head.version.minor)",
+            headers: head.headers.map { ($0.name, $0.value) },
+            body: body.map { Array($0.readableBytesView) } ?? [],
+            tls: connection.tls,
+            clientCertificate: connection.clientCertificate
+        )
+    }
+
     private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         switch Route(uri: head.uri) {
-        case .hello:
+        case .hello, .redirect(0):
             respond(context, head, status: .ok, body: "Hello, hit\n")
         case .status(let code):
             let status = HTTPResponseStatus(statusCode: code)
@@ -58,6 +80,10 @@ final class TargetHandler: ChannelInboundHandler {
             respond(context, head, status: .ok, body: buffer, contentType: "application/octet-stream")
         case .echo:
             respond(context, head, status: .ok, body: echo(head), contentType: "application/json")
+        case .redirect(let remaining):
+            respond(context, head, status: .found, body: "", location: "/redirect/\(remaining - 1)")
+        case .loop:
+            respond(context, head, status: .found, body: "", location: "/loop")
         case .notFound:
             respond(context, head, status: .notFound, body: "not found\n")
         }
@@ -79,18 +105,20 @@ final class TargetHandler: ChannelInboundHandler {
     }
 
     private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: HTTPResponseStatus,
-                         body: String, contentType: String = "text/plain") {
-        respond(context, head, status: status, body: ByteBuffer(string: body), contentType: contentType)
+                         body: String, contentType: String = "text/plain", location: String? = nil) {
+        respond(context, head, status: status, body: ByteBuffer(string: body), contentType: contentType, location: location)
     }
 
     private func respond(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, status: HTTPResponseStatus,
-                         body: ByteBuffer, contentType: String) {
+                         body: ByteBuffer, contentType: String, location: String? = nil) {
         guard context.channel.isActive else { return }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: "\(body.readableBytes)")
+        if let location { headers.add(name: "Location", value: location) }
+        let http1 = request.version.major < 2
         let keepAlive = request.isKeepAlive
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        if http1 && !keepAlive { headers.add(name: "Connection", value: "close") }
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if request.method != .HEAD, body.readableBytes > 0 {
@@ -98,7 +126,7 @@ final class TargetHandler: ChannelInboundHandler {
         }
         finishRequest()
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if http1 && !keepAlive {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }
@@ -107,5 +135,22 @@ final class TargetHandler: ChannelInboundHandler {
         guard awaitingResponse else { return }
         awaitingResponse = false
         stats.requestEnded()
+    }
+}
+
+/// Counts the bytes a connection writes to its socket, after compression and encryption.
+final class WireByteCounter: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let stats: TargetStats
+
+    init(stats: TargetStats) {
+        self.stats = stats
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        stats.wrote(unwrapOutboundIn(data).readableBytes)
+        context.write(data, promise: promise)
     }
 }

@@ -2,28 +2,66 @@ import Synchronization
 
 /// What the target server has seen, for tests to compare with what hit reports.
 public final class TargetStats: Sendable {
+    /// One request as the server received it.
+    public struct SeenRequest: Sendable, Equatable {
+        public var method: String
+        /// As sent: origin form (`/path`), or absolute form (`http://host/path`) through a proxy.
+        public var uri: String
+        /// `HTTP/1.1`, `HTTP/2`...
+        public var version: String
+        /// In order, repeats kept; names as sent.
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+        /// Whether it came over TLS, and whether the client showed a certificate the server trusted.
+        public var tls = false
+        public var clientCertificate = false
+
+        /// The first value of a header, by case-insensitive name.
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+
+        public static func == (a: SeenRequest, b: SeenRequest) -> Bool {
+            a.method == b.method && a.uri == b.uri && a.version == b.version && a.body == b.body
+                && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
+        }
+    }
+
+    /// How many requests `recentRequests` keeps.
+    public static let recentLimit = 64
+
     private let requests = Atomic<Int>(0)
     private let connections = Atomic<Int>(0)
     private let inFlight = Atomic<Int>(0)
     private let peakInFlight = Atomic<Int>(0)
+    private let proxied = Atomic<Int>(0)
+    private let written = Atomic<Int>(0)
+    private let recent = Mutex<[SeenRequest]>([])
 
     public init() {}
 
     /// Requests whose head arrived.
     public var requestsSeen: Int { requests.load(ordering: .acquiring) }
-    /// TCP connections accepted.
+    /// Connections accepted (TCP or unix socket).
     public var connectionsAccepted: Int { connections.load(ordering: .acquiring) }
     /// Requests received and not yet answered (or abandoned by the client), right now.
     public var requestsInFlight: Int { inFlight.load(ordering: .acquiring) }
     /// The most requests that were in flight at once.
     public var maxInFlight: Int { peakInFlight.load(ordering: .acquiring) }
+    /// Requests in absolute form (`GET http://host/path`), as a client sends them to a proxy.
+    public var proxiedRequests: Int { proxied.load(ordering: .acquiring) }
+    /// Bytes written to clients on the wire (after any compression).
+    public var bytesWritten: Int { written.load(ordering: .acquiring) }
+    /// The last `recentLimit` requests, oldest first.
+    public var recentRequests: [SeenRequest] { recent.withLock { $0 } }
 
     func connectionAccepted() {
         connections.add(1, ordering: .acquiringAndReleasing)
     }
 
-    func requestBegan() {
+    func requestBegan(proxied isProxied: Bool) {
         requests.add(1, ordering: .acquiringAndReleasing)
+        if isProxied { proxied.add(1, ordering: .acquiringAndReleasing) }
         let now = inFlight.add(1, ordering: .acquiringAndReleasing).newValue
         var peak = peakInFlight.load(ordering: .acquiring)
         while now > peak {
@@ -33,7 +71,18 @@ public final class TargetStats: Sendable {
         }
     }
 
+    func requestCompleted(_ request: SeenRequest) {
+        recent.withLock { recent in
+            recent.append(request)
+            if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+        }
+    }
+
     func requestEnded() {
         inFlight.subtract(1, ordering: .acquiringAndReleasing)
+    }
+
+    func wrote(_ bytes: Int) {
+        written.add(bytes, ordering: .relaxed)
     }
 }

@@ -23,6 +23,15 @@ struct HitTargetCommand: ParsableCommand {
     @Option(help: "Event-loop threads.")
     var threads = 1
 
+    @Option(help: "Also listen on this unix-domain socket.")
+    var unixSocket: String?
+
+    @Flag(help: "Speak HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1.")
+    var http2 = false
+
+    @Flag(help: "Never compress responses.")
+    var noCompression = false
+
     func validate() throws {
         guard TargetServer.isLoopback(host) else { throw ValidationError("--host must be a loopback address, not '\(host)'") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
@@ -30,7 +39,14 @@ struct HitTargetCommand: ParsableCommand {
     }
 
     func run() throws {
-        let server = try TargetServer(host: host, port: port, threads: threads)
+        var configuration = TargetServer.Configuration()
+        configuration.host = host
+        configuration.port = port
+        configuration.threads = threads
+        configuration.unixSocketPath = unixSocket
+        configuration.http2 = http2
+        configuration.compression = !noCompression
+        let server = try TargetServer(configuration)
         print("listening on \(server.baseURL)")
         fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name
         let stop: @Sendable () -> Void = {

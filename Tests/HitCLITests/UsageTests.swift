@@ -23,7 +23,7 @@ import Testing
         (["-rps", "inf", url], "not inf"),
         (["--rps", "fast", url], "'fast' is invalid for '--rps"),
         ([], "missing the URL"),
-        ([url, "http://127.0.0.1:2/"], "Unexpected argument 'http://127.0.0.1:2/'"),
+        ([url, "ftp://127.0.0.1:2/"], "bad URL 'ftp://127.0.0.1:2/'"),
         (["ftp://127.0.0.1/"], "the scheme 'ftp' is not supported"),
         (["file:///etc/passwd"], "the scheme 'file' is not supported"),
         (["127.0.0.1:8080"], "needs a scheme"),
@@ -33,7 +33,39 @@ import Testing
         ([url, "--rsp", "5"], "Unknown option '--rsp'"),
         (["-n", "10", "--rsp", "5", url], "Unknown option '--rsp'"),
         (["--bogus"], "Unknown option '--bogus'"),
-        (["-x", url], "Unknown option '-x'"),
+        (["-y", url], "Unknown option '-y'"),
+        // Request options
+        (["-H", "no colon", url], "the header 'no colon' needs the form 'Name: value'"),
+        (["-H", ": empty name", url], "has no valid name"),
+        (["-H", "X-Evil: a\r\nInjected: b", url], "line break"),
+        (["-H", "X-Evil: a\nInjected: b", url], "line break"),
+        (["-host", "a\r\nb", url], "line break"),
+        (["-m", "GET /x", url], "-m 'GET /x' is not an HTTP method token"),
+        (["-a", "nopassword", url], "-a needs 'user:password'"),
+        (["-D", "/nonexistent/body", url], "-D cannot read '/nonexistent/body'"),
+        (["-d", "@/nonexistent/body", url], "-d cannot read '/nonexistent/body'"),
+        (["-d", "x", "-D", "/etc/hostname", url], "not both"),
+        (["-f", "/nonexistent/targets"], "-f cannot read '/nonexistent/targets'"),
+        // Load and connection options
+        (["-z", "10", url], "-z '10' is not a duration"),
+        (["-z", "soon", url], "-z 'soon' is not a duration"),
+        (["-z", "0s", url], "-z must be a positive duration"),
+        (["-t", "abc", url], "-t 'abc' is not a number of seconds"),
+        (["-t", "-1", url], "-t '-1' is not a number of seconds"),
+        (["--connect-timeout", "0", url], "--connect-timeout '0' is not a positive"),
+        (["--max-redirs", "-1", url], "--max-redirs must be 0 or more"),
+        (["-h2", "--http1.1", url], "choose one HTTP version"),
+        (["-4", "-6", url], "choose -4 or -6"),
+        (["-x", "ftp://127.0.0.1:21", url], "bad proxy 'ftp://127.0.0.1:21'"),
+        (["--unix-socket", "/nonexistent/socket", url], "--unix-socket '/nonexistent/socket': no such file"),
+        (["--resolve", "hit.test:80", url], "--resolve 'hit.test:80' is not HOST:PORT:ADDRESS"),
+        (["--resolve", "hit.test:port:127.0.0.1", url], "is not HOST:PORT:ADDRESS"),
+        (["--connect-to", "a:1:b", url], "--connect-to 'a:1:b' is not HOST:PORT:HOST2:PORT2"),
+        // TLS options
+        (["--cacert", "/nonexistent/ca.pem", url], "--cacert '/nonexistent/ca.pem': no such file"),
+        (["--cert", "/nonexistent/c.pem", url], "--cert '/nonexistent/c.pem': no such file"),
+        (["--cacert", "/tmp", url], "--cacert '/tmp': not a readable file"),
+        (["--key", "/etc/hostname", url], "--key needs --cert"),
     ]
 
     @Test(arguments: badInputs)
@@ -66,3 +98,38 @@ import Testing
         }
     }
 }
+
+extension UsageTests {
+    @Test func aBadLineInATargetsFileIsNamed() throws {
+        let path = NSTemporaryDirectory() + "hit-targets-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "# ok\nhttp://127.0.0.1:1/\nGET http://127.0.0.1:1/ extra\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let hit = try HitProcess.run(["-f", path])
+        #expect(hit.exitStatus == 64)
+        #expect(hit.stderr.contains("line 3"))
+        try "\n# nothing\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let empty = try HitProcess.run(["-f", path])
+        #expect(empty.exitStatus == 64)
+        #expect(empty.stderr.contains("has no targets"))
+        try "PUT ftp://127.0.0.1/\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let scheme = try HitProcess.run(["-f", path])
+        #expect(scheme.exitStatus == 64)
+        #expect(scheme.stderr.contains("'ftp' is not supported"))
+    }
+
+    @Test func helpGroupsTheFlags() throws {
+        let hit = try HitProcess.run(["--help"])
+        for group in ["LOAD:", "REQUEST:", "CONNECTION:", "TLS:"] {
+            #expect(hit.stdout.contains(group))
+        }
+        for flag in ["-m, --method", "-H, --header", "-d, --data", "-D, --data-file", "-T, --content-type", "-A, --accept",
+                     "-a, --user", "-host", "-disable-compression", "-t, --timeout", "--connect-timeout", "-z, --duration",
+                     "-disable-keepalive", "-L, --location", "--max-redirs", "-h2, --http2", "--http1.1", "-k, --insecure",
+                     "--cacert", "--cert", "--key", "-x, --proxy", "--unix-socket", "--resolve", "--connect-to",
+                     "-4, --ipv4", "-6, --ipv6", "-f, --targets"] {
+            #expect(hit.stdout.contains(flag), "\(flag) is in --help")
+        }
+    }
+}
+
+import Foundation

@@ -49,7 +49,7 @@ import Testing
         let woken = Atomic<Int>(0)
         let waiters = DispatchGroup()
         for _ in 0..<10 {
-            DispatchQueue.global().async(group: waiters) {
+            DispatchQueue(label: "hit.test").async(group: waiters) {
                 if token.wait() { woken.add(1, ordering: .relaxed) }
             }
         }

@@ -22,7 +22,7 @@ import Testing
         channel.send(1, cancellation: token)
         let sent = Atomic<Bool>(false)
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        DispatchQueue(label: "hit.test").async {
             sent.store(channel.send(2, cancellation: token), ordering: .relaxed)
             done.signal()
         }
@@ -39,7 +39,7 @@ import Testing
         channel.send(1, cancellation: token)
         let result = Atomic<Int>(-1)
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        DispatchQueue(label: "hit.test").async {
             result.store(channel.send(2, cancellation: token) ? 1 : 0, ordering: .relaxed)
             done.signal()
         }
@@ -58,11 +58,11 @@ import Testing
         let cancellable = DispatchSemaphore(value: 0)
         let uncancellable = DispatchSemaphore(value: 0)
         let late = Atomic<Int>(0)
-        DispatchQueue.global().async {
+        DispatchQueue(label: "hit.test").async {
             #expect(channel.receive(cancellation: token) == nil)
             cancellable.signal()
         }
-        DispatchQueue.global().async {
+        DispatchQueue(label: "hit.test").async {
             late.store(channel.receive(cancellation: nil) ?? -1, ordering: .relaxed)
             uncancellable.signal()
         }
@@ -103,7 +103,7 @@ import Testing
         let token = CancellationToken()
         let producers = DispatchGroup()
         for p in 0..<4 {
-            DispatchQueue.global().async(group: producers) {
+            DispatchQueue(label: "hit.test").async(group: producers) {
                 for i in 0..<500 { channel.send(p * 1000 + i, cancellation: token) }
             }
         }
@@ -111,7 +111,7 @@ import Testing
         let count = Atomic<Int>(0)
         let consumers = DispatchGroup()
         for _ in 0..<3 {
-            DispatchQueue.global().async(group: consumers) {
+            DispatchQueue(label: "hit.test").async(group: consumers) {
                 while let value = channel.receive(cancellation: nil) {
                     sum.add(value, ordering: .relaxed)
                     count.add(1, ordering: .relaxed)

@@ -89,7 +89,7 @@ import Testing
     @Test func aTimeoutIsAnErrorOfItsOwnKind() throws {
         try withTargetServer { server in
             let summary = try LoadTest(request: Request(url: server.baseURL + "/hang"),
-                                       options: Options(requests: 3, concurrency: 3, timeout: .milliseconds(200))).run()
+                                       options: Options(requests: 3, concurrency: 3), client: { var c = ClientOptions(); c.timeout = .milliseconds(200); return c }()).run()
             #expect(summary.errored == 3)
             #expect(summary.errorCounts[.timeout]?.count == 3)
         }

@@ -72,7 +72,7 @@ import Testing
             let seen = Atomic<Int>(0)
             let summary = try test.run(cancellation: token) { _ in
                 if seen.add(1, ordering: .relaxed).newValue == 20 {
-                    DispatchQueue.global().async {
+                    DispatchQueue(label: "hit.test").async {
                         DispatchQueue.concurrentPerform(iterations: 32) { _ in token.cancel() }
                     }
                 }
@@ -108,7 +108,7 @@ import Testing
             let token = CancellationToken()
             let test = LoadTest(request: Request(url: server.baseURL + "/hang"),
                                 options: Options(requests: 100, concurrency: 20))
-            DispatchQueue.global().async {
+            DispatchQueue(label: "hit.test").async {
                 _ = eventually { server.stats.requestsInFlight == 20 }
                 token.cancel()
             }
@@ -126,7 +126,7 @@ import Testing
             let token = CancellationToken()
             let test = LoadTest(request: Request(url: server.baseURL + "/"),
                                 options: Options(requests: 1000, concurrency: 2, rate: 2))
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(700)) { token.cancel() }
+            DispatchQueue(label: "hit.test").asyncAfter(deadline: .now() + .milliseconds(700)) { token.cancel() }
             let start = DispatchTime.now()
             let summary = try test.run(cancellation: token)
             #expect(millisecondsSince(start) < 1500, "the throttle's wait for the next tick is cancelable")

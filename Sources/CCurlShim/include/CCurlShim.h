@@ -6,6 +6,12 @@
 
 #include <curl/curl.h>
 
+/// CURLAUTH_BASIC, which Swift cannot import: the macro contains a cast.
+static const long hit_curlauth_basic = (long)CURLAUTH_BASIC;
+
+/// libcurl's version as 0xXXYYZZ (major, minor, patch), from curl_version_info.
+unsigned int hit_curl_version_number(void);
+
 /// Calls curl_global_init(CURL_GLOBAL_DEFAULT). Call once, before any thread uses libcurl.
 CURLcode hit_curl_global_init(void);
 

@@ -1,0 +1,84 @@
+/// How hit connects: timeouts, connection reuse, redirects, HTTP version, TLS, proxies and
+/// name resolution. Every field maps onto a libcurl option, set once per worker.
+public struct ClientOptions: Sendable, Equatable {
+    public enum HTTPVersion: Sendable, Equatable {
+        /// HTTP/1.1, as hey and wrk send.
+        case http1_1
+        /// HTTP/2: through ALPN on https, with prior knowledge (h2c) on http.
+        case http2
+    }
+
+    public enum IPVersion: Sendable, Equatable {
+        case any, v4, v6
+    }
+
+    /// The longest one request may take, redirects included; `nil` for no limit.
+    public var timeout: Duration? = .seconds(20)
+    /// The longest connecting may take; `nil` for libcurl's default (300 s, within `timeout`).
+    public var connectTimeout: Duration?
+    /// Reuse connections between requests (on), or open a new one for every request (off).
+    public var keepAlive = true
+    /// Ask for compressed responses and decode them (byte counts are of the decoded body).
+    public var compression = true
+    /// Follow redirects; a followed chain counts as one request.
+    public var followRedirects = false
+    public var maxRedirects = 10
+    public var httpVersion: HTTPVersion = .http1_1
+    /// Skip certificate and host-name verification.
+    public var insecure = false
+    /// A PEM file of certificate authorities to verify the server with.
+    public var caCertificate: String?
+    /// A client certificate (PEM) and its key.
+    public var clientCertificate: String?
+    public var clientKey: String?
+    /// A proxy URL, e.g. `http://127.0.0.1:3128`.
+    public var proxy: String?
+    /// Connect through this unix-domain socket instead of TCP.
+    public var unixSocket: String?
+    /// `HOST:PORT:ADDRESS` entries that pin a name to an address, as curl's `--resolve`.
+    public var resolve: [String] = []
+    /// `HOST:PORT:HOST2:PORT2` entries that redirect connections, as curl's `--connect-to`.
+    public var connectTo: [String] = []
+    public var ipVersion: IPVersion = .any
+
+    public init() {}
+}
+
+extension ClientOptions {
+    /// Checks a `--resolve` entry: `[+]HOST:PORT:ADDRESS[,ADDRESS]...`.
+    public static func isValid(resolve entry: String) -> Bool {
+        let parts = Self.fields(entry.hasPrefix("+") ? String(entry.dropFirst()) : entry, count: 3)
+        guard let parts, !parts[0].isEmpty, Self.isPort(parts[1]), !parts[2].isEmpty else { return false }
+        return true
+    }
+
+    /// Checks a `--connect-to` entry: `HOST:PORT:HOST2:PORT2`, where any part may be empty.
+    public static func isValid(connectTo entry: String) -> Bool {
+        guard let parts = Self.fields(entry, count: 4) else { return false }
+        return (parts[1].isEmpty || Self.isPort(parts[1])) && (parts[3].isEmpty || Self.isPort(parts[3]))
+    }
+
+    private static func isPort(_ text: Substring) -> Bool {
+        UInt16(text).map { $0 > 0 } ?? false
+    }
+
+    /// Splits on colons outside square brackets (IPv6 addresses) into exactly `count` fields;
+    /// the last field keeps any further colons.
+    private static func fields(_ text: String, count: Int) -> [Substring]? {
+        var fields: [Substring] = []
+        var start = text.startIndex
+        var depth = 0
+        for index in text.indices {
+            switch text[index] {
+            case "[": depth += 1
+            case "]": depth -= 1
+            case ":" where depth == 0 && fields.count < count - 1:
+                fields.append(text[start..<index])
+                start = text.index(after: index)
+            default: break
+            }
+        }
+        fields.append(text[start...])
+        return fields.count == count ? fields : nil
+    }
+}

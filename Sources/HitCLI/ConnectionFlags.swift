@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Hit
+
+/// How connections are made: timeouts, reuse, redirects, HTTP version, proxy, resolution.
+struct ConnectionFlags: ParsableArguments {
+    @Option(name: [.customShort("t"), .customLong("timeout")], parsing: .unconditional,
+            help: ArgumentHelp("Seconds one request may take (or a duration such as 500ms); 0 for no limit. A timeout is an error of its own kind.", valueName: "seconds"))
+    var timeout = "20"
+
+    @Option(name: .customLong("connect-timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds connecting may take (or a duration).", valueName: "seconds"))
+    var connectTimeout: String?
+
+    @Flag(name: [.customLong("disable-keepalive", withSingleDash: true), .customLong("disable-keepalive")],
+          help: "Open a new connection for every request.")
+    var disableKeepAlive = false
+
+    @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects; a followed chain counts as one request.")
+    var followRedirects = false
+
+    @Option(name: .customLong("max-redirs"), parsing: .unconditional, help: ArgumentHelp("Most redirects to follow with -L.", valueName: "n"))
+    var maxRedirects = 10
+
+    @Flag(name: [.customLong("h2", withSingleDash: true), .customLong("http2")],
+          help: "HTTP/2: through ALPN on https, with prior knowledge (h2c) on http.")
+    var http2 = false
+
+    @Flag(name: .customLong("http1.1"), help: "HTTP/1.1 (the default).")
+    var http1_1 = false
+
+    @Option(name: [.customShort("x"), .customLong("proxy")], help: ArgumentHelp("Proxy URL, e.g. http://127.0.0.1:3128.", valueName: "url"))
+    var proxy: String?
+
+    @Option(name: .customLong("unix-socket"), help: ArgumentHelp("Connect through this unix-domain socket.", valueName: "path"))
+    var unixSocket: String?
+
+    @Option(name: .customLong("resolve"), help: ArgumentHelp("Pin HOST:PORT to ADDRESS, as curl does; repeatable.", valueName: "host:port:address"))
+    var resolve: [String] = []
+
+    @Option(name: .customLong("connect-to"), help: ArgumentHelp("Connect to HOST2:PORT2 instead of HOST:PORT, as curl does; repeatable.", valueName: "host:port:host2:port2"))
+    var connectTo: [String] = []
+
+    @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Resolve names to IPv4 addresses only.")
+    var ipv4 = false
+
+    @Flag(name: [.customShort("6"), .customLong("ipv6")], help: "Resolve names to IPv6 addresses only.")
+    var ipv6 = false
+
+    func apply(to client: inout ClientOptions) throws(UsageError) {
+        guard let timeout = Duration(seconds: self.timeout) else {
+            throw UsageError("-t '\(self.timeout)' is not a number of seconds or a duration")
+        }
+        client.timeout = timeout == .zero ? nil : timeout
+        if let connectTimeout {
+            guard let parsed = Duration(seconds: connectTimeout), parsed > .zero else {
+                throw UsageError("--connect-timeout '\(connectTimeout)' is not a positive number of seconds or a duration")
+            }
+            client.connectTimeout = parsed
+        }
+        client.keepAlive = !disableKeepAlive
+        client.followRedirects = followRedirects
+        guard maxRedirects >= 0 else { throw UsageError("--max-redirs must be 0 or more, not \(maxRedirects)") }
+        client.maxRedirects = maxRedirects
+        if http2 && http1_1 { throw UsageError("choose one HTTP version: -h2 or --http1.1, not both") }
+        client.httpVersion = http2 ? .http2 : .http1_1
+        if let proxy {
+            let url = proxy.contains("://") ? proxy : "http://" + proxy
+            do {
+                try Request.validate(url: url, schemes: ["http", "https", "socks4", "socks4a", "socks5", "socks5h"])
+            } catch {
+                throw UsageError("bad proxy '\(proxy)': \(error)")
+            }
+            client.proxy = proxy
+        }
+        if let unixSocket {
+            guard FileManager.default.fileExists(atPath: unixSocket) else {
+                throw UsageError("--unix-socket '\(unixSocket)': no such file")
+            }
+            client.unixSocket = unixSocket
+        }
+        for entry in resolve where !ClientOptions.isValid(resolve: entry) {
+            throw UsageError("--resolve '\(entry)' is not HOST:PORT:ADDRESS")
+        }
+        client.resolve = resolve
+        for entry in connectTo where !ClientOptions.isValid(connectTo: entry) {
+            throw UsageError("--connect-to '\(entry)' is not HOST:PORT:HOST2:PORT2")
+        }
+        client.connectTo = connectTo
+        if ipv4 && ipv6 { throw UsageError("choose -4 or -6, not both") }
+        client.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
+    }
+}
