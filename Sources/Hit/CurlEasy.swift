@@ -139,24 +139,47 @@ final class CurlEasy {
         }
     }
 
-    /// What the transfer that just ended with `code` amounted to.
-    func result(code: CURLcode, target: Int) -> RequestResult {
+    /// What the transfer that just ended with `code` amounted to. `offset`: when it started,
+    /// from the start of the run.
+    func result(code: CURLcode, target: Int, offset: Duration) -> RequestResult {
         var status = 0
         var version = 0
-        var totalMicroseconds: curl_off_t = 0
+        var newConnections = 0
         hit_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         hit_easy_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
-        hit_easy_getinfo_off(handle, CURLINFO_TOTAL_TIME_T, &totalMicroseconds)
-        var newConnections = 0
         hit_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
         reusedConnection = newConnections == 0
+        // libcurl's times are cumulative from the start of the transfer, in microseconds.
+        var nameLookup: curl_off_t = 0, connect: curl_off_t = 0, appConnect: curl_off_t = 0
+        var preTransfer: curl_off_t = 0, startTransfer: curl_off_t = 0, total: curl_off_t = 0, sent: curl_off_t = 0
+        hit_easy_getinfo_off(handle, CURLINFO_NAMELOOKUP_TIME_T, &nameLookup)
+        hit_easy_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connect)
+        hit_easy_getinfo_off(handle, CURLINFO_APPCONNECT_TIME_T, &appConnect)
+        hit_easy_getinfo_off(handle, CURLINFO_PRETRANSFER_TIME_T, &preTransfer)
+        hit_easy_getinfo_off(handle, CURLINFO_STARTTRANSFER_TIME_T, &startTransfer)
+        hit_easy_getinfo_off(handle, CURLINFO_TOTAL_TIME_T, &total)
+        hit_easy_getinfo_off(handle, CURLINFO_SIZE_UPLOAD_T, &sent)
+
+        var phases = RequestResult.Phases()
+        if newConnections > 0, connect > 0 {
+            phases.dns = .microseconds(nameLookup)
+            phases.connect = .microseconds(max(0, connect - nameLookup))
+            if appConnect > 0 { phases.tls = .microseconds(max(0, appConnect - connect)) }
+        }
+        if startTransfer > 0 {
+            phases.firstByte = .microseconds(max(0, startTransfer - preTransfer))
+            phases.transfer = .microseconds(max(0, total - startTransfer))
+        }
         return RequestResult(
             status: status,
             bytes: Int(bodyBytes.pointee),
-            latency: .microseconds(totalMicroseconds),
+            latency: .microseconds(total),
             error: code == CURLE_OK ? nil : TransferError(code: code, detail: String(cString: errorBuffer)),
             target: target,
-            httpVersion: HTTPVersion(curl: version)
+            httpVersion: HTTPVersion(curl: version),
+            offset: offset,
+            phases: phases,
+            bytesSent: Int(sent)
         )
     }
 

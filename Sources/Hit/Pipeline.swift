@@ -37,12 +37,13 @@ public final class Pipeline: Sendable {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
         var curlTargets: [CurlTarget] = []
         for target in targets { curlTargets.append(try CurlTarget(target)) }
+        let runStart = DispatchTime.now()
         let loopCount = max(1, min(options.concurrency, loops ?? ProcessInfo.processInfo.activeProcessorCount))
         var transferLoops: [TransferLoop] = []
         for share in Self.split(options.concurrency, into: loopCount) {
             var workers: [CurlEasy] = []
             for _ in 0..<share { workers.append(try CurlEasy(client: client)) }
-            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets))
+            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets, runStart: runStart))
         }
         // Every target is applied once here, so that a refused option is reported now.
         let probe = try CurlEasy(client: client)

@@ -1,5 +1,5 @@
 /// What a run amounted to: the aggregate stage's running totals, in memory that does not grow
-/// with the number of requests.
+/// with the number of requests (latencies live in fixed-size HDR histograms).
 public struct Summary: Sendable, Equatable {
     /// Requests the run was asked to send; `nil` for a run bounded by its duration alone.
     public var requested: Int?
@@ -11,8 +11,10 @@ public struct Summary: Sendable, Equatable {
     public var succeeded = 0
     /// Completed with a status of 400 or more.
     public var failed = 0
-    /// Ended with a transport error (refused, reset, timed out, ...).
+    /// Ended with a transport error (connect, timeout, DNS, TLS, reset, ...).
     public var errored = 0
+    /// The transport errors that were timeouts.
+    public var timedOut = 0
     /// In flight when the run was interrupted or reached its deadline, and aborted.
     public var abandoned = 0
     /// Whether the run was cancelled (Ctrl-C) before every request completed.
@@ -21,19 +23,25 @@ public struct Summary: Sendable, Equatable {
     public var deadlineReached = false
     /// Body bytes received, after any content decoding.
     public var bytes = 0
+    /// Body bytes sent.
+    public var bytesSent = 0
     /// Wall time from the start of the run to its end.
     public var duration: Duration = .zero
     public var fastest: Duration?
     public var slowest: Duration?
-    /// Sum of the latencies of the requests that got a response, for the mean.
+    /// Sum of the latencies of the requests that got a response, for the exact mean.
     public var totalLatency: Duration = .zero
+    /// Latencies of the requests that got a response.
+    public var latency = LatencyHistogram()
+    /// Each phase's durations, over the transfers that went through it.
+    public var phases: [Phase: LatencyHistogram] = [:]
     /// How many responses carried each status code.
     public var statusCounts: [Int: Int] = [:]
     /// Transport errors by kind: how many, and the first message seen.
     public var errorCounts: [TransferError.Kind: ErrorTally] = [:]
     /// Responses by the HTTP version they came in.
     public var httpVersions: [HTTPVersion: Int] = [:]
-    /// The same accounting per target, when the run has several.
+    /// The same accounting per target.
     public var perTarget: [TargetTally]
 
     public struct ErrorTally: Sendable, Equatable {
@@ -64,10 +72,15 @@ public struct Summary: Sendable, Equatable {
     public mutating func record(_ result: RequestResult) {
         completed += 1
         bytes += result.bytes
+        bytesSent += result.bytesSent
         let target = perTarget.indices.contains(result.target) ? result.target : 0
         perTarget[target].completed += 1
+        for phase in Phase.allCases {
+            if let duration = result.phases[phase] { phases[phase, default: LatencyHistogram()].record(duration) }
+        }
         if let error = result.error {
             errored += 1
+            if error.kind == .timeout { timedOut += 1 }
             perTarget[target].errored += 1
             errorCounts[error.kind, default: ErrorTally(count: 0, example: error.message)].count += 1
             return
@@ -83,6 +96,7 @@ public struct Summary: Sendable, Equatable {
         }
         totalLatency += result.latency
         perTarget[target].totalLatency += result.latency
+        latency.record(result.latency)
         fastest = min(fastest ?? result.latency, result.latency)
         slowest = max(slowest ?? result.latency, result.latency)
     }
@@ -96,9 +110,15 @@ public struct Summary: Sendable, Equatable {
     }
 
     /// Completed requests per second of wall time.
-    public var requestsPerSecond: Double {
+    public var requestsPerSecond: Double { perSecond(completed) }
+    /// Body bytes received per second of wall time.
+    public var bytesPerSecond: Double { perSecond(bytes) }
+    /// Body bytes sent per second of wall time.
+    public var bytesSentPerSecond: Double { perSecond(bytesSent) }
+
+    private func perSecond(_ count: Int) -> Double {
         let seconds = duration.seconds
-        return seconds > 0 ? Double(completed) / seconds : 0
+        return seconds > 0 ? Double(count) / seconds : 0
     }
 
     /// Mean latency of the requests that got a response.
@@ -116,6 +136,9 @@ public struct Summary: Sendable, Equatable {
     public var neverStarted: Int? {
         requested.map { $0 - started }
     }
+
+    /// The percentiles every report shows.
+    public static let reportedPercentiles: [Double] = [50, 75, 90, 95, 99, 99.9, 99.99]
 }
 
 extension Duration {

@@ -1,4 +1,5 @@
 import CCurlShim
+import Dispatch
 
 /// One event-loop thread of the dispatch stage: a libcurl multi handle driving a share of the
 /// workers' easy handles, so that many workers need few threads.
@@ -11,12 +12,15 @@ final class TransferLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let targets: [CurlTarget]
     private var idle: [CurlEasy]
-    /// Transfers in flight: the worker and the target it was sent to, by easy handle.
-    private var active: [UnsafeMutableRawPointer: (worker: CurlEasy, target: Int)] = [:]
+    /// Transfers in flight: the worker, the target it was sent to and when it started, by easy handle.
+    private var active: [UnsafeMutableRawPointer: (worker: CurlEasy, target: Int, started: UInt64)] = [:]
+    /// The start of the run, in uptime nanoseconds.
+    private let runStart: UInt64
     /// Origins this multi handle holds a working h2c connection to (see `h2cReuseIsBroken`).
     private var h2cOrigins: Set<String> = []
 
-    init(workers: [CurlEasy], targets: [CurlTarget]) throws(SetupError) {
+    init(workers: [CurlEasy], targets: [CurlTarget], runStart: DispatchTime) throws(SetupError) {
+        self.runStart = runStart.uptimeNanoseconds
         guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
         self.multi = multi
         self.idle = workers
@@ -96,7 +100,7 @@ final class TransferLoop: @unchecked Sendable {
         worker.prepare(h2cConnectionUp: h2cOrigins.contains(target.origin))
         if h2cReuseIsBroken, worker.usesH2C { h2cOrigins.insert(target.origin) }
         curl_multi_add_handle(multi, worker.handle)
-        active[worker.handle] = (worker, job.target)
+        active[worker.handle] = (worker, job.target, DispatchTime.now().uptimeNanoseconds)
         counters.started.add(1, ordering: .relaxed)
     }
 
@@ -107,9 +111,10 @@ final class TransferLoop: @unchecked Sendable {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                  let (worker, target) = active.removeValue(forKey: handle)
+                  let (worker, target, started) = active.removeValue(forKey: handle)
             else { continue }
-            let result = worker.result(code: hit_multi_msg_result(message), target: target)
+            let offset = Duration.nanoseconds(Int64(started &- runStart))
+            let result = worker.result(code: hit_multi_msg_result(message), target: target, offset: offset)
             if worker.usesH2C, let origin = worker.target?.origin {
                 // A failure on a new connection means there is none to reuse: connect afresh.
                 if !worker.reusedConnection && !(result.error == nil && result.httpVersion == .http2) {

@@ -6,9 +6,13 @@ import Hit
 // A reader that goes away (`hit ... | head -1`) must not kill hit with SIGPIPE.
 signal(SIGPIPE, SIG_IGN)
 
+let command: HitCommand
 let loadTest: LoadTest
+let destination: FileHandle
 do {
-    loadTest = try HitCommand.parse(Array(CommandLine.arguments.dropFirst())).loadTest()
+    command = try HitCommand.parse(Array(CommandLine.arguments.dropFirst()))
+    loadTest = try command.loadTest()
+    destination = try command.output.destination()
 } catch let error as UsageError {
     UsageError.exit(error.message)
 } catch {
@@ -21,17 +25,36 @@ do {
 
 let cancellation = CancellationToken()
 let interruptSources = Interrupts.cancel(cancellation, queue: DispatchQueue(label: "hit.signals"))
+let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
+let csv = command.output.format == .csv ? CSVWriter(output: destination, targets: loadTest.targets.map(\.url)) : nil
+let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
 
 let summary: Summary
 do {
-    summary = try loadTest.run(cancellation: cancellation)
+    summary = try loadTest.run(cancellation: cancellation) { result in
+        progress?.record(result)
+        csv?.write(result)
+    }
 } catch {
+    progress?.stop()
     FileHandle.standardError.write(Data("hit: \(error)\n".utf8))
     exit(ExitStatus.setup.rawValue)
 }
+progress?.stop()
 
-print(TextReport(summary, targets: loadTest.targets.map { "\($0.method) \($0.url)" }))
-fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name
+switch command.output.format {
+case .text:
+    let width = Terminal.width(of: destination)
+    try? destination.write(contentsOf: Data((TextReport(summary, targets: targetNames, width: width).description + "\n").utf8))
+case .json:
+    try? destination.write(contentsOf: Data((JSONReport(summary, test: loadTest).encoded() + "\n").utf8))
+case .csv:
+    csv?.flush()
+    if summary.interrupted {
+        // CSV has no place for a remark: the rows are the partial report, and this says so.
+        FileHandle.standardError.write(Data("hit: interrupted: \(summary.completed) requests completed, \(summary.abandoned) in flight were aborted\n".utf8))
+    }
+}
 withExtendedLifetime(interruptSources) {}
 
 let status: ExitStatus = summary.interrupted ? .interrupted : summary.allSucceeded ? .success : .failure

@@ -1,0 +1,196 @@
+import Foundation
+
+/// The machine-readable report: one JSON document (schema in the README, `version` 1). Durations
+/// are in microseconds; the latency histogram's `counts` can be merged exactly with another run's
+/// (`LatencyHistogram(sparseCounts:)`).
+public struct JSONReport: Encodable, Sendable {
+    public static let schemaVersion = 1
+
+    public let version = JSONReport.schemaVersion
+    public let hit = hitVersion
+    public let interrupted: Bool
+    public let deadlineReached: Bool
+    public let configuration: Configuration
+    public let summary: Counts
+    public let latency: Latency?
+    public let phases: [String: PhaseFigures]
+    public let statusCodes: [String: Int]
+    public let httpVersions: [String: Int]
+    public let errors: [ErrorFigures]
+    public let targets: [TargetFigures]
+
+    public struct Configuration: Encodable, Sendable {
+        public let targets: [TargetConfiguration]
+        public let requests: Int?
+        public let concurrency: Int
+        public let rate: Double?
+        public let durationUs: Int64?
+        public let headers: [String]
+        public let user: String?
+        public let bodyBytes: Int?
+        public let timeoutUs: Int64?
+        public let connectTimeoutUs: Int64?
+        public let keepAlive: Bool
+        public let compression: Bool
+        public let followRedirects: Bool
+        public let maxRedirects: Int
+        public let http: String
+        public let insecure: Bool
+        public let proxy: String?
+        public let unixSocket: String?
+        public let resolve: [String]
+        public let connectTo: [String]
+    }
+
+    public struct TargetConfiguration: Encodable, Sendable {
+        public let method: String
+        public let url: String
+    }
+
+    public struct Counts: Encodable, Sendable {
+        public let requested: Int?
+        public let started: Int
+        public let completed: Int
+        public let succeeded: Int
+        public let failed: Int
+        public let errored: Int
+        public let timedOut: Int
+        public let abortedInFlight: Int
+        public let neverStarted: Int?
+        public let successPercent: Double
+        public let durationUs: Int64
+        public let requestsPerSecond: Double
+        public let bytesReceived: Int
+        public let bytesSent: Int
+        public let bytesReceivedPerSecond: Double
+        public let bytesSentPerSecond: Double
+    }
+
+    public struct Latency: Encodable, Sendable {
+        public let count: Int
+        public let minUs: Int64
+        public let meanUs: Int64
+        public let stdevUs: Int64
+        public let maxUs: Int64
+        /// "50", "75", ..., "99.99" → microseconds.
+        public let percentilesUs: [String: Int64]
+        public let histogram: HistogramFigures
+    }
+
+    public struct HistogramFigures: Encodable, Sendable {
+        public let unit = "us"
+        public let significantDigits = 3
+        public let highestTrackableUs = LatencyHistogram.highestTrackable
+        /// `[value, count]` for every non-empty bucket.
+        public let counts: [[UInt64]]
+    }
+
+    public struct PhaseFigures: Encodable, Sendable {
+        public let count: Int
+        public let p50Us: Int64
+        public let p90Us: Int64
+        public let p99Us: Int64
+        public let maxUs: Int64
+    }
+
+    public struct ErrorFigures: Encodable, Sendable {
+        public let kind: String
+        public let count: Int
+        public let example: String
+    }
+
+    public struct TargetFigures: Encodable, Sendable {
+        public let method: String
+        public let url: String
+        public let completed: Int
+        public let succeeded: Int
+        public let failed: Int
+        public let errored: Int
+        public let meanUs: Int64?
+    }
+
+    public init(_ s: Summary, test: LoadTest) {
+        interrupted = s.interrupted
+        deadlineReached = s.deadlineReached
+        let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }
+        let first = test.targets.first
+        configuration = Configuration(
+            targets: targetList,
+            requests: test.options.requests,
+            concurrency: test.options.concurrency,
+            rate: test.options.rate,
+            durationUs: test.options.duration?.microsecondsValue,
+            headers: (first?.headers ?? []).map(Redaction.header),
+            user: first?.credentials.map { $0.user + ":" + Redaction.marker },
+            bodyBytes: first?.body?.count,
+            timeoutUs: test.client.timeout?.microsecondsValue,
+            connectTimeoutUs: test.client.connectTimeout?.microsecondsValue,
+            keepAlive: test.client.keepAlive,
+            compression: test.client.compression,
+            followRedirects: test.client.followRedirects,
+            maxRedirects: test.client.maxRedirects,
+            http: test.client.httpVersion == .http2 ? "2" : "1.1",
+            insecure: test.client.insecure,
+            proxy: test.client.proxy.map(Redaction.url),
+            unixSocket: test.client.unixSocket,
+            resolve: test.client.resolve,
+            connectTo: test.client.connectTo
+        )
+        summary = Counts(
+            requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
+            failed: s.failed, errored: s.errored, timedOut: s.timedOut, abortedInFlight: s.abandoned,
+            neverStarted: s.neverStarted, successPercent: s.successPercent,
+            durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
+            bytesReceived: s.bytes, bytesSent: s.bytesSent,
+            bytesReceivedPerSecond: s.bytesPerSecond, bytesSentPerSecond: s.bytesSentPerSecond
+        )
+        if s.latency.isEmpty {
+            latency = nil
+        } else {
+            latency = Latency(
+                count: s.latency.count,
+                minUs: (s.fastest ?? s.latency.min).microsecondsValue,
+                meanUs: (s.meanLatency ?? s.latency.mean).microsecondsValue,
+                stdevUs: s.latency.standardDeviation.microsecondsValue,
+                maxUs: (s.slowest ?? s.latency.max).microsecondsValue,
+                percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map {
+                    (Self.key($0), s.latency.percentile($0).microsecondsValue)
+                }),
+                histogram: HistogramFigures(counts: s.latency.sparseCounts)
+            )
+        }
+        var phases: [String: PhaseFigures] = [:]
+        for (phase, histogram) in s.phases where !histogram.isEmpty {
+            phases[phase.rawValue] = PhaseFigures(
+                count: histogram.count,
+                p50Us: histogram.percentile(50).microsecondsValue,
+                p90Us: histogram.percentile(90).microsecondsValue,
+                p99Us: histogram.percentile(99).microsecondsValue,
+                maxUs: histogram.max.microsecondsValue
+            )
+        }
+        self.phases = phases
+        statusCodes = Dictionary(uniqueKeysWithValues: s.statusCounts.map { (String($0.key), $0.value) })
+        httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
+        errors = s.errorCounts.sorted { $0.key < $1.key }.map {
+            ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
+        }
+        targets = zip(targetList, s.perTarget).map { target, tally in
+            TargetFigures(method: target.method, url: target.url, completed: tally.completed, succeeded: tally.succeeded,
+                          failed: tally.failed, errored: tally.errored, meanUs: tally.meanLatency?.microsecondsValue)
+        }
+    }
+
+    /// "50" for 50, "99.9" for 99.9.
+    static func key(_ percentile: Double) -> String {
+        percentile == percentile.rounded() ? String(Int(percentile)) : String(percentile)
+    }
+
+    /// The document, pretty-printed with sorted keys.
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

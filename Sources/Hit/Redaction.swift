@@ -1,0 +1,29 @@
+/// Keeps secrets out of every output: Authorization and Proxy-Authorization header values,
+/// passwords, and credentials inside URLs.
+public enum Redaction {
+    public static let marker = "[redacted]"
+
+    /// Header names whose values are secrets.
+    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie"]
+
+    /// `Name: value` with the value replaced when the header carries a secret.
+    public static func header(_ line: String) -> String {
+        guard let colon = line.firstIndex(of: ":") else { return line }
+        let name = line[..<colon]
+        guard secretHeaders.contains(name.trimmingCharacters(in: .whitespaces).lowercased()) else { return line }
+        return name + ": " + marker
+    }
+
+    /// A URL with the password of any `user:password@` part replaced.
+    public static func url(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+        let userInfo = rest[..<at]
+        let user = userInfo.split(separator: ":", maxSplits: 1).first ?? ""
+        return url[..<schemeEnd.upperBound] + user + ":" + marker + url[at...]
+    }
+}
+
+import Foundation
