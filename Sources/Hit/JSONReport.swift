@@ -18,6 +18,16 @@ public struct JSONReport: Encodable, Sendable {
     public let httpVersions: [String: Int]
     public let errors: [ErrorFigures]
     public let targets: [TargetFigures]
+    /// `passed`, `failed`, `unreachable` or `interrupted`.
+    public let verdict: String?
+    public let thresholds: [ThresholdFigures]
+
+    public struct ThresholdFigures: Encodable, Sendable {
+        public let rule: String
+        /// In the rule's unit: microseconds for latencies, percent for shares; null with no responses.
+        public let measured: Double?
+        public let failed: Bool
+    }
 
     public struct Configuration: Encodable, Sendable {
         public let targets: [TargetConfiguration]
@@ -109,7 +119,11 @@ public struct JSONReport: Encodable, Sendable {
         public let meanUs: Int64?
     }
 
-    public init(_ s: Summary, test: LoadTest) {
+    public init(_ s: Summary, test: LoadTest, verdict: Verdict? = nil) {
+        self.verdict = verdict?.outcome.rawValue
+        thresholds = (verdict?.thresholds ?? []).map {
+            ThresholdFigures(rule: $0.threshold.text, measured: $0.measured, failed: $0.failed)
+        }
         interrupted = s.interrupted
         deadlineReached = s.deadlineReached
         let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }

@@ -8,11 +8,14 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let targets: [String]
     /// The terminal width the histogram's bars are fitted to.
     public let width: Int
+    /// The verdict, shown when there are rules or the target was unreachable.
+    public let verdict: Verdict?
 
-    public init(_ summary: Summary, targets: [String] = [], width: Int = 80) {
+    public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil) {
         self.summary = summary
         self.targets = targets
         self.width = max(width, 40)
+        self.verdict = verdict
     }
 
     public var description: String {
@@ -22,6 +25,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         phasesBlock(&out)
         accountingBlock(&out)
         breakdownBlocks(&out)
+        verdictBlock(&out)
         return out.text
     }
 
@@ -117,6 +121,25 @@ public struct TextReport: CustomStringConvertible, Sendable {
         } else if s.deadlineReached && s.abandoned > 0 {
             out.section("At the deadline \(s.abandoned) requests in flight were aborted; they are not counted above.")
         }
+    }
+
+    private func verdictBlock(_ out: inout Lines) {
+        guard let verdict, !verdict.thresholds.isEmpty || verdict.outcome == .unreachable else { return }
+        if !verdict.thresholds.isEmpty {
+            out.section("Thresholds (--fail-if):")
+            let ruleWidth = verdict.thresholds.map(\.threshold.text.count).max() ?? 0
+            for result in verdict.thresholds {
+                out.append("  " + result.threshold.text.padding(toLength: ruleWidth, withPad: " ", startingAt: 0)
+                    + "  measured " + result.measuredText + "  " + (result.failed ? "FAIL" : "pass"))
+            }
+        }
+        let line: String = switch verdict.outcome {
+        case .passed: "Verdict: pass"
+        case .failed: "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rules failed)"
+        case .unreachable: "Verdict: UNREACHABLE: every request failed to connect"
+        case .interrupted: "Verdict: interrupted"
+        }
+        out.section(line)
     }
 
     // MARK: - Histogram

@@ -26,6 +26,7 @@ struct HitCommand: ParsableCommand {
     @OptionGroup(title: "Connection") var connection: ConnectionFlags
     @OptionGroup(title: "TLS") var tls: TLSFlags
     @OptionGroup(title: "Output") var output: OutputFlags
+    @OptionGroup(title: "Verdict") var verdict: VerdictFlags
 
     @Option(name: [.customShort("f"), .customLong("targets")],
             help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))

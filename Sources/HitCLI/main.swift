@@ -8,10 +8,12 @@ signal(SIGPIPE, SIG_IGN)
 
 let command: HitCommand
 let loadTest: LoadTest
+let thresholds: [Threshold]
 let destination: FileHandle
 do {
     command = try HitCommand.parse(Array(CommandLine.arguments.dropFirst()))
     loadTest = try command.loadTest()
+    thresholds = try command.verdict.thresholds()
     destination = try command.output.destination()
 } catch let error as UsageError {
     UsageError.exit(error.message)
@@ -41,21 +43,25 @@ do {
     exit(ExitStatus.setup.rawValue)
 }
 progress?.stop()
+let verdict = Verdict(summary, thresholds: thresholds)
 
 switch command.output.format {
 case .text:
     let width = Terminal.width(of: destination)
-    try? destination.write(contentsOf: Data((TextReport(summary, targets: targetNames, width: width).description + "\n").utf8))
+    try? destination.write(contentsOf: Data((TextReport(summary, targets: targetNames, width: width, verdict: verdict).description + "\n").utf8))
 case .json:
-    try? destination.write(contentsOf: Data((JSONReport(summary, test: loadTest).encoded() + "\n").utf8))
+    try? destination.write(contentsOf: Data((JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n").utf8))
 case .csv:
     csv?.flush()
     if summary.interrupted {
         // CSV has no place for a remark: the rows are the partial report, and this says so.
         FileHandle.standardError.write(Data("hit: interrupted: \(summary.completed) requests completed, \(summary.abandoned) in flight were aborted\n".utf8))
     }
+    // Likewise the verdict, for a CSV run with rules.
+    for result in verdict.thresholds where result.failed {
+        FileHandle.standardError.write(Data("hit: --fail-if \(result.threshold.text) held: measured \(result.measuredText)\n".utf8))
+    }
 }
 withExtendedLifetime(interruptSources) {}
 
-let status: ExitStatus = summary.interrupted ? .interrupted : summary.allSucceeded ? .success : .failure
-exit(status.rawValue)
+exit(ExitStatus(verdict).rawValue)

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Hit
+
+/// Pass/fail rules for CI.
+struct VerdictFlags: ParsableArguments {
+    @Option(name: .customLong("fail-if"),
+            help: ArgumentHelp("""
+                Fail the run (exit 1) when METRIC OP VALUE holds; repeatable, or comma-separated. \
+                Metrics: pN (p50, p99.9...), min, mean, max (with a unit: us, ms, s); errors, timeouts, \
+                statusNNN, statusNxx (a count, or a share with %); rps. Operators: < <= > >= == !=. \
+                Examples: 'p99>250ms', 'errors>1%', 'status5xx>0', 'rps<500'. With rules, they alone \
+                decide; without, any failed request fails the run.
+                """, valueName: "rule"))
+    var failIf: [String] = []
+
+    func thresholds() throws(UsageError) -> [Threshold] {
+        var rules: [Threshold] = []
+        for argument in failIf {
+            do {
+                rules += try Threshold.parseList(argument)
+            } catch {
+                throw UsageError(error.description)
+            }
+        }
+        return rules
+    }
+}
