@@ -13,6 +13,21 @@ public struct JSONReport: Encodable, Sendable {
     public let configuration: Configuration
     public let summary: Counts
     public let latency: Latency?
+    /// In a paced run: latency from each request's intended send time (coordinated omission).
+    public let correctedLatency: Latency?
+    public let pacing: Pacing?
+
+    public struct Pacing: Encodable, Sendable {
+        public let rate: Double
+        /// Requests per second between the first send and the last.
+        public let achievedRate: Double?
+        /// Requests sent more than `lateAfterUs` behind schedule.
+        public let late: Int
+        public let lateAfterUs: Int64
+        public let latenessP50Us: Int64?
+        public let latenessP99Us: Int64?
+        public let latenessMaxUs: Int64?
+    }
     public let phases: [String: PhaseFigures]
     public let statusCodes: [String: Int]
     public let httpVersions: [String: Int]
@@ -158,20 +173,13 @@ public struct JSONReport: Encodable, Sendable {
             bytesReceived: s.bytes, bytesSent: s.bytesSent,
             bytesReceivedPerSecond: s.bytesPerSecond, bytesSentPerSecond: s.bytesSentPerSecond
         )
-        if s.latency.isEmpty {
-            latency = nil
-        } else {
-            latency = Latency(
-                count: s.latency.count,
-                minUs: (s.fastest ?? s.latency.min).microsecondsValue,
-                meanUs: (s.meanLatency ?? s.latency.mean).microsecondsValue,
-                stdevUs: s.latency.standardDeviation.microsecondsValue,
-                maxUs: (s.slowest ?? s.latency.max).microsecondsValue,
-                percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map {
-                    (Self.key($0), s.latency.percentile($0).microsecondsValue)
-                }),
-                histogram: HistogramFigures(counts: s.latency.sparseCounts)
-            )
+        latency = Self.latency(s.latency, min: s.fastest, mean: s.meanLatency, max: s.slowest)
+        correctedLatency = Self.latency(s.correctedLatency, min: nil, mean: nil, max: nil)
+        pacing = test.options.rate.map { rate in
+            Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
+                   latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
+                   latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,
+                   latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil)
         }
         var phases: [String: PhaseFigures] = [:]
         for (phase, histogram) in s.phases where !histogram.isEmpty {
@@ -193,6 +201,21 @@ public struct JSONReport: Encodable, Sendable {
             TargetFigures(method: target.method, url: target.url, completed: tally.completed, succeeded: tally.succeeded,
                           failed: tally.failed, errored: tally.errored, meanUs: tally.meanLatency?.microsecondsValue)
         }
+    }
+
+    private static func latency(_ histogram: LatencyHistogram, min: Duration?, mean: Duration?, max: Duration?) -> Latency? {
+        guard !histogram.isEmpty else { return nil }
+        return Latency(
+            count: histogram.count,
+            minUs: (min ?? histogram.min).microsecondsValue,
+            meanUs: (mean ?? histogram.mean).microsecondsValue,
+            stdevUs: histogram.standardDeviation.microsecondsValue,
+            maxUs: (max ?? histogram.max).microsecondsValue,
+            percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map {
+                (Self.key($0), histogram.percentile($0).microsecondsValue)
+            }),
+            histogram: HistogramFigures(counts: histogram.sparseCounts)
+        )
     }
 
     /// "50" for 50, "99.9" for 99.9.

@@ -11,12 +11,16 @@ public struct Options: Sendable, Equatable {
     /// At the deadline no new request starts, and requests in flight are aborted and counted as
     /// cut off, neither completed nor failed.
     public var duration: Duration?
+    /// Event-loop threads that drive the workers' transfers; `nil` for one per core (never more
+    /// than there are workers).
+    public var loops: Int?
 
-    public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil) {
+    public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil, loops: Int? = nil) {
         self.requests = requests
         self.concurrency = concurrency
         self.rate = rate
         self.duration = duration
+        self.loops = loops
     }
 }
 
@@ -29,6 +33,7 @@ extension Options {
         case rateNotPositive(Double)
         case durationNotPositive
         case unbounded
+        case loopsNotPositive(Int)
 
         public var description: String {
             switch self {
@@ -38,6 +43,7 @@ extension Options {
             case .rateNotPositive(let r): "-rps must be a positive, finite number, not \(Self.plain(r)) (leave -rps out for no limit)"
             case .durationNotPositive: "-z must be a positive duration"
             case .unbounded: "a run needs -n or -z to end"
+            case .loopsNotPositive(let l): "--loops must be a positive whole number, not \(l)"
             }
         }
 
@@ -55,5 +61,6 @@ extension Options {
         if let rate, !(rate > 0 && rate.isFinite) { throw .rateNotPositive(rate) }
         if let duration, duration <= .zero { throw .durationNotPositive }
         if requests == nil && duration == nil { throw .unbounded }
+        if let loops, loops <= 0 { throw .loopsNotPositive(loops) }
     }
 }

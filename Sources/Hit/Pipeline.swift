@@ -35,10 +35,11 @@ public final class Pipeline: Sendable {
     public init(targets: [Request], options: Options, client: ClientOptions = ClientOptions(),
                 cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
+        try OpenFileLimit.ensure(concurrency: options.concurrency)
         var curlTargets: [CurlTarget] = []
         for target in targets { curlTargets.append(try CurlTarget(target)) }
         let runStart = DispatchTime.now()
-        let loopCount = max(1, min(options.concurrency, loops ?? ProcessInfo.processInfo.activeProcessorCount))
+        let loopCount = max(1, min(options.concurrency, loops ?? options.loops ?? ProcessInfo.processInfo.activeProcessorCount))
         var transferLoops: [TransferLoop] = []
         for share in Self.split(options.concurrency, into: loopCount) {
             var workers: [CurlEasy] = []

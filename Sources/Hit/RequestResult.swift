@@ -18,10 +18,12 @@ public struct RequestResult: Sendable, Equatable {
     public var phases: Phases
     /// Body bytes sent.
     public var bytesSent: Int
+    /// In a paced run, how long after its intended send time the request was sent.
+    public var lateness: Duration?
 
     public init(status: Int, bytes: Int, latency: Duration, error: TransferError? = nil,
                 target: Int = 0, httpVersion: HTTPVersion? = nil, offset: Duration = .zero,
-                phases: Phases = Phases(), bytesSent: Int = 0) {
+                phases: Phases = Phases(), bytesSent: Int = 0, lateness: Duration? = nil) {
         self.status = status
         self.bytes = bytes
         self.latency = latency
@@ -31,6 +33,13 @@ public struct RequestResult: Sendable, Equatable {
         self.offset = offset
         self.phases = phases
         self.bytesSent = bytesSent
+        self.lateness = lateness
+    }
+
+    /// In a paced run, the latency measured from the request's intended send time rather than
+    /// from when it was actually sent: corrected for coordinated omission, as wrk2 reports it.
+    public var correctedLatency: Duration? {
+        lateness.map { $0 + latency }
     }
 
     /// The phases of one transfer. Name resolution, connecting and the TLS handshake happen only

@@ -33,6 +33,11 @@ public struct Summary: Sendable, Equatable {
     public var totalLatency: Duration = .zero
     /// Latencies of the requests that got a response.
     public var latency = LatencyHistogram()
+    /// In a paced run, the same latencies measured from each request's intended send time:
+    /// corrected for coordinated omission. Empty in an unpaced run.
+    public var correctedLatency = LatencyHistogram()
+    /// In a paced run, how late the requests sent late (by more than `lateAfter`) were.
+    public var lateness = LatencyHistogram()
     /// Each phase's durations, over the transfers that went through it.
     public var phases: [Phase: LatencyHistogram] = [:]
     /// How many responses carried each status code.
@@ -63,6 +68,21 @@ public struct Summary: Sendable, Equatable {
         }
     }
 
+    /// How far behind its schedule a request may be sent before it counts as late.
+    public static let lateAfter: Duration = .milliseconds(1)
+
+    /// Requests sent more than `lateAfter` after their intended time.
+    public var late: Int { lateness.count }
+    /// When the first and the last completed request were sent, from the start of the run.
+    public var firstSend: Duration?
+    public var lastSend: Duration?
+
+    /// Requests per second between the first send and the last: the rate the schedule achieved.
+    public var achievedSendRate: Double? {
+        guard let firstSend, let lastSend, completed > 1, lastSend > firstSend else { return nil }
+        return Double(completed - 1) / (lastSend - firstSend).seconds
+    }
+
     public init(requested: Int?, targets: Int = 1) {
         self.requested = requested
         perTarget = Array(repeating: TargetTally(), count: max(targets, 1))
@@ -75,6 +95,11 @@ public struct Summary: Sendable, Equatable {
         bytesSent += result.bytesSent
         let target = perTarget.indices.contains(result.target) ? result.target : 0
         perTarget[target].completed += 1
+        firstSend = min(firstSend ?? result.offset, result.offset)
+        lastSend = max(lastSend ?? result.offset, result.offset)
+        if let lateness = result.lateness, lateness > Self.lateAfter {
+            self.lateness.record(lateness)
+        }
         for phase in Phase.allCases {
             if let duration = result.phases[phase] { phases[phase, default: LatencyHistogram()].record(duration) }
         }
@@ -97,6 +122,7 @@ public struct Summary: Sendable, Equatable {
         totalLatency += result.latency
         perTarget[target].totalLatency += result.latency
         latency.record(result.latency)
+        if let corrected = result.correctedLatency { correctedLatency.record(corrected) }
         fastest = min(fastest ?? result.latency, result.latency)
         slowest = max(slowest ?? result.latency, result.latency)
     }

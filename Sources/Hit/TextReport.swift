@@ -49,13 +49,37 @@ public struct TextReport: CustomStringConvertible, Sendable {
     private func latencyBlock(_ out: inout Lines) {
         let latency = summary.latency
         guard !latency.isEmpty else { return }
-        out.section("Latency:")
-        out.row("min", Self.format(summary.fastest ?? latency.min))
-        out.row("mean", Self.format(summary.meanLatency ?? latency.mean))
-        out.row("stdev", Self.format(latency.standardDeviation))
-        out.row("max", Self.format(summary.slowest ?? latency.max))
-        for p in Summary.reportedPercentiles {
-            out.row(Self.percentileLabel(p), Self.format(latency.percentile(p)))
+        let corrected = summary.correctedLatency
+        if corrected.isEmpty {
+            out.section("Latency:")
+            out.row("min", Self.format(summary.fastest ?? latency.min))
+            out.row("mean", Self.format(summary.meanLatency ?? latency.mean))
+            out.row("stdev", Self.format(latency.standardDeviation))
+            out.row("max", Self.format(summary.slowest ?? latency.max))
+            for p in Summary.reportedPercentiles {
+                out.row(Self.percentileLabel(p), Self.format(latency.percentile(p)))
+            }
+        } else {
+            // Paced: both figures, as wrk2 gives them. Corrected latency runs from each request's
+            // intended send time, so a stall that held requests back shows in it.
+            out.section("Latency:" + String(repeating: " ", count: 6) + Self.column("uncorrected", 13) + Self.column("corrected", 13))
+            func pair(_ label: String, _ a: Duration, _ b: Duration) {
+                out.append("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + Self.column(Self.format(a), 13) + Self.column(Self.format(b), 13))
+            }
+            pair("min", summary.fastest ?? latency.min, corrected.min)
+            pair("mean", summary.meanLatency ?? latency.mean, corrected.mean)
+            pair("stdev", latency.standardDeviation, corrected.standardDeviation)
+            pair("max", summary.slowest ?? latency.max, corrected.max)
+            for p in Summary.reportedPercentiles {
+                pair(Self.percentileLabel(p), latency.percentile(p), corrected.percentile(p))
+            }
+            out.append("  (corrected: from each request's intended send time, for coordinated omission)")
+            let achieved = summary.achievedSendRate.map { String(format: "%.1f requests/s achieved", $0) } ?? "achieved rate unknown"
+            out.section("Pacing: " + achieved + (summary.late == 0 ? ", no request sent late." : ", "
+                + "\(summary.late) requests sent late (more than \(Self.format(Summary.lateAfter)) behind schedule) "
+                + "by p50 \(Self.format(summary.lateness.percentile(50))), p99 \(Self.format(summary.lateness.percentile(99))), "
+                + "max \(Self.format(summary.lateness.max))."))
         }
         out.section("Latency histogram:")
         out.lines += Self.histogramBars(latency, width: width)
@@ -64,7 +88,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
     private func phasesBlock(_ out: inout Lines) {
         let phases = Phase.allCases.compactMap { phase in summary.phases[phase].map { (phase, $0) } }.filter { !$0.1.isEmpty }
         guard !phases.isEmpty else { return }
-        out.section("Phases:" + String(repeating: " ", count: 8) + ["p50", "p90", "p99", "max"].map(Self.column).joined() + "  count")
+        out.section("Phases:" + String(repeating: " ", count: 8) + ["p50", "p90", "p99", "max"].map { Self.column($0) }.joined() + "  count")
         for (phase, histogram) in phases {
             let cells = [histogram.percentile(50), histogram.percentile(90), histogram.percentile(99), histogram.max]
             out.append("  " + phase.label.padding(toLength: 13, withPad: " ", startingAt: 0)
@@ -193,8 +217,8 @@ public struct TextReport: CustomStringConvertible, Sendable {
         p == p.rounded() ? "p\(Int(p))" : "p\(p)"
     }
 
-    private static func column(_ text: String) -> String {
-        String(repeating: " ", count: max(1, 10 - text.count)) + text
+    private static func column(_ text: String, _ width: Int = 10) -> String {
+        String(repeating: " ", count: max(1, width - text.count)) + text
     }
 
     /// A duration in the unit that reads best: 850µs, 12.3ms, 2.05s, 1m05s.

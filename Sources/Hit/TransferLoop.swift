@@ -12,8 +12,17 @@ final class TransferLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let targets: [CurlTarget]
     private var idle: [CurlEasy]
-    /// Transfers in flight: the worker, the target it was sent to and when it started, by easy handle.
-    private var active: [UnsafeMutableRawPointer: (worker: CurlEasy, target: Int, started: UInt64)] = [:]
+    /// A transfer in flight: the worker, the target it was sent to, when it started and when it
+    /// was meant to (uptime nanoseconds; 0 in an unpaced run).
+    private struct Transfer {
+        let worker: CurlEasy
+        let target: Int
+        let started: UInt64
+        let due: UInt64
+    }
+
+    /// Transfers in flight, by easy handle.
+    private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     /// The start of the run, in uptime nanoseconds.
     private let runStart: UInt64
     /// Origins this multi handle holds a working h2c connection to (see `h2cReuseIsBroken`).
@@ -100,7 +109,8 @@ final class TransferLoop: @unchecked Sendable {
         worker.prepare(h2cConnectionUp: h2cOrigins.contains(target.origin))
         if h2cReuseIsBroken, worker.usesH2C { h2cOrigins.insert(target.origin) }
         curl_multi_add_handle(multi, worker.handle)
-        active[worker.handle] = (worker, job.target, DispatchTime.now().uptimeNanoseconds)
+        active[worker.handle] = Transfer(worker: worker, target: job.target, started: DispatchTime.now().uptimeNanoseconds,
+                                         due: job.due?.uptimeNanoseconds ?? 0)
         counters.started.add(1, ordering: .relaxed)
     }
 
@@ -111,10 +121,14 @@ final class TransferLoop: @unchecked Sendable {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                  let (worker, target, started) = active.removeValue(forKey: handle)
+                  let transfer = active.removeValue(forKey: handle)
             else { continue }
-            let offset = Duration.nanoseconds(Int64(started &- runStart))
-            let result = worker.result(code: hit_multi_msg_result(message), target: target, offset: offset)
+            let worker = transfer.worker
+            let offset = Duration.nanoseconds(Int64(transfer.started &- runStart))
+            var result = worker.result(code: hit_multi_msg_result(message), target: transfer.target, offset: offset)
+            if transfer.due > 0 {
+                result.lateness = .nanoseconds(Int64(transfer.started > transfer.due ? transfer.started - transfer.due : 0))
+            }
             if worker.usesH2C, let origin = worker.target?.origin {
                 // A failure on a new connection means there is none to reuse: connect afresh.
                 if !worker.reusedConnection && !(result.error == nil && result.httpVersion == .http2) {

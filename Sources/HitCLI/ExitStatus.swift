@@ -8,7 +8,7 @@ enum ExitStatus: Int32 {
     case usage = 64
     /// Every request failed to connect: the target could not be reached at all (EX_UNAVAILABLE).
     case unreachable = 69
-    /// libcurl could not be set up; nothing was sent (EX_SOFTWARE).
+    /// The run could not be set up (libcurl, the open-files limit); nothing was sent (EX_SOFTWARE).
     case setup = 70
     /// Interrupted by SIGINT or SIGTERM; the partial report was printed (128 + SIGINT).
     case interrupted = 130
@@ -20,7 +20,8 @@ enum ExitStatus: Int32 {
                (status 400 or more, or a transport error)
           64   usage error: a bad flag, value or rule; nothing was sent
           69   unreachable: every request failed to connect (refused, DNS)
-          70   libcurl could not be set up; nothing was sent
+          70   the run could not be set up (libcurl, open-files limit); nothing
+               was sent
           130  interrupted (Ctrl-C or SIGTERM): the partial report was printed
         """
 }

@@ -22,6 +22,10 @@ struct LoadFlags: ParsableArguments {
                 + "Requests in flight at the deadline are aborted and not counted.", valueName: "duration"))
     var duration: String?
 
+    @Option(name: .customLong("loops"), parsing: .unconditional,
+            help: ArgumentHelp("Event-loop threads driving the workers (default: one per core).", valueName: "n"))
+    var loops: Int?
+
     func options() throws(UsageError) -> Options {
         var runFor: Duration?
         if let duration {
@@ -30,7 +34,7 @@ struct LoadFlags: ParsableArguments {
             }
             runFor = parsed
         }
-        let options = Options(requests: requests ?? (runFor == nil ? 100 : nil), concurrency: concurrency, rate: rps, duration: runFor)
+        let options = Options(requests: requests ?? (runFor == nil ? 100 : nil), concurrency: concurrency, rate: rps, duration: runFor, loops: loops)
         do {
             try options.validate()
         } catch {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -38,7 +39,15 @@ final class TargetHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             stats.requestCompleted(seen(head))
-            route(head, context: context)
+            let now = DispatchTime.now().uptimeNanoseconds
+            let stalledUntil = stats.stalledUntil.load(ordering: .acquiring)
+            if stalledUntil > now {
+                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(stalledUntil - now))) {
+                    self.route(head, context: context)
+                }
+            } else {
+                route(head, context: context)
+            }
         }
     }
 

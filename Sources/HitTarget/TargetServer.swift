@@ -1,3 +1,4 @@
+import Dispatch
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
@@ -97,6 +98,13 @@ public final class TargetServer: Sendable {
         self.group = group
         self.host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
         self.port = channels[0].localAddress?.port ?? configuration.port
+    }
+
+    /// Holds every request that arrives from now until `duration` has passed, then answers it:
+    /// a server that stalls once, as under a garbage-collection pause.
+    public func stall(for duration: Duration) {
+        let nanoseconds = UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000)
+        stats.stalledUntil.store(DispatchTime.now().uptimeNanoseconds + nanoseconds, ordering: .releasing)
     }
 
     /// Stops listening, closes every connection and joins the server's threads.

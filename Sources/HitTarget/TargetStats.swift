@@ -37,6 +37,8 @@ public final class TargetStats: Sendable {
     private let proxied = Atomic<Int>(0)
     private let written = Atomic<Int>(0)
     private let recent = Mutex<[SeenRequest]>([])
+    /// Until when (uptime nanoseconds) new requests are held; see `TargetServer.stall(for:)`.
+    let stalledUntil = Atomic<UInt64>(0)
 
     public init() {}
 

@@ -107,3 +107,17 @@ import Testing
         #expect(!hit.stderr.contains("Fatal error"))
     }
 }
+
+extension RunTests {
+    /// -c 5000 runs cleanly: hit raises its open-files limit, and a few event loops carry the workers.
+    @Test func fiveThousandWorkers() throws {
+        var configuration = TargetServer.Configuration()
+        configuration.threads = 2
+        let server = try TargetServer(configuration)
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["-n", "10000", "-c", "5000", "-t", "60", server.baseURL + "/"], seconds: 120)
+        #expect(hit.exitStatus == 0, "\(hit.stdout)\(hit.stderr)")
+        #expect(server.stats.requestsSeen == 10000)
+        #expect(server.stats.connectionsAccepted == 5000)
+    }
+}

@@ -1,0 +1,72 @@
+/*
+ * The floor of hit's stack: the least a program can do to send N requests from C connections
+ * through libcurl's multi interface, on one thread, bodies counted and discarded. scripts/bench
+ * compares hit with it.
+ *
+ *   curl-floor URL CONCURRENCY REQUESTS
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static size_t discard(char *data, size_t size, size_t count, void *counter) {
+    (void)data;
+    *(size_t *)counter += size * count;
+    return size * count;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: curl-floor URL CONCURRENCY REQUESTS\n");
+        return 64;
+    }
+    const char *url = argv[1];
+    int concurrency = atoi(argv[2]);
+    long requests = atol(argv[3]);
+    if (concurrency < 1 || requests < concurrency) return 64;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    CURLM *multi = curl_multi_init();
+    size_t bytes = 0;
+    long started = 0, completed = 0, failed = 0;
+    struct timespec begin, end;
+    clock_gettime(CLOCK_MONOTONIC, &begin);
+    for (int i = 0; i < concurrency; i++) {
+        CURL *easy = curl_easy_init();
+        curl_easy_setopt(easy, CURLOPT_URL, url);
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &bytes);
+        curl_multi_add_handle(multi, easy);
+        started++;
+    }
+    int running = 1;
+    while (completed < requests) {
+        curl_multi_perform(multi, &running);
+        CURLMsg *message;
+        int queued;
+        while ((message = curl_multi_info_read(multi, &queued))) {
+            if (message->msg != CURLMSG_DONE) continue;
+            CURL *easy = message->easy_handle;
+            long status = 0;
+            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+            if (message->data.result != CURLE_OK || status >= 400) failed++;
+            completed++;
+            curl_multi_remove_handle(multi, easy);
+            if (started < requests) {
+                curl_multi_add_handle(multi, easy);
+                started++;
+            } else {
+                curl_easy_cleanup(easy);
+            }
+        }
+        if (completed < requests) curl_multi_poll(multi, NULL, 0, 1000, NULL);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    double seconds = (end.tv_sec - begin.tv_sec) + (end.tv_nsec - begin.tv_nsec) / 1e9;
+    printf("requests %ld failed %ld seconds %.3f rps %.1f bytes %zu\n", completed, failed, seconds, completed / seconds, bytes);
+    curl_multi_cleanup(multi);
+    curl_global_cleanup();
+    return failed == 0 ? 0 : 1;
+}
