@@ -1,7 +1,8 @@
 /*
  * The floor of hit's stack: the least a program can do to send N requests from C connections
- * through libcurl's multi interface, on one thread, bodies counted and discarded. scripts/bench
- * compares hit with it.
+ * through libcurl's multi interface, on one thread, bodies counted and discarded. It asks libcurl
+ * for the same work hit asks for by default (a 20 s timeout, compressed responses, HTTP/1.1, web
+ * protocols only), so that scripts/bench, comparing the two, measures what hit's Swift layers add.
  *
  *   curl-floor URL CONCURRENCY REQUESTS
  */
@@ -38,6 +39,11 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &bytes);
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_USERAGENT, "curl-floor");
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 20000L);
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
         curl_multi_add_handle(multi, easy);
         started++;
     }

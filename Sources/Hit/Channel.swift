@@ -134,12 +134,95 @@ public final class Channel<Element: Sendable>: Sendable {
         state.withLock { $0.closed }
     }
 
+    // MARK: - Batches
+
+    /// Sends every element of `elements` in order, waiting for room as needed, with one lock and
+    /// one wake-up per batch rather than per element. Returns `false` if `cancellation` stopped it
+    /// while it had to wait (the elements not yet sent are dropped).
+    @discardableResult
+    public func send(contentsOf elements: some Collection<Element>, cancellation: CancellationToken) -> Bool {
+        var rest = elements[...]
+        while !rest.isEmpty {
+            let blocked: (UInt64, DispatchSemaphore)? = state.withLock { state in
+                precondition(!state.closed, "send on a closed channel")
+                let room = capacity - state.buffer.count
+                if room > 0 {
+                    let batch = rest.prefix(room)
+                    state.buffer.append(contentsOf: batch)
+                    rest = rest.dropFirst(batch.count)
+                    for _ in 0..<min(batch.count, state.waitingReceivers.count) { Self.wakeOne(&state.waitingReceivers) }
+                    if rest.isEmpty { return nil }
+                }
+                let semaphore = DispatchSemaphore(value: 0)
+                let id = state.newID()
+                state.waitingSenders.append(Waiter(id: id, wake: { semaphore.signal() }))
+                return (id, semaphore)
+            }
+            guard let (id, semaphore) = blocked else { return true }
+            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: true) { return false }
+        }
+        return true
+    }
+
+    /// Moves up to `limit` elements into `batch` (after what it holds), waiting while the channel
+    /// is empty. Returns `false` once the channel is closed and drained, or when `cancellation`
+    /// is cancelled while it would have to wait; `nil` keeps receiving until the close.
+    public func receive(into batch: inout [Element], limit: Int, cancellation: CancellationToken?) -> Bool {
+        while true {
+            let semaphore = DispatchSemaphore(value: 0)
+            var id: UInt64 = 0
+            let outcome: Bool? = state.withLock { state in
+                if !state.buffer.isEmpty {
+                    let count = min(limit, state.buffer.count)
+                    batch.append(contentsOf: state.buffer.prefix(count))
+                    state.buffer.removeFirst(count)
+                    wakeSenderIfDrained(&state)
+                    return true
+                }
+                if state.closed { return false }
+                id = state.newID()
+                state.waitingReceivers.append(Waiter(id: id, wake: { semaphore.signal() }))
+                return nil
+            }
+            if let outcome { return outcome }
+            guard let cancellation else {
+                semaphore.wait()
+                continue
+            }
+            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: false) { return false }
+        }
+    }
+
+    /// Moves up to `limit` elements into `batch` if any are ready, without waiting; if none are,
+    /// registers `wake` as `receive(orWake:id:)` does.
+    public func receive(into batch: inout [Element], limit: Int, orWake wake: @escaping @Sendable () -> Void, id: WakerID) -> Poll? {
+        state.withLock { state in
+            if !state.buffer.isEmpty {
+                let count = min(limit, state.buffer.count)
+                batch.append(contentsOf: state.buffer.prefix(count))
+                state.buffer.removeFirst(count)
+                wakeSenderIfDrained(&state)
+                return nil
+            }
+            if state.closed { return .closed }
+            state.waitingReceivers.removeAll { $0.id == id.value }
+            state.waitingReceivers.append(Waiter(id: id.value, wake: wake))
+            return .empty
+        }
+    }
+
+    /// A waiting sender is woken only once the buffer has drained to half, so that it refills
+    /// many slots per wake-up instead of one: a thread switch per element is what this avoids.
+    private func wakeSenderIfDrained(_ state: inout State) {
+        if state.buffer.count <= capacity / 2 { Self.wakeOne(&state.waitingSenders) }
+    }
+
     // MARK: - Waiting
 
     private func poll(registering makeWaiter: (inout State) -> Waiter) -> Poll {
         state.withLock { state in
             if let element = state.buffer.popFirst() {
-                Self.wakeOne(&state.waitingSenders)
+                wakeSenderIfDrained(&state)
                 return .element(element)
             }
             if state.closed { return .closed }

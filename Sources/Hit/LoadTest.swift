@@ -12,6 +12,9 @@ public struct LoadTest: Sendable {
     public var options: Options
     public var client: ClientOptions
 
+    /// The most results the aggregator takes from the channel at once.
+    static let batchLimit = 256
+
     public init(targets: [Request], options: Options, client: ClientOptions = ClientOptions()) {
         self.targets = targets
         self.options = options
@@ -53,14 +56,20 @@ public struct LoadTest: Sendable {
         var summary = Summary(requested: options.requests, targets: targets.count)
         // The aggregate stage: it keeps receiving until the dispatch stage closes the channel, so
         // results that completed before a stop are kept.
-        while let result = pipeline.results.receive(cancellation: nil) {
-            summary.record(result)
-            onResult(result)
+        var batch: [RequestResult] = []
+        batch.reserveCapacity(Self.batchLimit)
+        while pipeline.results.receive(into: &batch, limit: Self.batchLimit, cancellation: nil) {
+            for result in batch {
+                summary.record(result)
+                onResult(result)
+            }
+            batch.removeAll(keepingCapacity: true)
         }
         pipeline.wait()
         summary.duration = start.duration(to: clock.now)
         summary.started = pipeline.started
         summary.abandoned = pipeline.abandoned
+        summary.retried = pipeline.retried
         summary.interrupted = cancellation.isCancelled && !deadlineReached.isSet
             && summary.completed < (summary.requested ?? .max)
         summary.deadlineReached = deadlineReached.isSet

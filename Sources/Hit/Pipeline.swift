@@ -22,6 +22,8 @@ public final class Pipeline: Sendable {
     public var started: Int { counters.started.load(ordering: .relaxed) }
     /// Requests that were in flight when the run was cancelled, and were aborted.
     public var abandoned: Int { counters.abandoned.load(ordering: .relaxed) }
+    /// Requests sent a second time because the server closed a kept-alive connection under them.
+    public var retried: Int { counters.retried.load(ordering: .relaxed) }
 
     /// A pipeline with a single target.
     public convenience init(request: Request, options: Options, client: ClientOptions = ClientOptions(),
@@ -31,7 +33,7 @@ public final class Pipeline: Sendable {
 
     /// Sets up every libcurl handle (so that set-up errors surface before anything is sent),
     /// then starts the stages. `loops` is how many dispatch threads share the workers
-    /// (default: one per core, never more than there are workers).
+    /// (default: `options.loops`, else `defaultLoops(concurrency:)`).
     public init(targets: [Request], options: Options, client: ClientOptions = ClientOptions(),
                 cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
@@ -39,7 +41,7 @@ public final class Pipeline: Sendable {
         var curlTargets: [CurlTarget] = []
         for target in targets { curlTargets.append(try CurlTarget(target)) }
         let runStart = DispatchTime.now()
-        let loopCount = max(1, min(options.concurrency, loops ?? options.loops ?? ProcessInfo.processInfo.activeProcessorCount))
+        let loopCount = max(1, min(options.concurrency, loops ?? options.loops ?? Self.defaultLoops(concurrency: options.concurrency)))
         var transferLoops: [TransferLoop] = []
         for share in Self.split(options.concurrency, into: loopCount) {
             var workers: [CurlEasy] = []
@@ -51,12 +53,15 @@ public final class Pipeline: Sendable {
         for target in curlTargets { try probe.use(target) }
 
         self.cancellation = cancellation
-        // Buffers: a worker that frees up should find its next job waiting, so each channel holds
-        // one job per worker; at most that many queued jobs are dropped on cancellation.
+        // Buffers: a worker that frees up should find its next job waiting, so the channels hold at
+        // least one job per worker. Unpaced, the producer's queue is deeper still, so that it is
+        // woken once per hundreds of jobs; paced, the throttle's queue stays at one per worker, so
+        // that a job released on time waits for a worker no longer than it must. Queued jobs are
+        // simply dropped on cancellation. Results come in batches of up to TransferLoop.flushCount.
         let capacity = options.concurrency
-        results = Channel(capacity: max(capacity, 64))
+        results = Channel(capacity: max(capacity, 4 * TransferLoop.flushCount))
 
-        let produced = Channel<Job>(capacity: capacity)
+        let produced = Channel<Job>(capacity: options.rate == nil ? max(capacity, 512) : capacity)
         startStage("produce") {
             Self.produce(options.requests, targets: targets.count, into: produced, cancellation: cancellation)
         }
@@ -124,6 +129,13 @@ public final class Pipeline: Sendable {
         }
     }
 
+    /// One event loop per 256 workers, at most one per core. One loop drives some 60,000 requests a
+    /// second, and every extra thread costs hand-offs; but a loop's poll() scans all of its
+    /// sockets, which at a thousand connections costs more than a second thread does.
+    static func defaultLoops(concurrency: Int) -> Int {
+        min(ProcessInfo.processInfo.activeProcessorCount, max(1, concurrency / 256))
+    }
+
     /// Splits `total` into `parts` shares that differ by at most one.
     static func split(_ total: Int, into parts: Int) -> [Int] {
         (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
@@ -135,6 +147,7 @@ final class PipelineCounters: Sendable {
     let liveStages = Atomic<Int>(0)
     let started = Atomic<Int>(0)
     let abandoned = Atomic<Int>(0)
+    let retried = Atomic<Int>(0)
 }
 
 /// Counts running dispatch loops down; exactly one caller of `finishOne` sees the last one finish.

@@ -19,6 +19,7 @@ final class TransferLoop: @unchecked Sendable {
         let target: Int
         let started: UInt64
         let due: UInt64
+        var retried = false
     }
 
     /// Transfers in flight, by easy handle.
@@ -27,11 +28,21 @@ final class TransferLoop: @unchecked Sendable {
     private let runStart: UInt64
     /// Origins this multi handle holds a working h2c connection to (see `h2cReuseIsBroken`).
     private var h2cOrigins: Set<String> = []
+    /// Jobs taken from the channel, one batch at a time (a reused buffer).
+    private var jobBatch: [Job] = []
+    /// Results not yet handed to the aggregator, and since when (uptime nanoseconds). They go in
+    /// batches: a wake-up of the aggregator per result costs more than the request itself.
+    private var unsent: [RequestResult] = []
+    private var unsentSince: UInt64 = 0
+    /// Results go to the aggregator once this many are waiting, or this long after the first.
+    static let flushCount = 256
+    static let flushDelay: UInt64 = 10_000_000
 
     init(workers: [CurlEasy], targets: [CurlTarget], runStart: DispatchTime) throws(SetupError) {
         self.runStart = runStart.uptimeNanoseconds
         guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
         self.multi = multi
+        Diagnostics.curlHandles.add(1, ordering: .relaxed)
         self.idle = workers
         self.targets = targets
     }
@@ -39,6 +50,7 @@ final class TransferLoop: @unchecked Sendable {
     deinit {
         for handle in active.keys { curl_multi_remove_handle(multi, handle) }
         curl_multi_cleanup(multi)
+        Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
     }
 
     /// Runs until `jobs` is closed and drained and every transfer has ended, or until cancellation.
@@ -54,27 +66,31 @@ final class TransferLoop: @unchecked Sendable {
         }
 
         var jobsDone = false
+        // Every way out hands on what finished; a send that fits is delivered even after a cancel.
+        defer { flush(results, cancellation: cancellation) }
         while true {
-            // Start a transfer on every idle worker that has a job to do.
+            // Start a transfer on every idle worker that has a job to do, taking jobs in batches.
             fill: while !jobsDone, !idle.isEmpty, !cancellation.isCancelled {
                 if active.isEmpty {
-                    // Nothing to drive: block until there is work, the end, or cancellation.
-                    // First withdraw any poll-waker: a stale one would take the wake-up meant
-                    // for this blocked receive, and the job would sit until the next one.
+                    // Nothing to drive: hand on what finished, then block until there is work,
+                    // the end, or cancellation. First withdraw any poll-waker: a stale one would
+                    // take the wake-up meant for this blocked receive.
+                    guard flush(results, cancellation: cancellation) else { break fill }
                     jobs.removeWaker(wakerID)
-                    guard let job = jobs.receive(cancellation: cancellation) else {
+                    guard jobs.receive(into: &jobBatch, limit: idle.count, cancellation: cancellation) else {
                         jobsDone = !cancellation.isCancelled
                         break fill
                     }
-                    start(job, counters: counters)
                 } else {
-                    // Transfers to drive: take a job only if one is ready, else be woken for it.
-                    switch jobs.receive(orWake: { waker.wake() }, id: wakerID) {
-                    case .element(let job): start(job, counters: counters)
+                    // Transfers to drive: take jobs only if some are ready, else be woken for them.
+                    switch jobs.receive(into: &jobBatch, limit: idle.count, orWake: { waker.wake() }, id: wakerID) {
+                    case nil: break
                     case .closed: jobsDone = true
-                    case .empty: break fill
+                    case .empty, .element: break fill
                     }
                 }
+                for job in jobBatch { start(job, counters: counters) }
+                jobBatch.removeAll(keepingCapacity: true)
             }
             if cancellation.isCancelled {
                 abandonActive(counters: counters)
@@ -87,16 +103,29 @@ final class TransferLoop: @unchecked Sendable {
 
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
-            guard let freed = collectFinished(results: results, cancellation: cancellation) else {
-                abandonActive(counters: counters)
-                return
+            let freed = collectFinished(counters: counters)
+            let now = DispatchTime.now().uptimeNanoseconds
+            if !unsent.isEmpty, unsent.count >= Self.flushCount || now &- unsentSince >= Self.flushDelay {
+                guard flush(results, cancellation: cancellation) else {
+                    abandonActive(counters: counters)
+                    return
+                }
             }
-            // Workers just freed may have jobs waiting; otherwise sleep until a socket, a job or
-            // a cancellation needs us (the timeout only bounds the wait for libcurl's timers).
+            // Workers just freed may have jobs waiting; otherwise sleep until a socket, a job, a
+            // cancellation or the results' flush time needs us.
             if freed == 0 || jobsDone, !active.isEmpty {
-                curl_multi_poll(multi, nil, 0, 1000, nil)
+                let untilFlush = unsent.isEmpty ? 1000 : max(1, Int32((Self.flushDelay &- (now &- unsentSince)) / 1_000_000))
+                curl_multi_poll(multi, nil, 0, min(1000, untilFlush), nil)
             }
         }
+    }
+
+    /// Hands the unsent results to the aggregator. Returns `false` if cancellation stopped it.
+    @discardableResult
+    private func flush(_ results: Channel<RequestResult>, cancellation: CancellationToken) -> Bool {
+        guard !unsent.isEmpty else { return true }
+        defer { unsent.removeAll(keepingCapacity: true) }
+        return results.send(contentsOf: unsent, cancellation: cancellation)
     }
 
     private func start(_ job: Job, counters: PipelineCounters) {
@@ -114,18 +143,30 @@ final class TransferLoop: @unchecked Sendable {
         counters.started.add(1, ordering: .relaxed)
     }
 
-    /// Hands every finished transfer's result on and returns its worker to the idle list.
-    /// Returns how many workers it freed, or `nil` if cancellation stopped a send.
-    private func collectFinished(results: Channel<RequestResult>, cancellation: CancellationToken) -> Int? {
+    /// Collects every finished transfer's result into `unsent` and returns its worker to the
+    /// idle list. Returns how many workers it freed.
+    private func collectFinished(counters: PipelineCounters) -> Int {
         var freed = 0
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                  let transfer = active.removeValue(forKey: handle)
+                  var transfer = active.removeValue(forKey: handle)
             else { continue }
             let worker = transfer.worker
+            let code = hit_multi_msg_result(message)
             let offset = Duration.nanoseconds(Int64(transfer.started &- runStart))
-            var result = worker.result(code: hit_multi_msg_result(message), target: transfer.target, offset: offset)
+            var result = worker.result(code: code, target: transfer.target, offset: offset)
+            if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
+                // The server closed a kept-alive connection as the request went out: send it once
+                // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
+                curl_multi_remove_handle(multi, handle)
+                worker.prepare()
+                curl_multi_add_handle(multi, handle)
+                transfer.retried = true
+                active[handle] = transfer
+                counters.retried.add(1, ordering: .relaxed)
+                continue
+            }
             if transfer.due > 0 {
                 result.lateness = .nanoseconds(Int64(transfer.started > transfer.due ? transfer.started - transfer.due : 0))
             }
@@ -138,10 +179,20 @@ final class TransferLoop: @unchecked Sendable {
             curl_multi_remove_handle(multi, handle)
             idle.append(worker)
             freed += 1
-            // A finished transfer's result is kept even after a cancel, as long as there is room.
-            guard results.send(result, cancellation: cancellation) else { return nil }
+            if unsent.isEmpty { unsentSince = transfer.started }
+            unsent.append(result)
         }
         return freed
+    }
+
+    /// Whether a failed transfer died on a reused connection before any response came back, for
+    /// a method that may safely be sent twice.
+    private static func mayRetry(code: CURLcode, result: RequestResult, worker: CurlEasy) -> Bool {
+        guard code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR,
+              result.status == 0, worker.reusedConnection,
+              let method = worker.target?.request.method
+        else { return false }
+        return ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(method)
     }
 
     /// Aborts every transfer in flight: they are counted as abandoned, not as results.

@@ -23,7 +23,7 @@ struct LoadFlags: ParsableArguments {
     var duration: String?
 
     @Option(name: .customLong("loops"), parsing: .unconditional,
-            help: ArgumentHelp("Event-loop threads driving the workers (default: one per core).", valueName: "n"))
+            help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers, at most one per core).", valueName: "n"))
     var loops: Int?
 
     func options() throws(UsageError) -> Options {
