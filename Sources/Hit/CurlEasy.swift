@@ -28,6 +28,7 @@ final class CurlEasy {
         }
         self.handle = handle
         self.client = client
+        Diagnostics.curlHandles.add(1, ordering: .relaxed)
         bodyBytes = .allocate(capacity: 1)
         bodyBytes.initialize(to: 0)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -37,6 +38,7 @@ final class CurlEasy {
 
     deinit {
         curl_easy_cleanup(handle)
+        Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
         curl_slist_free_all(resolveList)
         curl_slist_free_all(connectToList)
         bodyBytes.deallocate()

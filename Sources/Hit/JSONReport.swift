@@ -81,6 +81,7 @@ public struct JSONReport: Encodable, Sendable {
         public let errored: Int
         public let timedOut: Int
         public let abortedInFlight: Int
+        public let retried: Int
         public let neverStarted: Int?
         public let successPercent: Double
         public let durationUs: Int64
@@ -167,7 +168,7 @@ public struct JSONReport: Encodable, Sendable {
         )
         summary = Counts(
             requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
-            failed: s.failed, errored: s.errored, timedOut: s.timedOut, abortedInFlight: s.abandoned,
+            failed: s.failed, errored: s.errored, timedOut: s.timedOut, abortedInFlight: s.abandoned, retried: s.retried,
             neverStarted: s.neverStarted, successPercent: s.successPercent,
             durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
             bytesReceived: s.bytes, bytesSent: s.bytesSent,

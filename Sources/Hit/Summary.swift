@@ -17,6 +17,9 @@ public struct Summary: Sendable, Equatable {
     public var timedOut = 0
     /// In flight when the run was interrupted or reached its deadline, and aborted.
     public var abandoned = 0
+    /// Sent a second time, on a fresh connection, because the server closed a kept-alive
+    /// connection as the request went out (idempotent methods only; counted once as requests).
+    public var retried = 0
     /// Whether the run was cancelled (Ctrl-C) before every request completed.
     public var interrupted = false
     /// Whether the run ended because its duration (`-z`) was over.

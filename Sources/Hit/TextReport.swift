@@ -102,6 +102,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         var parts = ["started \(s.started)", "completed \(s.completed)", "succeeded \(s.succeeded)",
                      "failed \(s.failed)", "errors \(s.errored)", "timed out \(s.timedOut)"]
         if s.interrupted || s.deadlineReached { parts.append("aborted in flight \(s.abandoned)") }
+        if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
         out.section("Throughput:")
         var throughput = [String(format: "%.1f requests/s", s.requestsPerSecond), Self.bytes(s.bytesPerSecond) + "/s received"]

@@ -69,7 +69,7 @@ struct ConnectionFlags: ParsableArguments {
             do {
                 try Request.validate(url: url, schemes: ["http", "https", "socks4", "socks4a", "socks5", "socks5h"])
             } catch {
-                throw UsageError("bad proxy '\(proxy)': \(error)")
+                throw UsageError("bad proxy '\(Redaction.url(proxy))': \(error)")
             }
             client.proxy = proxy
         }

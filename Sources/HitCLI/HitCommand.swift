@@ -44,7 +44,7 @@ struct HitCommand: ParsableCommand {
             do {
                 try Request.validate(url: url)
             } catch {
-                throw UsageError("bad URL '\(url)': \(error)")
+                throw UsageError("bad URL '\(Redaction.url(url))': \(error)")
             }
         }
         let template = try request.template()

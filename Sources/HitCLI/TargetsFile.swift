@@ -20,7 +20,7 @@ enum TargetsFile {
             switch words.count {
             case 1: targets.append((nil, String(words[0])))
             case 2 where Request.isValid(method: String(words[0])): targets.append((String(words[0]), String(words[1])))
-            default: throw UsageError("-f '\(path)' line \(number + 1): expected 'URL' or 'METHOD URL', got '\(trimmed)'")
+            default: throw UsageError("-f '\(path)' line \(number + 1): expected 'URL' or 'METHOD URL', got '\(Redaction.url(trimmed))'")
             }
         }
         guard !targets.isEmpty else { throw UsageError("-f '\(path)' has no targets") }

@@ -5,6 +5,9 @@ import Hit
 
 // A reader that goes away (`hit ... | head -1`) must not kill hit with SIGPIPE.
 signal(SIGPIPE, SIG_IGN)
+// Signals first: one that comes while the arguments are read cancels the run before it starts.
+let interrupts = Interrupts()
+let cancellation = interrupts.token
 
 let command: HitCommand
 let loadTest: LoadTest
@@ -25,8 +28,6 @@ do {
     UsageError.exit(HitCommand.message(for: error))
 }
 
-let cancellation = CancellationToken()
-let interruptSources = Interrupts.cancel(cancellation, queue: DispatchQueue(label: "hit.signals"))
 let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
 let csv = command.output.format == .csv ? CSVWriter(output: destination, targets: loadTest.targets.map(\.url)) : nil
 let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
@@ -42,6 +43,7 @@ do {
     FileHandle.standardError.write(Data("hit: \(error)\n".utf8))
     exit(ExitStatus.setup.rawValue)
 }
+interrupts.beginReport()
 progress?.stop()
 let verdict = Verdict(summary, thresholds: thresholds)
 
@@ -62,6 +64,5 @@ case .csv:
         FileHandle.standardError.write(Data("hit: --fail-if \(result.threshold.text) held: measured \(result.measuredText)\n".utf8))
     }
 }
-withExtendedLifetime(interruptSources) {}
 
 exit(ExitStatus(verdict).rawValue)

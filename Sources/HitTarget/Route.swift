@@ -16,6 +16,19 @@ enum Route: Equatable {
     case redirect(Int)
     /// `/loop`: a 302 to itself, for ever.
     case loop
+    /// `/reset/headers`: part of a response head, then a TCP reset.
+    case resetInHeaders
+    /// `/reset/body`: a head promising 100000 bytes, 1000 of them, then a TCP reset.
+    case resetInBody
+    /// `/close/{k}`: a 200; every k-th request on a connection, the server closes the connection
+    /// right after the response, without warning (no `Connection: close`).
+    case closeEvery(Int)
+    /// `/slow-body/{ms}`: the head and half the body at once, the rest after that many ms.
+    case slowBody(milliseconds: Int)
+    /// `/bad-length`: `Content-Length: 100`, then 10 bytes, then the connection closes.
+    case badLength
+    /// `/chunked/{n}`: a chunked body of n chunks.
+    case chunked(Int)
     case notFound
 
     /// The largest body `/bytes/{n}` serves, so that a typo cannot exhaust memory.
@@ -36,6 +49,18 @@ enum Route: Equatable {
         case ("hang", 1): self = .hang
         case ("echo", 1): self = .echo
         case ("loop", 1): self = .loop
+        case ("bad-length", 1): self = .badLength
+        case ("reset", 2) where parts[1] == "headers": self = .resetInHeaders
+        case ("reset", 2) where parts[1] == "body": self = .resetInBody
+        case ("close", 2):
+            guard let k = Int(parts[1]), k > 0 else { self = .notFound; return }
+            self = .closeEvery(k)
+        case ("slow-body", 2):
+            guard let ms = Int(parts[1]), ms >= 0 else { self = .notFound; return }
+            self = .slowBody(milliseconds: ms)
+        case ("chunked", 2):
+            guard let n = Int(parts[1]), (0...100_000).contains(n) else { self = .notFound; return }
+            self = .chunked(n)
         case ("status", 2):
             guard let code = Int(parts[1]), (100...999).contains(code) else { self = .notFound; return }
             self = .status(code)

@@ -21,6 +21,8 @@ final class TargetHandler: ChannelInboundHandler {
     private var body: ByteBuffer?
     /// Whether a request has begun and its response has not yet been written.
     private var awaitingResponse = false
+    /// Requests answered on this connection, for `/close/{k}`.
+    private var answered = 0
 
     init(stats: TargetStats, connection: Connection) {
         self.stats = stats
@@ -95,6 +97,57 @@ final class TargetHandler: ChannelInboundHandler {
             respond(context, head, status: .found, body: "", location: "/loop")
         case .notFound:
             respond(context, head, status: .notFound, body: "not found\n")
+        case .resetInHeaders:
+            writeRaw(context, "HTTP/1.1 200 OK\r\nContent-Type: text/pl")
+            reset(context)
+        case .resetInBody:
+            writeRaw(context, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + String(repeating: "x", count: 1000))
+            reset(context)
+        case .closeEvery(let k):
+            let closeAfter = (answered + 1) % k == 0
+            respond(context, head, status: .ok, body: "Hello, hit\n")
+            if closeAfter { context.close(promise: nil) }
+        case .slowBody(let milliseconds):
+            writeRaw(context, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello")
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                self.writeRaw(context, "world")
+                self.finishRequest()
+            }
+        case .badLength:
+            writeRaw(context, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+            finishRequest()
+            context.close(promise: nil)
+        case .chunked(let chunks):
+            guard context.channel.isActive else { return }
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain")
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+            for index in 0..<chunks {
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "chunk \(index)\n")))), promise: nil)
+            }
+            finishRequest()
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    /// Writes bytes straight to the socket, past the HTTP encoder: for deliberately broken
+    /// responses (plain-text connections only).
+    private func writeRaw(_ context: ChannelHandlerContext, _ text: String) {
+        guard let wire = try? context.pipeline.syncOperations.context(handlerType: WireByteCounter.self) else { return }
+        wire.writeAndFlush(NIOAny(ByteBuffer(string: text)), promise: nil)
+    }
+
+    /// Closes the connection with a TCP reset (SO_LINGER 0) rather than a FIN.
+    private func reset(_ context: ChannelHandlerContext) {
+        finishRequest()
+        let channel = context.channel
+        guard let socket = channel as? any SocketOptionProvider else {
+            channel.close(promise: nil)
+            return
+        }
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+            channel.close(promise: nil)
         }
     }
 
@@ -134,6 +187,7 @@ final class TargetHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         finishRequest()
+        answered += 1
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if http1 && !keepAlive {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }

@@ -10,6 +10,10 @@ final class HitProcess {
     private let stdoutURL: URL
     private let stderrURL: URL
     private(set) var exitStatus: Int32?
+    /// The child's peak resident memory in KiB, sampled from /proc while it runs. (Not from
+    /// wait4's ru_maxrss: Linux keeps that across execve, so a spawned child reports the test
+    /// process's peak.)
+    private(set) var peakMemoryKiB: Int?
 
     /// Where SwiftPM put the `hit` binary: beside the test bundle.
     static var binary: String {
@@ -18,7 +22,7 @@ final class HitProcess {
 
     /// Starts `hit` with `arguments`, with default signal handling and nothing blocked, and its
     /// output going to files (so a full pipe can never stall it).
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], stdoutClosed: Bool = false, launcher: [String] = []) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutURL = directory.appendingPathComponent("stdout")
@@ -28,7 +32,16 @@ final class HitProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var closedPipe: [Int32] = [-1, -1]
+        if stdoutClosed {
+            // A pipe whose reader is already gone, as with `hit ... | head -0`.
+            _ = closedPipe.withUnsafeMutableBufferPointer { pipe($0.baseAddress) }
+            close(closedPipe[0])
+            posix_spawn_file_actions_adddup2(&actions, closedPipe[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, stdoutURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        defer { if closedPipe[1] >= 0 { close(closedPipe[1]) } }
         posix_spawn_file_actions_addopen(&actions, 2, stderrURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
         var attributes = posix_spawnattr_t()
@@ -43,10 +56,11 @@ final class HitProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let argv = ([Self.binary] + arguments).map { strdup($0) } + [nil]
+        let command = launcher + [Self.binary] + arguments
+        let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, Self.binary, &actions, &attributes, argv, environ)
+        let code = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
         guard code == 0 else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EINVAL) }
         self.pid = pid
     }
@@ -71,6 +85,7 @@ final class HitProcess {
         let deadline = Date().addingTimeInterval(seconds)
         var status: Int32 = 0
         while Date() < deadline {
+            if let highWater = Self.highWaterKiB(pid) { peakMemoryKiB = max(peakMemoryKiB ?? 0, highWater) }
             if waitpid(pid, &status, WNOHANG) == pid {
                 // WIFEXITED / WEXITSTATUS; a death by signal shows as 128 + the signal, as a shell does.
                 exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
@@ -81,12 +96,20 @@ final class HitProcess {
         return nil
     }
 
+    /// VmHWM from /proc/PID/status: the peak resident set of the process's current image.
+    private static func highWaterKiB(_ pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+    }
+
     var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     /// Runs `hit` to the end.
-    static func run(_ arguments: [String], seconds: Double = 60) throws -> HitProcess {
-        let process = try HitProcess(arguments)
+    static func run(_ arguments: [String], seconds: Double = 60, launcher: [String] = []) throws -> HitProcess {
+        let process = try HitProcess(arguments, launcher: launcher)
         #expect(process.wait(seconds: seconds) != nil, "hit \(arguments) did not end within \(seconds) s")
         return process
     }

@@ -66,6 +66,27 @@ import Testing
         (["--cert", "/nonexistent/c.pem", url], "--cert '/nonexistent/c.pem': no such file"),
         (["--cacert", "/tmp", url], "--cacert '/tmp': not a readable file"),
         (["--key", "/etc/hostname", url], "--key needs --cert"),
+        // Empty, negative, overflowing and non-finite values
+        (["-n", "", url], "is invalid for '-n"),
+        (["-c", "", url], "is invalid for '-c"),
+        (["-rps", "", url], "is invalid for '-rps"),
+        (["-z", "", url], "-z '' is not a duration"),
+        (["-m", "", url], "-m '' is not an HTTP method token"),
+        (["-H", "", url], "needs the form 'Name: value'"),
+        (["-o", "", url], "is invalid for '-o"),
+        (["-o", "xml", url], "is invalid for '-o"),
+        (["--fail-if", "", url], "is an empty rule"),
+        (["--loops", "0", url], "--loops must be a positive whole number"),
+        (["-c", "99999999999999999999", url], "'99999999999999999999' is invalid for '-c"),
+        (["--max-redirs", "99999999999999999999", url], "is invalid for '--max-redirs"),
+        (["-rps", "1e400", url], "not inf"),
+        (["-rps", "-inf", url], "not -inf"),
+        (["-z", "99999999999h", url], "is not a duration"),
+        (["-t", "nan", url], "-t 'nan' is not a number of seconds"),
+        (["--connect-timeout", "-1", url], "--connect-timeout '-1'"),
+        (["http://127.0.0.1/\u{7}bell"], "space or a control character"),
+        (["http://127.0.0.1/\ttab"], "space or a control character"),
+        (["--output-file", "/nonexistent/dir/out.json", url], "--output-file '/nonexistent/dir/out.json' cannot be written"),
     ]
 
     @Test(arguments: badInputs)
