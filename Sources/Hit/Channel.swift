@@ -38,6 +38,15 @@ public final class Channel<Element: Sendable>: Sendable {
             defer { nextID += 1 }
             return nextID
         }
+
+        /// Moves up to `limit` buffered elements into `batch`; `false` if there were none.
+        mutating func take(upTo limit: Int, into batch: inout [Element]) -> Bool {
+            guard !buffer.isEmpty else { return false }
+            let count = min(limit, buffer.count)
+            batch.append(contentsOf: buffer.prefix(count))
+            buffer.removeFirst(count)
+            return true
+        }
     }
 
     /// Identifies one event loop's standing interest in `receive(orWake:)`.
@@ -60,42 +69,21 @@ public final class Channel<Element: Sendable>: Sendable {
     /// An element that fits at once is always delivered, so completed work is not lost to a race.
     @discardableResult
     public func send(_ element: Element, cancellation: CancellationToken) -> Bool {
-        while true {
-            let blocked: (UInt64, DispatchSemaphore)? = state.withLock { state in
-                precondition(!state.closed, "send on a closed channel")
-                if state.buffer.count < capacity {
-                    state.buffer.append(element)
-                    Self.wakeOne(&state.waitingReceivers)
-                    return nil
-                }
-                let semaphore = DispatchSemaphore(value: 0)
-                let id = state.newID()
-                state.waitingSenders.append(Waiter(id: id, wake: { semaphore.signal() }))
-                return (id, semaphore)
-            }
-            guard let (id, semaphore) = blocked else { return true }
-            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: true) { return false }
-        }
+        send(contentsOf: CollectionOfOne(element), cancellation: cancellation)
     }
 
     /// Receives the next element, waiting while the channel is empty. Returns `nil` once the
     /// channel is closed and drained, or when `cancellation` is cancelled while the receive would
     /// have to wait. Pass `nil` to keep receiving until the channel is closed, whatever happens.
     public func receive(cancellation: CancellationToken?) -> Element? {
-        while true {
-            let semaphore = DispatchSemaphore(value: 0)
-            var id: UInt64 = 0
-            switch poll(registering: { id = $0.newID(); return Waiter(id: id, wake: { semaphore.signal() }) }) {
-            case .element(let element): return element
-            case .closed: return nil
-            case .empty: break
+        let received: Element?? = waitUntil(asSender: false, cancellation: cancellation) { state in
+            if let element = state.buffer.popFirst() {
+                wakeSenderIfDrained(&state)
+                return .some(element)
             }
-            guard let cancellation else {
-                semaphore.wait()
-                continue
-            }
-            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: false) { return nil }
+            return state.closed ? .some(nil) : nil
         }
+        return received ?? nil
     }
 
     /// A new identity for `receive(orWake:)`; each event loop takes one and keeps it.
@@ -107,10 +95,8 @@ public final class Channel<Element: Sendable>: Sendable {
     /// `id` (replacing any earlier registration under that id) and called once when an element
     /// arrives or the channel closes. `wake` must not call back into this channel.
     public func receive(orWake wake: @escaping @Sendable () -> Void, id: WakerID) -> Poll {
-        poll { state in
-            state.waitingReceivers.removeAll { $0.id == id.value }
-            return Waiter(id: id.value, wake: wake)
-        }
+        var batch: [Element] = []
+        return receive(into: &batch, limit: 1, orWake: wake, id: id) ?? .element(batch[0])
     }
 
     /// Withdraws a registration made by `receive(orWake:id:)`, if it has not fired yet.
@@ -142,65 +128,36 @@ public final class Channel<Element: Sendable>: Sendable {
     @discardableResult
     public func send(contentsOf elements: some Collection<Element>, cancellation: CancellationToken) -> Bool {
         var rest = elements[...]
-        while !rest.isEmpty {
-            let blocked: (UInt64, DispatchSemaphore)? = state.withLock { state in
-                precondition(!state.closed, "send on a closed channel")
-                let room = capacity - state.buffer.count
-                if room > 0 {
-                    let batch = rest.prefix(room)
-                    state.buffer.append(contentsOf: batch)
-                    rest = rest.dropFirst(batch.count)
-                    for _ in 0..<min(batch.count, state.waitingReceivers.count) { Self.wakeOne(&state.waitingReceivers) }
-                    if rest.isEmpty { return nil }
-                }
-                let semaphore = DispatchSemaphore(value: 0)
-                let id = state.newID()
-                state.waitingSenders.append(Waiter(id: id, wake: { semaphore.signal() }))
-                return (id, semaphore)
-            }
-            guard let (id, semaphore) = blocked else { return true }
-            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: true) { return false }
+        let sent: Bool? = waitUntil(asSender: true, cancellation: cancellation) { state in
+            precondition(!state.closed, "send on a closed channel")
+            let batch = rest.prefix(capacity - state.buffer.count)
+            state.buffer.append(contentsOf: batch)
+            rest = rest.dropFirst(batch.count)
+            for _ in 0..<min(batch.count, state.waitingReceivers.count) { Self.wakeOne(&state.waitingReceivers) }
+            return rest.isEmpty ? true : nil
         }
-        return true
+        return sent ?? false
     }
 
     /// Moves up to `limit` elements into `batch` (after what it holds), waiting while the channel
     /// is empty. Returns `false` once the channel is closed and drained, or when `cancellation`
     /// is cancelled while it would have to wait; `nil` keeps receiving until the close.
     public func receive(into batch: inout [Element], limit: Int, cancellation: CancellationToken?) -> Bool {
-        while true {
-            let semaphore = DispatchSemaphore(value: 0)
-            var id: UInt64 = 0
-            let outcome: Bool? = state.withLock { state in
-                if !state.buffer.isEmpty {
-                    let count = min(limit, state.buffer.count)
-                    batch.append(contentsOf: state.buffer.prefix(count))
-                    state.buffer.removeFirst(count)
-                    wakeSenderIfDrained(&state)
-                    return true
-                }
-                if state.closed { return false }
-                id = state.newID()
-                state.waitingReceivers.append(Waiter(id: id, wake: { semaphore.signal() }))
-                return nil
+        let received: Bool? = waitUntil(asSender: false, cancellation: cancellation) { state in
+            if state.take(upTo: limit, into: &batch) {
+                wakeSenderIfDrained(&state)
+                return true
             }
-            if let outcome { return outcome }
-            guard let cancellation else {
-                semaphore.wait()
-                continue
-            }
-            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: false) { return false }
+            return state.closed ? false : nil
         }
+        return received ?? false
     }
 
-    /// Moves up to `limit` elements into `batch` if any are ready, without waiting; if none are,
-    /// registers `wake` as `receive(orWake:id:)` does.
+    /// Moves up to `limit` elements into `batch` if any are ready, and returns `nil`; if none are,
+    /// registers `wake` as `receive(orWake:id:)` does and says why (`.empty` or `.closed`).
     public func receive(into batch: inout [Element], limit: Int, orWake wake: @escaping @Sendable () -> Void, id: WakerID) -> Poll? {
         state.withLock { state in
-            if !state.buffer.isEmpty {
-                let count = min(limit, state.buffer.count)
-                batch.append(contentsOf: state.buffer.prefix(count))
-                state.buffer.removeFirst(count)
+            if state.take(upTo: limit, into: &batch) {
                 wakeSenderIfDrained(&state)
                 return nil
             }
@@ -219,15 +176,30 @@ public final class Channel<Element: Sendable>: Sendable {
 
     // MARK: - Waiting
 
-    private func poll(registering makeWaiter: (inout State) -> Waiter) -> Poll {
-        state.withLock { state in
-            if let element = state.buffer.popFirst() {
-                wakeSenderIfDrained(&state)
-                return .element(element)
+    /// Runs `attempt` under the lock until it returns a value. Each time it returns `nil`, waits
+    /// (among the senders or the receivers) until woken, or until `cancellation` is cancelled, in
+    /// which case it gives up and returns `nil`. This is Go's `select` between a channel operation
+    /// and `<-ctx.Done()`.
+    private func waitUntil<Outcome>(asSender: Bool, cancellation: CancellationToken?,
+                                    _ attempt: (inout State) -> Outcome?) -> Outcome? {
+        while true {
+            var waiter: (id: UInt64, semaphore: DispatchSemaphore)?
+            let outcome: Outcome? = state.withLock { state in
+                if let outcome = attempt(&state) { return outcome }
+                let semaphore = DispatchSemaphore(value: 0)
+                let id = state.newID()
+                let entry = Waiter(id: id, wake: { semaphore.signal() })
+                if asSender { state.waitingSenders.append(entry) } else { state.waitingReceivers.append(entry) }
+                waiter = (id, semaphore)
+                return nil
             }
-            if state.closed { return .closed }
-            state.waitingReceivers.append(makeWaiter(&state))
-            return .empty
+            if let outcome { return outcome }
+            guard let (id, semaphore) = waiter else { return nil }
+            guard let cancellation else {
+                semaphore.wait()
+                continue
+            }
+            if !wait(id: id, on: semaphore, cancellation: cancellation, sender: asSender) { return nil }
         }
     }
 
