@@ -42,7 +42,7 @@ public final class CancellationToken: Sendable {
     public func cancel() {
         // Handlers run under the lock: `removeHandler` then waits for a running handler to finish.
         // Handlers must not call back into this token; the ones in this library only wake waiters.
-        state.withLock { state in
+        state.withLock(for: self) { state in
             guard !state.cancelled else { return }
             state.cancelled = true
             flag.store(true, ordering: .releasing)
@@ -56,7 +56,7 @@ public final class CancellationToken: Sendable {
     /// runs at once, on this thread, and `nil` is returned.
     @discardableResult
     public func onCancel(_ handler: @escaping @Sendable () -> Void) -> Registration? {
-        let registration: Registration? = state.withLock { state in
+        let registration: Registration? = state.withLock(for: self) { state in
             guard !state.cancelled else { return nil }
             let id = state.nextID
             state.nextID += 1
@@ -70,7 +70,7 @@ public final class CancellationToken: Sendable {
     /// Removes a handler. When this returns, the handler is not running and will never run.
     public func removeHandler(_ registration: Registration?) {
         guard let registration else { return }
-        _ = state.withLock { $0.handlers.removeValue(forKey: registration.id) }
+        _ = state.withLock(for: self) { $0.handlers.removeValue(forKey: registration.id) }
     }
 
     /// Blocks until the token is cancelled or `deadline` passes. Returns `true` if cancelled.

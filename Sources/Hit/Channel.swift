@@ -13,7 +13,7 @@ import Synchronization
 /// a callback of its own, when an element arrives: it never has to block its loop on the channel.
 public final class Channel<Element: Sendable>: Sendable {
     /// The result of a receive that does not wait.
-    public enum Poll {
+    public enum Poll: Sendable {
         case element(Element)
         /// Nothing to receive now; the waker will be called when that changes.
         case empty
@@ -88,7 +88,7 @@ public final class Channel<Element: Sendable>: Sendable {
 
     /// A new identity for `receive(orWake:)`; each event loop takes one and keeps it.
     public func makeWakerID() -> WakerID {
-        WakerID(value: state.withLock { $0.newID() })
+        WakerID(value: state.withLock(for: self) { $0.newID() })
     }
 
     /// Receives an element if one is ready, without waiting. If none is, `wake` is registered under
@@ -101,12 +101,12 @@ public final class Channel<Element: Sendable>: Sendable {
 
     /// Withdraws a registration made by `receive(orWake:id:)`, if it has not fired yet.
     public func removeWaker(_ id: WakerID) {
-        state.withLock { $0.waitingReceivers.removeAll { $0.id == id.value } }
+        state.withLock(for: self) { $0.waitingReceivers.removeAll { $0.id == id.value } }
     }
 
     /// Closes the channel: receivers drain what is left and then get `nil`. Call exactly once.
     public func close() {
-        state.withLock { state in
+        state.withLock(for: self) { state in
             precondition(!state.closed, "close of a closed channel")
             state.closed = true
             // A sender never waits on a channel it could still close, so only receivers wait here.
@@ -117,7 +117,7 @@ public final class Channel<Element: Sendable>: Sendable {
 
     /// Whether `close()` has been called.
     public var isClosed: Bool {
-        state.withLock { $0.closed }
+        state.withLock(for: self) { $0.closed }
     }
 
     // MARK: - Batches
@@ -156,7 +156,7 @@ public final class Channel<Element: Sendable>: Sendable {
     /// Moves up to `limit` elements into `batch` if any are ready, and returns `nil`; if none are,
     /// registers `wake` as `receive(orWake:id:)` does and says why (`.empty` or `.closed`).
     public func receive(into batch: inout [Element], limit: Int, orWake wake: @escaping @Sendable () -> Void, id: WakerID) -> Poll? {
-        state.withLock { state in
+        state.withLock(for: self) { state in
             if state.take(upTo: limit, into: &batch) {
                 wakeSenderIfDrained(&state)
                 return nil
@@ -180,11 +180,11 @@ public final class Channel<Element: Sendable>: Sendable {
     /// (among the senders or the receivers) until woken, or until `cancellation` is cancelled, in
     /// which case it gives up and returns `nil`. This is Go's `select` between a channel operation
     /// and `<-ctx.Done()`.
-    private func waitUntil<Outcome>(asSender: Bool, cancellation: CancellationToken?,
+    private func waitUntil<Outcome: Sendable>(asSender: Bool, cancellation: CancellationToken?,
                                     _ attempt: (inout State) -> Outcome?) -> Outcome? {
         while true {
             var waiter: (id: UInt64, semaphore: DispatchSemaphore)?
-            let outcome: Outcome? = state.withLock { state in
+            let outcome: Outcome? = state.withLock(for: self) { state in
                 if let outcome = attempt(&state) { return outcome }
                 let semaphore = DispatchSemaphore(value: 0)
                 let id = state.newID()
@@ -217,7 +217,7 @@ public final class Channel<Element: Sendable>: Sendable {
         cancellation.removeHandler(registration)
         guard cancellation.isCancelled else { return true }
         // Cancelled. If a peer had already picked us to go next, pass that turn on rather than lose it.
-        state.withLock { state in
+        state.withLock(for: self) { state in
             if sender {
                 if let index = state.waitingSenders.firstIndex(where: { $0.id == id }) {
                     state.waitingSenders.remove(at: index)
