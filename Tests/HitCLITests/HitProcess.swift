@@ -78,6 +78,15 @@ final class HitProcess {
         kill(pid, signalNumber)
     }
 
+    /// Sends `signalNumber`, then waits for the process to exit. Returns its exit status (`nil` if
+    /// it did not exit within 10 s) and how many milliseconds after the signal it exited.
+    func interrupt(with signalNumber: Int32 = SIGINT) -> (status: Int32?, milliseconds: Double) {
+        let sent = Date()
+        send(signalNumber)
+        let status = wait(seconds: 10)
+        return (status, Date().timeIntervalSince(sent) * 1000)
+    }
+
     /// Waits up to `seconds` for the process to exit; returns its exit status, or `nil` on time-out.
     @discardableResult
     func wait(seconds: Double = 30) -> Int32? {

@@ -49,8 +49,7 @@ import Testing
         defer { server.shutdown() }
         let hit = try HitProcess(["-n", "100", "-c", "4", "-o", "json", server.baseURL + "/hang"])
         #expect(eventually { server.stats.requestsInFlight == 4 })
-        hit.send(SIGINT)
-        #expect(hit.wait(seconds: 10) == 130)
+        #expect(hit.interrupt().status == 130)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(hit.stdout.utf8)) as? [String: Any])
         #expect(document["interrupted"] as? Bool == true)
         let summary = try #require(document["summary"] as? [String: Any])
@@ -63,8 +62,7 @@ import Testing
         defer { server.shutdown() }
         let hit = try HitProcess(["-n", "100", "-c", "2", "-o", "csv", server.baseURL + "/hang"])
         #expect(eventually { server.stats.requestsInFlight == 2 })
-        hit.send(SIGINT)
-        #expect(hit.wait(seconds: 10) == 130)
+        #expect(hit.interrupt().status == 130)
         #expect(hit.stdout.split(separator: "\n").count == 1, "the header, and no row")
         #expect(hit.stderr.contains("interrupted"))
     }

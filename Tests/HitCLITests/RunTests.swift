@@ -60,10 +60,7 @@ import Testing
         defer { server.shutdown() }
         let hit = try HitProcess(["-n", "100", "-c", "20", server.baseURL + "/hang"])
         #expect(eventually { server.stats.requestsInFlight == 20 }, "all 20 workers are waiting")
-        let sent = Date()
-        hit.send(signalNumber)
-        let status = hit.wait(seconds: 10)
-        let milliseconds = Date().timeIntervalSince(sent) * 1000
+        let (status, milliseconds) = hit.interrupt(with: signalNumber)
         #expect(status == 130)
         #expect(milliseconds < 250, "exited \(milliseconds) ms after the signal")
         #expect(hit.stdout.contains("Summary (interrupted):"))
@@ -79,10 +76,7 @@ import Testing
         let hit = try HitProcess(["-n", "200", "-c", "5", "-rps", "40", server.baseURL + "/"])
         #expect(eventually { server.stats.requestsSeen >= 10 })
         let seenAtSignal = server.stats.requestsSeen
-        let sent = Date()
-        hit.send(SIGINT)
-        let status = hit.wait(seconds: 10)
-        let milliseconds = Date().timeIntervalSince(sent) * 1000
+        let (status, milliseconds) = hit.interrupt(with: SIGINT)
         #expect(status == 130)
         #expect(milliseconds < 250, "exited \(milliseconds) ms after the signal")
         let requests = try #require(reportValue("Requests", in: hit.stdout))

@@ -11,10 +11,7 @@ import Testing
         defer { server.shutdown() }
         let hit = try HitProcess(["-n", "5000", "-c", "1000", server.baseURL + "/hang"])
         #expect(eventually(within: 30) { server.stats.requestsInFlight == 1000 }, "in flight: \(server.stats.requestsInFlight)")
-        let sent = Date()
-        hit.send(SIGINT)
-        let status = hit.wait(seconds: 10)
-        let milliseconds = Date().timeIntervalSince(sent) * 1000
+        let (status, milliseconds) = hit.interrupt(with: SIGINT)
         #expect(status == 130)
         #expect(milliseconds < 250, "exited \(milliseconds) ms after the signal")
         #expect(hit.stdout.contains("1000 in flight were aborted"))
