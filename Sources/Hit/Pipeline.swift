@@ -40,13 +40,12 @@ public final class Pipeline: Sendable {
         try OpenFileLimit.ensure(concurrency: options.concurrency)
         var curlTargets: [CurlTarget] = []
         for target in targets { curlTargets.append(try CurlTarget(target)) }
-        let runStart = DispatchTime.now()
         let loopCount = max(1, min(options.concurrency, loops ?? options.loops ?? Self.defaultLoops(concurrency: options.concurrency)))
         var transferLoops: [TransferLoop] = []
         for share in Self.split(options.concurrency, into: loopCount) {
             var workers: [CurlEasy] = []
             for _ in 0..<share { workers.append(try CurlEasy(client: client)) }
-            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets, runStart: runStart))
+            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets))
         }
         // Every target is applied once here, so that a refused option is reported now.
         let probe = try CurlEasy(client: client)
@@ -77,9 +76,11 @@ public final class Pipeline: Sendable {
         // The results channel has one closer, by structure: the last loop to return. (Not a
         // `DispatchGroup.notify` on a global queue: that pool is shared and may have no thread free.)
         let loopsRunning = LoopCountdown(transferLoops.count)
+        // Offsets in results count from here, when the stages start: after the set-up above.
+        let runStart = DispatchTime.now()
         for (index, loop) in transferLoops.enumerated() {
             startStage("dispatch.\(index)") { [jobs, results, counters] in
-                loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters)
+                loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters, runStart: runStart)
                 if loopsRunning.finishOne() { results.close() }
             }
         }

@@ -24,8 +24,8 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Transfers in flight, by easy handle.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
-    /// The start of the run, in uptime nanoseconds.
-    private let runStart: UInt64
+    /// The start of the run, in uptime nanoseconds; set by `run`.
+    private var runStart: UInt64 = 0
     /// Origins this multi handle holds a working h2c connection to (see `h2cReuseIsBroken`).
     private var h2cOrigins: Set<String> = []
     /// Jobs taken from the channel, one batch at a time (a reused buffer).
@@ -38,8 +38,7 @@ final class TransferLoop: @unchecked Sendable {
     static let flushCount = 256
     static let flushDelay: UInt64 = 10_000_000
 
-    init(workers: [CurlEasy], targets: [CurlTarget], runStart: DispatchTime) throws(SetupError) {
-        self.runStart = runStart.uptimeNanoseconds
+    init(workers: [CurlEasy], targets: [CurlTarget]) throws(SetupError) {
         guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
         self.multi = multi
         Diagnostics.curlHandles.add(1, ordering: .relaxed)
@@ -54,8 +53,10 @@ final class TransferLoop: @unchecked Sendable {
     }
 
     /// Runs until `jobs` is closed and drained and every transfer has ended, or until cancellation.
-    /// Each finished transfer's result goes to `results`.
-    func run(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken, counters: PipelineCounters) {
+    /// Finished transfers' results go to `results`, in batches; their offsets count from `runStart`.
+    func run(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken,
+             counters: PipelineCounters, runStart: DispatchTime) {
+        self.runStart = runStart.uptimeNanoseconds
         let waker = MultiWaker(multi: multi)
         let wakerID = jobs.makeWakerID()
         let registration = cancellation.onCancel { waker.wake() }
