@@ -24,11 +24,15 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
         ),
-        // The load-testing library: request, options, pipeline, results, report.
+        // ThreadSanitizer's lock annotations, for the standard library's Mutex (empty otherwise).
+        .target(name: "CHitSanitizer"),
+        // The load-testing library: configuration, pipeline, the libcurl boundary, results,
+        // reporting and verdicts, in a folder each.
         .target(
             name: "Hit",
             dependencies: [
                 "CCurlShim",
+                "CHitSanitizer",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -60,13 +64,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(
-            name: "HitTests",
+        // What every test target shares: the hit process launcher, target-server helpers,
+        // certificates made with openssl, polling.
+        .target(
+            name: "HitTestSupport",
             dependencies: ["Hit", "HitTarget"]
         ),
         .testTarget(
+            name: "HitTests",
+            dependencies: ["Hit", "HitTarget", "HitTestSupport"]
+        ),
+        .testTarget(
             name: "HitCLITests",
-            dependencies: ["HitCLI", "HitTargetServer", "HitTarget"]
+            dependencies: ["HitCLI", "HitTargetServer", "HitTarget", "Hit", "HitTestSupport"]
+        ),
+        .testTarget(
+            name: "HitTargetTests",
+            dependencies: ["HitTarget"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -56,27 +56,3 @@ CURLcode hit_easy_count_and_discard_body(CURL *handle, curl_off_t *counter) {
 CURLcode hit_multi_msg_result(const CURLMsg *message) {
     return message->data.result;
 }
-
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define HIT_THREAD_SANITIZER 1
-void __tsan_acquire(void *address);
-void __tsan_release(void *address);
-#endif
-#endif
-
-void hit_tsan_acquire(const void *address) {
-#ifdef HIT_THREAD_SANITIZER
-    __tsan_acquire((void *)address);
-#else
-    (void)address;
-#endif
-}
-
-void hit_tsan_release(const void *address) {
-#ifdef HIT_THREAD_SANITIZER
-    __tsan_release((void *)address);
-#else
-    (void)address;
-#endif
-}

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// A load test: what to send and how. The library's entry point, usable without the CLI:
 ///
@@ -11,9 +12,6 @@ public struct LoadTest: Sendable {
     public var targets: [Request]
     public var options: Options
     public var client: ClientOptions
-
-    /// The most results the aggregator takes from the channel at once.
-    static let batchLimit = 256
 
     public init(targets: [Request], options: Options, client: ClientOptions = ClientOptions()) {
         self.targets = targets
@@ -54,17 +52,7 @@ public struct LoadTest: Sendable {
         let start = clock.now
         let pipeline = try Pipeline(targets: targets, options: options, client: client, cancellation: stop)
         var summary = Summary(requested: options.requests, targets: targets.count)
-        // The aggregate stage: it keeps receiving until the dispatch stage closes the channel, so
-        // results that completed before a stop are kept.
-        var batch: [RequestResult] = []
-        batch.reserveCapacity(Self.batchLimit)
-        while pipeline.results.receive(into: &batch, limit: Self.batchLimit, cancellation: nil) {
-            for result in batch {
-                summary.record(result)
-                onResult(result)
-            }
-            batch.removeAll(keepingCapacity: true)
-        }
+        pipeline.aggregate(into: &summary, onResult: onResult)
         pipeline.wait()
         summary.duration = start.duration(to: clock.now)
         summary.started = pipeline.started
@@ -82,13 +70,4 @@ private final class DeadlineFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     func set() { flag.store(true, ordering: .releasing) }
     var isSet: Bool { flag.load(ordering: .acquiring) }
-}
-
-import Synchronization
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Hit
 import HitTarget
+import HitTestSupport
 import Testing
 
 /// Runs against the real target server on loopback, checked against what the server saw.

@@ -33,10 +33,4 @@ CURLcode hit_easy_count_and_discard_body(CURL *handle, curl_off_t *counter);
 /// The result code carried by a CURLMSG_DONE message (a union member in C).
 CURLcode hit_multi_msg_result(const CURLMsg *message);
 
-/// Tell ThreadSanitizer that a lock at `address` was taken or is about to be released. TSan cannot
-/// see the futex behind Swift's Mutex on Linux; without these it reports every access the Mutex
-/// guards as a race. Empty unless this target is built with -sanitize=thread.
-void hit_tsan_acquire(const void *address);
-void hit_tsan_release(const void *address);
-
 #endif

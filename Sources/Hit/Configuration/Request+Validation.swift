@@ -1,0 +1,70 @@
+extension Request {
+    /// Why a URL cannot be a load-test target.
+    public enum URLProblem: Error, Equatable, CustomStringConvertible {
+        case empty
+        case invalidCharacter
+        case missingScheme
+        case unsupportedScheme(String)
+        case missingHost
+
+        public var description: String {
+            switch self {
+            case .empty: "the URL is empty"
+            case .invalidCharacter: "the URL contains a space or a control character"
+            case .missingScheme: "the URL needs a scheme: http:// or https://"
+            case .unsupportedScheme(let scheme): "the scheme '\(scheme)' is not supported: use http or https"
+            case .missingHost: "the URL has no host"
+            }
+        }
+    }
+
+    /// Checks that `url` is an absolute http(s) URL with a host, as the Go original does, and
+    /// refuses every other scheme: libcurl would happily run ftp:// or file://, a load tester must not.
+    public static func validate(url: String, schemes: Set<String> = ["http", "https"]) throws(URLProblem) {
+        guard !url.isEmpty else { throw .empty }
+        guard !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            throw .invalidCharacter
+        }
+        guard let colon = url.firstIndex(of: ":"),
+              url[url.startIndex..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }),
+              url[url.startIndex..<colon].first?.isLetter == true
+        else { throw .missingScheme }
+        let scheme = url[url.startIndex..<colon].lowercased()
+        guard schemes.contains(scheme) else { throw .unsupportedScheme(scheme) }
+        guard url[url.index(after: colon)...].hasPrefix("//"), !RequestURL(url).host.isEmpty else { throw .missingHost }
+    }
+
+    /// Why a header line cannot be sent.
+    public enum HeaderProblem: Error, Equatable, CustomStringConvertible {
+        case missingColon(String)
+        case badName(String)
+        case lineBreak(String)
+
+        public var description: String {
+            switch self {
+            case .missingColon(let h): "the header '\(h)' needs the form 'Name: value'"
+            case .badName(let h): "the header '\(Redaction.header(h))' has no valid name before its colon"
+            case .lineBreak(let h):
+                "the header '\(Redaction.header(h).debugDescription.dropFirst().dropLast())' contains a line break or NUL: refused, it could inject headers"
+            }
+        }
+    }
+
+    /// Checks a `Name: value` header line: a token name, a colon, and no CR, LF or NUL anywhere.
+    public static func validate(header: String) throws(HeaderProblem) {
+        guard !header.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            throw .lineBreak(header)
+        }
+        guard let colon = header.firstIndex(of: ":") else { throw .missingColon(header) }
+        let name = header[..<colon]
+        guard !name.isEmpty, name.allSatisfy({ tokenCharacters.contains($0) }) else { throw .badName(header) }
+    }
+
+    /// Checks a method token (RFC 9110: one or more token characters).
+    public static func isValid(method: String) -> Bool {
+        !method.isEmpty && method.allSatisfy { tokenCharacters.contains($0) }
+    }
+
+    /// The characters of an RFC 9110 token: header names and methods.
+    private static let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+}

@@ -1,0 +1,83 @@
+import CCurlShim
+
+extension CurlEasy {
+    /// What the transfer that just ended with `code` amounted to. `offset`: when it started,
+    /// from the start of the run.
+    func result(code: CURLcode, target: Int, offset: Duration) -> RequestResult {
+        var status = 0
+        var version = 0
+        var newConnections = 0
+        hit_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        hit_easy_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
+        hit_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
+        reusedConnection = newConnections == 0
+        // libcurl's times are cumulative from the start of the transfer, in microseconds.
+        var nameLookup: curl_off_t = 0, connect: curl_off_t = 0, appConnect: curl_off_t = 0
+        var preTransfer: curl_off_t = 0, startTransfer: curl_off_t = 0, total: curl_off_t = 0, sent: curl_off_t = 0
+        hit_easy_getinfo_off(handle, CURLINFO_NAMELOOKUP_TIME_T, &nameLookup)
+        hit_easy_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connect)
+        hit_easy_getinfo_off(handle, CURLINFO_APPCONNECT_TIME_T, &appConnect)
+        hit_easy_getinfo_off(handle, CURLINFO_PRETRANSFER_TIME_T, &preTransfer)
+        hit_easy_getinfo_off(handle, CURLINFO_STARTTRANSFER_TIME_T, &startTransfer)
+        hit_easy_getinfo_off(handle, CURLINFO_TOTAL_TIME_T, &total)
+        hit_easy_getinfo_off(handle, CURLINFO_SIZE_UPLOAD_T, &sent)
+
+        var phases = RequestResult.Phases()
+        if newConnections > 0, connect > 0 {
+            phases.dns = .microseconds(nameLookup)
+            phases.connect = .microseconds(max(0, connect - nameLookup))
+            if appConnect > 0 { phases.tls = .microseconds(max(0, appConnect - connect)) }
+        }
+        if startTransfer > 0 {
+            phases.firstByte = .microseconds(max(0, startTransfer - preTransfer))
+            phases.transfer = .microseconds(max(0, total - startTransfer))
+        }
+        return RequestResult(
+            status: status,
+            bytes: Int(bodyBytes.pointee),
+            latency: .microseconds(total),
+            error: code == CURLE_OK ? nil : TransferError(code: code, detail: String(cString: errorBuffer)),
+            target: target,
+            httpVersion: HTTPVersion(curl: version),
+            offset: offset,
+            phases: phases,
+            bytesSent: Int(sent)
+        )
+    }
+}
+
+extension HTTPVersion {
+    /// From CURLINFO_HTTP_VERSION.
+    init?(curl value: Int) {
+        switch value {
+        case CURL_HTTP_VERSION_1_0: self = .http1_0
+        case CURL_HTTP_VERSION_1_1: self = .http1_1
+        case CURL_HTTP_VERSION_2_0: self = .http2
+        case CURL_HTTP_VERSION_3: self = .http3
+        default: return nil
+        }
+    }
+}
+
+extension TransferError {
+    /// Sorts a libcurl error code into the kind a user acts on, keeping libcurl's own message.
+    init(code: CURLcode, detail: String) {
+        let kind: Kind = switch code {
+        case CURLE_COULDNT_CONNECT: .connect
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .dns
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT,
+             CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED, CURLE_USE_SSL_FAILED:
+            .tls
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: .reset
+        case CURLE_WEIRD_SERVER_REPLY, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_BAD_CONTENT_ENCODING,
+             CURLE_UNSUPPORTED_PROTOCOL, CURLE_TOO_MANY_REDIRECTS, CURLE_HTTP3:
+            .protocolError
+        default: .other
+        }
+        let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        self.init(kind: kind, message: message)
+    }
+}

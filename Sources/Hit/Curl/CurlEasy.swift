@@ -1,0 +1,158 @@
+import CCurlShim
+
+/// One worker's easy handle, configured once and reused for every request it sends, so that its
+/// connection stays alive between requests. The body is counted and discarded, never kept.
+/// Not thread-safe: one event-loop thread uses it at a time.
+final class CurlEasy {
+    let handle: UnsafeMutableRawPointer
+    private let client: ClientOptions
+    /// The target whose URL, method and headers are set now; kept alive while set.
+    private(set) var target: CurlTarget?
+    /// Whether the last transfer went over a connection that was already open.
+    var reusedConnection = false
+    /// The `--resolve` and `--connect-to` lists, kept alive while the handle uses them.
+    private var resolveList: CurlStringList?
+    private var connectToList: CurlStringList?
+    let bodyBytes: UnsafeMutablePointer<curl_off_t>
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(client: ClientOptions) throws(SetupError) {
+        guard curlIsInitialised, let handle = curl_easy_init() else {
+            throw SetupError("libcurl could not be initialised")
+        }
+        self.handle = handle
+        self.client = client
+        Diagnostics.curlHandles.add(1, ordering: .relaxed)
+        bodyBytes = .allocate(capacity: 1)
+        bodyBytes.initialize(to: 0)
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        try configure()
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
+        bodyBytes.deallocate()
+        errorBuffer.deallocate()
+    }
+
+    /// What stays the same for every request this worker sends.
+    private func configure() throws(SetupError) {
+        // Only web protocols, also across redirects: libcurl would run file:// or ftp:// otherwise.
+        try set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // Many threads, no SIGALRM for DNS timeouts.
+        try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_USERAGENT, "hit/\(hitVersion)")
+        try check(hit_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        try check(hit_easy_count_and_discard_body(handle, bodyBytes), "the body counter")
+
+        try set(CURLOPT_TIMEOUT_MS, client.timeout.map { Int($0.milliseconds) } ?? 0)
+        if let connectTimeout = client.connectTimeout {
+            try set(CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.milliseconds)))
+        }
+        if !client.keepAlive {
+            try set(CURLOPT_FRESH_CONNECT, 1)
+            try set(CURLOPT_FORBID_REUSE, 1)
+        }
+        if client.compression {
+            try set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl can decode
+        }
+        try set(CURLOPT_FOLLOWLOCATION, client.followRedirects ? 1 : 0)
+        try set(CURLOPT_MAXREDIRS, client.maxRedirects)
+        if client.insecure {
+            try set(CURLOPT_SSL_VERIFYPEER, 0)
+            try set(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let path = client.caCertificate { try set(CURLOPT_CAINFO, path) }
+        if let path = client.clientCertificate { try set(CURLOPT_SSLCERT, path) }
+        if let path = client.clientKey { try set(CURLOPT_SSLKEY, path) }
+        if let proxy = client.proxy { try set(CURLOPT_PROXY, proxy) }
+        if let path = client.unixSocket { try set(CURLOPT_UNIX_SOCKET_PATH, path) }
+        resolveList = try list(client.resolve, CURLOPT_RESOLVE)
+        connectToList = try list(client.connectTo, CURLOPT_CONNECT_TO)
+        switch client.ipVersion {
+        case .any: break
+        case .v4: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V4))
+        case .v6: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V6))
+        }
+    }
+
+    /// Points the handle at `target`, unless it already is.
+    func use(_ target: CurlTarget) throws(SetupError) {
+        guard target !== self.target else { return }
+        let request = target.request
+        // Back to a plain GET first, so nothing of the previous target's method lingers.
+        try check(hit_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
+        try set(CURLOPT_HTTPGET, 1)
+        try set(CURLOPT_URL, request.url)
+        if let body = request.body {
+            try check(hit_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "the body size")
+            try check(hit_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, body.bytes), "the body")
+        }
+        switch request.method {
+        case "HEAD": try set(CURLOPT_NOBODY, 1)
+        case request.body == nil ? "GET" : "POST": break
+        default: try set(CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        try check(hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, target.headers.pointer), "CURLOPT_HTTPHEADER")
+        if let credentials = request.credentials {
+            try set(CURLOPT_HTTPAUTH, hit_curlauth_basic)
+            try set(CURLOPT_USERNAME, credentials.user)
+            try set(CURLOPT_PASSWORD, credentials.password)
+        } else {
+            try check(hit_easy_setopt_string(handle, CURLOPT_USERNAME, nil), "CURLOPT_USERNAME")
+            try check(hit_easy_setopt_string(handle, CURLOPT_PASSWORD, nil), "CURLOPT_PASSWORD")
+        }
+        let version = switch client.httpVersion {
+        case .http1_1: CURL_HTTP_VERSION_1_1
+        case .http2: request.isHTTPS ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+        }
+        try set(CURLOPT_HTTP_VERSION, version)
+        self.target = target
+    }
+
+    /// Whether requests to the current target use HTTP/2 with prior knowledge (h2c).
+    var usesH2C: Bool {
+        client.httpVersion == .http2 && target?.request.isHTTPS == false
+    }
+
+    /// Clears what the previous transfer left behind. Call before adding the handle to a multi.
+    /// `h2cConnectionUp`: whether the multi handle already holds an h2c connection to the target's
+    /// origin; see `h2cReuseIsBroken`.
+    func prepare(h2cConnectionUp: Bool = false) {
+        bodyBytes.pointee = 0
+        errorBuffer[0] = 0
+        if h2cReuseIsBroken && usesH2C {
+            _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
+            // On a live h2c connection, plain "HTTP/2" reuses it without the broken switch;
+            // a fresh connection needs prior knowledge again.
+            _ = hit_easy_setopt_long(handle, CURLOPT_HTTP_VERSION,
+                                     h2cConnectionUp ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+        }
+    }
+
+    // MARK: - Typed setopt
+
+    private func set(_ option: CURLoption, _ value: Int) throws(SetupError) {
+        try check(hit_easy_setopt_long(handle, option, value), "option \(option.rawValue)")
+    }
+
+    private func set(_ option: CURLoption, _ value: String) throws(SetupError) {
+        try check(hit_easy_setopt_string(handle, option, value), "option \(option.rawValue)")
+    }
+
+    private func list(_ entries: [String], _ option: CURLoption) throws(SetupError) -> CurlStringList? {
+        guard !entries.isEmpty else { return nil }
+        let list = try CurlStringList(entries)
+        try check(hit_easy_setopt_slist(handle, option, list.pointer), "option \(option.rawValue)")
+        return list
+    }
+
+    private func check(_ code: CURLcode, _ what: @autoclosure () -> String) throws(SetupError) {
+        guard code == CURLE_OK else {
+            throw SetupError("libcurl refused \(what()): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+}

@@ -1,0 +1,21 @@
+extension TransferLoop {
+    /// Everything libcurl needs for a run, made before anything is sent, so that set-up errors
+    /// surface first: the open-files limit for `concurrency` connections, each target made ready
+    /// once, and `concurrency` workers' easy handles shared out over `loops` event loops.
+    static func prepare(targets: [Request], concurrency: Int, loops: Int, client: ClientOptions) throws(SetupError) -> [TransferLoop] {
+        guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
+        try OpenFileLimit.ensure(concurrency: concurrency)
+        var curlTargets: [CurlTarget] = []
+        for target in targets { curlTargets.append(try CurlTarget(target)) }
+        var transferLoops: [TransferLoop] = []
+        for share in Pipeline.split(concurrency, into: loops) {
+            var workers: [CurlEasy] = []
+            for _ in 0..<share { workers.append(try CurlEasy(client: client)) }
+            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets))
+        }
+        // Every target is applied once here, so that a refused option is reported now.
+        let probe = try CurlEasy(client: client)
+        for target in curlTargets { try probe.use(target) }
+        return transferLoops
+    }
+}

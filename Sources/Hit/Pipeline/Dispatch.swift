@@ -1,0 +1,43 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+extension Pipeline {
+    /// Stage 3, dispatch: one of the stage's event loops (`TransferLoop`, over a libcurl multi
+    /// handle) takes jobs while it has idle workers and hands finished requests on, in batches.
+    ///
+    /// The results channel has one closer, by structure: the last loop to return. (Not a
+    /// `DispatchGroup.notify` on a global queue: that pool is shared and may have no thread free.)
+    static func dispatch(_ jobs: Channel<Job>, through loop: TransferLoop, into results: Channel<RequestResult>,
+                         cancellation: CancellationToken, counters: PipelineCounters, runStart: DispatchTime,
+                         loopsRunning: LoopCountdown) {
+        loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters, runStart: runStart)
+        if loopsRunning.finishOne() { results.close() }
+    }
+
+    /// One event loop per 256 workers, at most one per core. One loop drives some 60,000 requests a
+    /// second, and every extra thread costs hand-offs; but a loop's poll() scans all of its
+    /// sockets, which at a thousand connections costs more than a second thread does.
+    static func defaultLoops(concurrency: Int) -> Int {
+        min(ProcessInfo.processInfo.activeProcessorCount, max(1, concurrency / 256))
+    }
+
+    /// Splits `total` into `parts` shares that differ by at most one.
+    static func split(_ total: Int, into parts: Int) -> [Int] {
+        (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
+    }
+}
+
+/// Counts running dispatch loops down; exactly one caller of `finishOne` sees the last one finish.
+final class LoopCountdown: Sendable {
+    private let remaining: Atomic<Int>
+
+    init(_ count: Int) {
+        remaining = Atomic(count)
+    }
+
+    /// Returns `true` for the caller that finished the last loop.
+    func finishOne() -> Bool {
+        remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0
+    }
+}

@@ -1,0 +1,99 @@
+import Dispatch
+import Synchronization
+
+/// The running stages of one load test, wired as the Go original's `runPipeline` is:
+///
+///     produce → throttle (only with a rate) → dispatch → results
+///
+/// Each stage runs on a Dispatch queue of its own; bounded channels join them. The `results`
+/// channel is what the aggregate stage (`aggregate(into:onResult:)`) reads; the dispatch stage
+/// closes it once its last event loop has returned.
+///
+/// Every stage checks `cancellation` before it sends anything downstream and every send is a
+/// choice between the send and cancellation, so no stage can block forever. Each stage closes the
+/// channel it owns exactly once, after all of its senders have returned.
+final class Pipeline: Sendable {
+    /// Results of finished requests, in the order they finished.
+    let results: Channel<RequestResult>
+    let cancellation: CancellationToken
+    private let counters = PipelineCounters()
+    private let stages = DispatchGroup()
+
+    /// Stage threads (producer, throttle, dispatch loops) that have not yet returned.
+    var liveStages: Int { counters.liveStages.load(ordering: .acquiring) }
+    /// Requests handed to libcurl so far.
+    var started: Int { counters.started.load(ordering: .relaxed) }
+    /// Requests that were in flight when the run was cancelled, and were aborted.
+    var abandoned: Int { counters.abandoned.load(ordering: .relaxed) }
+    /// Requests sent a second time because the server closed a kept-alive connection under them.
+    var retried: Int { counters.retried.load(ordering: .relaxed) }
+
+    /// A pipeline with a single target.
+    convenience init(request: Request, options: Options, client: ClientOptions = ClientOptions(),
+                     cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
+        try self.init(targets: [request], options: options, client: client, cancellation: cancellation, loops: loops)
+    }
+
+    /// Sets up every libcurl handle (so that set-up errors surface before anything is sent),
+    /// then starts the stages. `loops` is how many dispatch threads share the workers
+    /// (default: `options.loops`, else `defaultLoops(concurrency:)`).
+    init(targets: [Request], options: Options, client: ClientOptions = ClientOptions(),
+         cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
+        let loopCount = max(1, min(options.concurrency, loops ?? options.loops ?? Self.defaultLoops(concurrency: options.concurrency)))
+        let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: options.concurrency,
+                                                     loops: loopCount, client: client)
+        self.cancellation = cancellation
+        // Buffers: a worker that frees up should find its next job waiting, so the channels hold at
+        // least one job per worker. Unpaced, the producer's queue is deeper still, so that it is
+        // woken once per hundreds of jobs; paced, the throttle's queue stays at one per worker, so
+        // that a job released on time waits for a worker no longer than it must. Queued jobs are
+        // simply dropped on cancellation. Results come in batches of up to TransferLoop.flushCount.
+        let capacity = options.concurrency
+        results = Channel(capacity: max(capacity, 4 * TransferLoop.flushCount))
+
+        let produced = Channel<Job>(capacity: options.rate == nil ? max(capacity, 512) : capacity)
+        startStage("produce") {
+            Self.produce(options.requests, targets: targets.count, into: produced, cancellation: cancellation)
+        }
+        var jobs = produced
+        if let rate = options.rate {
+            let paced = Channel<Job>(capacity: capacity)
+            startStage("throttle") {
+                Self.throttle(produced, into: paced, rate: rate, cancellation: cancellation)
+            }
+            jobs = paced
+        }
+        let loopsRunning = LoopCountdown(transferLoops.count)
+        // Offsets in results count from here, when the stages start: after the set-up above.
+        let runStart = DispatchTime.now()
+        for (index, loop) in transferLoops.enumerated() {
+            startStage("dispatch.\(index)") { [jobs, results, counters] in
+                Self.dispatch(jobs, through: loop, into: results, cancellation: cancellation, counters: counters,
+                              runStart: runStart, loopsRunning: loopsRunning)
+            }
+        }
+    }
+
+    /// Waits until every stage has returned. Returns `false` if `deadline` came first.
+    @discardableResult
+    func wait(until deadline: DispatchTime = .distantFuture) -> Bool {
+        stages.wait(timeout: deadline) == .success
+    }
+
+    /// Runs `body` on a queue of its own, counted as a live stage until it returns.
+    private func startStage(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        counters.liveStages.add(1, ordering: .releasing)
+        DispatchQueue(label: "hit.\(name)").async(group: stages) { [counters] in
+            defer { counters.liveStages.subtract(1, ordering: .releasing) }
+            body()
+        }
+    }
+}
+
+/// Counters the stages update and the pipeline reports.
+final class PipelineCounters: Sendable {
+    let liveStages = Atomic<Int>(0)
+    let started = Atomic<Int>(0)
+    let abandoned = Atomic<Int>(0)
+    let retried = Atomic<Int>(0)
+}

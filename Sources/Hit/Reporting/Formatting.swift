@@ -1,0 +1,39 @@
+import Foundation
+
+/// How durations, byte counts, shares and percentiles read in text: in reports, verdicts and the
+/// progress line alike.
+public enum Formatting {
+    /// A share in percent: 100%, 99.50%.
+    static func percent(_ value: Double) -> String {
+        value == value.rounded() ? String(format: "%.0f%%", value) : String(format: "%.2f%%", value)
+    }
+
+    /// p50, p99.9.
+    static func percentileLabel(_ p: Double) -> String {
+        p == p.rounded() ? "p\(Int(p))" : "p\(p)"
+    }
+
+    /// A duration in the unit that reads best: 850µs, 12.3ms, 2.05s, 1m05s.
+    public static func duration(_ duration: Duration) -> String {
+        let seconds = duration.seconds
+        switch seconds {
+        case ..<0.001: return String(format: "%.0fµs", seconds * 1e6)
+        case ..<0.01: return String(format: "%.2fms", seconds * 1e3)
+        case ..<1: return String(format: "%.1fms", seconds * 1e3)
+        case ..<60: return String(format: "%.2fs", seconds)
+        default:
+            let whole = Int(seconds)
+            return String(format: "%dm%02ds", whole / 60, whole % 60)
+        }
+    }
+
+    /// A byte count in the unit that reads best: 512 B, 2.1 KiB, 3.4 MiB.
+    public static func bytes(_ count: Double) -> String {
+        switch count {
+        case ..<1024: return String(format: "%.0f B", count)
+        case ..<(1024 * 1024): return String(format: "%.1f KiB", count / 1024)
+        case ..<(1024 * 1024 * 1024): return String(format: "%.1f MiB", count / 1024 / 1024)
+        default: return String(format: "%.2f GiB", count / 1024 / 1024 / 1024)
+        }
+    }
+}

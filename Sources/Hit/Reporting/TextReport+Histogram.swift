@@ -1,0 +1,42 @@
+import Foundation
+
+extension TextReport {
+    /// Bars for about ten buckets from the fastest to the slowest response. The buckets are
+    /// linear when the spread is narrow and logarithmic when it is wide, so that the shape shows
+    /// for a run of 200 µs responses and for one of 10 s responses alike.
+    static func histogramBars(_ latency: LatencyHistogram, width: Int) -> [String] {
+        let low = UInt64(max(1, latency.min.microsecondsValue)), high = UInt64(max(1, latency.max.microsecondsValue))
+        guard high > low else {
+            return ["  " + Formatting.duration(.microseconds(high)) + " [\(latency.count)] " + String(repeating: "■", count: max(1, width / 2))]
+        }
+        let buckets = 10
+        let logarithmic = Double(high) / Double(low) >= 20
+        var edges: [UInt64] = (0...buckets).map { i in
+            let fraction = Double(i) / Double(buckets)
+            let edge = logarithmic
+                ? Double(low) * pow(Double(high) / Double(low), fraction)
+                : Double(low) + Double(high - low) * fraction
+            return UInt64(edge.rounded())
+        }
+        edges[buckets] = high
+        // Each recorded bucket goes to the first bar whose upper edge holds it.
+        var counts = Array(repeating: 0, count: buckets)
+        for bucket in latency.buckets {
+            let bar = (1...buckets).first { bucket.microseconds <= edges[$0] } ?? buckets
+            counts[bar - 1] += bucket.count
+        }
+        var rows: [(label: String, count: Int)] = []
+        for bar in 1...buckets where bar == buckets || edges[bar] > edges[bar - 1] {
+            rows.append((Formatting.duration(.microseconds(edges[bar])), counts[bar - 1]))
+        }
+        let labelWidth = rows.map(\.label.count).max() ?? 0
+        let countWidth = rows.map { String($0.count).count }.max() ?? 1
+        let barRoom = max(10, width - labelWidth - countWidth - 8)
+        let most = max(1, rows.map(\.count).max() ?? 1)
+        return rows.map { row in
+            let bar = String(repeating: "■", count: row.count == 0 ? 0 : max(1, row.count * barRoom / most))
+            return "  " + String(repeating: " ", count: labelWidth - row.label.count) + row.label
+                + " [" + String(repeating: " ", count: countWidth - String(row.count).count) + "\(row.count)] " + bar
+        }
+    }
+}

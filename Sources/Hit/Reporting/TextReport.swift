@@ -1,0 +1,194 @@
+import Foundation
+
+/// The human-readable report of a run: the Go original's summary first, then the latency
+/// distribution, phases, accounting, throughput, status codes, errors, HTTP versions and targets.
+public struct TextReport: CustomStringConvertible, Sendable {
+    public let summary: Summary
+    /// How to name each target in the per-target breakdown, e.g. "GET http://host/path".
+    public let targets: [String]
+    /// The terminal width the histogram's bars are fitted to.
+    public let width: Int
+    /// The verdict, shown when there are rules or the target was unreachable.
+    public let verdict: Verdict?
+
+    public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil) {
+        self.summary = summary
+        self.targets = targets
+        self.width = max(width, 40)
+        self.verdict = verdict
+    }
+
+    public var description: String {
+        var out = Lines()
+        summaryBlock(&out)
+        latencyBlock(&out)
+        phasesBlock(&out)
+        accountingBlock(&out)
+        breakdownBlocks(&out)
+        verdictBlock(&out)
+        return out.text
+    }
+
+    // MARK: - Blocks
+
+    /// Right-aligns `text` in a column `width` wide.
+    static func column(_ text: String, _ width: Int = 10) -> String {
+        String(repeating: " ", count: max(1, width - text.count)) + text
+    }
+
+    private func summaryBlock(_ out: inout Lines) {
+        let s = summary
+        out.append(s.interrupted ? "Summary (interrupted):" : "Summary:")
+        let requested = s.requested.map(String.init) ?? "unlimited"
+        out.row("Success", Formatting.percent(s.successPercent))
+        out.row("RPS", String(format: "%.1f", s.requestsPerSecond))
+        out.row("Requests", s.interrupted ? "\(s.completed) of \(requested)" : "\(s.completed)")
+        out.row("Errors", "\(s.unsuccessful)")
+        out.row("Bytes", "\(s.bytes)")
+        out.row("Duration", Formatting.duration(s.duration) + (s.deadlineReached ? " (-z deadline reached)" : ""))
+        out.row("Fastest", s.fastest.map(Formatting.duration) ?? "-")
+        out.row("Slowest", s.slowest.map(Formatting.duration) ?? "-")
+        out.row("Mean", s.meanLatency.map(Formatting.duration) ?? "-")
+    }
+
+    private func latencyBlock(_ out: inout Lines) {
+        let latency = summary.latency
+        guard !latency.isEmpty else { return }
+        let corrected = summary.correctedLatency
+        if corrected.isEmpty {
+            out.section("Latency:")
+            out.row("min", Formatting.duration(summary.fastest ?? latency.min))
+            out.row("mean", Formatting.duration(summary.meanLatency ?? latency.mean))
+            out.row("stdev", Formatting.duration(latency.standardDeviation))
+            out.row("max", Formatting.duration(summary.slowest ?? latency.max))
+            for p in Summary.reportedPercentiles {
+                out.row(Formatting.percentileLabel(p), Formatting.duration(latency.percentile(p)))
+            }
+        } else {
+            // Paced: both figures, as wrk2 gives them. Corrected latency runs from each request's
+            // intended send time, so a stall that held requests back shows in it.
+            out.section("Latency:" + String(repeating: " ", count: 6) + Self.column("uncorrected", 13) + Self.column("corrected", 13))
+            func pair(_ label: String, _ a: Duration, _ b: Duration) {
+                out.append("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + Self.column(Formatting.duration(a), 13) + Self.column(Formatting.duration(b), 13))
+            }
+            pair("min", summary.fastest ?? latency.min, corrected.min)
+            pair("mean", summary.meanLatency ?? latency.mean, corrected.mean)
+            pair("stdev", latency.standardDeviation, corrected.standardDeviation)
+            pair("max", summary.slowest ?? latency.max, corrected.max)
+            for p in Summary.reportedPercentiles {
+                pair(Formatting.percentileLabel(p), latency.percentile(p), corrected.percentile(p))
+            }
+            out.append("  (corrected: from each request's intended send time, for coordinated omission)")
+            let achieved = summary.achievedSendRate.map { String(format: "%.1f requests/s achieved", $0) } ?? "achieved rate unknown"
+            out.section("Pacing: " + achieved + (summary.late == 0 ? ", no request sent late." : ", "
+                + "\(summary.late) requests sent late (more than \(Formatting.duration(Summary.lateAfter)) behind schedule) "
+                + "by p50 \(Formatting.duration(summary.lateness.percentile(50))), p99 \(Formatting.duration(summary.lateness.percentile(99))), "
+                + "max \(Formatting.duration(summary.lateness.max))."))
+        }
+        out.section("Latency histogram:")
+        out.lines += Self.histogramBars(latency, width: width)
+    }
+
+    private func phasesBlock(_ out: inout Lines) {
+        let phases = Phase.allCases.compactMap { phase in summary.phases[phase].map { (phase, $0) } }.filter { !$0.1.isEmpty }
+        guard !phases.isEmpty else { return }
+        out.section("Phases:" + String(repeating: " ", count: 8) + ["p50", "p90", "p99", "max"].map { Self.column($0) }.joined() + "  count")
+        for (phase, histogram) in phases {
+            let cells = [histogram.percentile(50), histogram.percentile(90), histogram.percentile(99), histogram.max]
+            out.append("  " + phase.label.padding(toLength: 13, withPad: " ", startingAt: 0)
+                + cells.map { Self.column(Formatting.duration($0)) }.joined() + "  \(histogram.count)")
+        }
+    }
+
+    private func accountingBlock(_ out: inout Lines) {
+        let s = summary
+        out.section("Requests:")
+        var parts = ["started \(s.started)", "completed \(s.completed)", "succeeded \(s.succeeded)",
+                     "failed \(s.failed)", "errors \(s.errored)", "timed out \(s.timedOut)"]
+        if s.interrupted || s.deadlineReached { parts.append("aborted in flight \(s.abandoned)") }
+        if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
+        out.append("  " + parts.joined(separator: ", "))
+        out.section("Throughput:")
+        var throughput = [String(format: "%.1f requests/s", s.requestsPerSecond), Formatting.bytes(s.bytesPerSecond) + "/s received"]
+        if s.bytesSent > 0 { throughput.append(Formatting.bytes(s.bytesSentPerSecond) + "/s sent") }
+        out.append("  " + throughput.joined(separator: ", "))
+    }
+
+    private func breakdownBlocks(_ out: inout Lines) {
+        let s = summary
+        if !s.statusCounts.isEmpty {
+            out.section("Status codes:")
+            for (status, count) in s.statusCounts.sorted(by: { $0.key < $1.key }) {
+                out.append("  \(status)  \(count)")
+            }
+        }
+        if !s.httpVersions.isEmpty {
+            out.section("HTTP versions:")
+            for (version, count) in s.httpVersions.sorted(by: { $0.key < $1.key }) {
+                out.append("  \(version.rawValue)  \(count)")
+            }
+        }
+        if !s.errorCounts.isEmpty {
+            out.section("Transport errors:")
+            for (kind, tally) in s.errorCounts.sorted(by: { $0.key < $1.key }) {
+                out.append("  " + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + "\(tally.count)  (e.g. \(tally.example))")
+            }
+        }
+        if targets.count > 1 {
+            out.section("Targets:")
+            for (index, tally) in s.perTarget.enumerated() where index < targets.count {
+                let mean = tally.meanLatency.map(Formatting.duration) ?? "-"
+                out.append("  \(targets[index])  requests \(tally.completed), succeeded \(tally.succeeded), "
+                    + "failed \(tally.failed), errors \(tally.errored), mean \(mean)")
+            }
+        }
+        if s.interrupted {
+            let never = s.neverStarted.map { ", \($0) never started" } ?? ""
+            out.section("Interrupted: \(s.completed) of \(s.requested.map(String.init) ?? "unlimited") requests completed, "
+                + "\(s.abandoned) in flight were aborted\(never).")
+        } else if s.deadlineReached && s.abandoned > 0 {
+            out.section("At the deadline \(s.abandoned) requests in flight were aborted; they are not counted above.")
+        }
+    }
+
+    private func verdictBlock(_ out: inout Lines) {
+        guard let verdict, !verdict.thresholds.isEmpty || verdict.outcome == .unreachable else { return }
+        if !verdict.thresholds.isEmpty {
+            out.section("Thresholds (--fail-if):")
+            let ruleWidth = verdict.thresholds.map(\.threshold.text.count).max() ?? 0
+            for result in verdict.thresholds {
+                out.append("  " + result.threshold.text.padding(toLength: ruleWidth, withPad: " ", startingAt: 0)
+                    + "  measured " + result.measuredText + "  " + (result.failed ? "FAIL" : "pass"))
+            }
+        }
+        let line: String = switch verdict.outcome {
+        case .passed: "Verdict: pass"
+        case .failed: "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rules failed)"
+        case .unreachable: "Verdict: UNREACHABLE: every request failed to connect"
+        case .interrupted: "Verdict: interrupted"
+        }
+        out.section(line)
+    }
+}
+
+/// The report's lines, with the helpers that lay them out.
+private struct Lines {
+    var lines: [String] = []
+
+    mutating func append(_ line: String) { lines.append(line) }
+
+    /// A blank line, then a heading.
+    mutating func section(_ heading: String) {
+        lines.append("")
+        lines.append(heading)
+    }
+
+    /// "  Label:      value", aligned.
+    mutating func row(_ label: String, _ value: String) {
+        lines.append("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + value)
+    }
+
+    var text: String { lines.joined(separator: "\n") }
+}

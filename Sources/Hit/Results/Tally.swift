@@ -1,0 +1,32 @@
+/// How many requests ended which way, and the latency of those that got a response: kept once for
+/// the whole run (`Summary.total`) and once per target (`Summary.perTarget`).
+public struct Tally: Sendable, Equatable {
+    /// Requests that ended with a result (a response or a transport error).
+    public var completed = 0
+    /// Completed with a status below 400.
+    public var succeeded = 0
+    /// Completed with a status of 400 or more.
+    public var failed = 0
+    /// Ended with a transport error (connect, timeout, DNS, TLS, reset, ...).
+    public var errored = 0
+    /// Sum of the latencies of the requests that got a response, for the exact mean.
+    public var totalLatency: Duration = .zero
+
+    public init() {}
+
+    /// Counts one result.
+    public mutating func record(_ result: RequestResult) {
+        completed += 1
+        if result.error != nil {
+            errored += 1
+            return
+        }
+        if result.succeeded { succeeded += 1 } else { failed += 1 }
+        totalLatency += result.latency
+    }
+
+    /// Mean latency of the requests that got a response.
+    public var meanLatency: Duration? {
+        succeeded + failed == 0 ? nil : totalLatency / (succeeded + failed)
+    }
+}

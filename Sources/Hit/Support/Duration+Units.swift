@@ -1,0 +1,34 @@
+/// Every conversion between `Duration` and plain numbers, in one place. Whole-unit values round
+/// toward zero and clamp at the bounds of `Int64` instead of trapping.
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
+    /// Whole milliseconds, rounded toward zero.
+    var milliseconds: Int64 { whole(1_000) }
+
+    /// Whole microseconds, rounded toward zero.
+    var microsecondsValue: Int64 { whole(1_000_000) }
+
+    /// Whole nanoseconds.
+    var nanoseconds: Int64 { whole(1_000_000_000) }
+
+    /// A duration of `seconds` seconds, rounded to the nanosecond; `nil` unless finite and within
+    /// ±292 years (what whole nanoseconds in an `Int64` hold).
+    init?(secondsValue seconds: Double) {
+        let nanoseconds = (seconds * 1e9).rounded()
+        guard nanoseconds.isFinite, abs(nanoseconds) < 9.2e18 else { return nil }
+        self = .nanoseconds(Int64(nanoseconds))
+    }
+
+    /// The duration in units of 1/`perSecond` of a second, rounded toward zero, clamped to `Int64`.
+    private func whole(_ perSecond: Int64) -> Int64 {
+        let (scaled, overflow) = components.seconds.multipliedReportingOverflow(by: perSecond)
+        guard !overflow else { return components.seconds < 0 ? .min : .max }
+        let (sum, overflowSum) = scaled.addingReportingOverflow(components.attoseconds / (1_000_000_000_000_000_000 / perSecond))
+        guard !overflowSum else { return scaled < 0 ? .min : .max }
+        return sum
+    }
+}

@@ -1,0 +1,84 @@
+extension Threshold {
+    /// The units a latency rule takes.
+    static let latencyUnits: Set<Substring> = ["us", "µs", "ms", "s"]
+
+    /// Reads one rule, `METRIC OP VALUE`; whitespace anywhere is ignored.
+    public init(parsing rule: String) throws(ParseError) {
+        let text = rule.filter { !$0.isWhitespace }
+        func fail(_ part: some StringProtocol, _ reason: String) -> ParseError {
+            ParseError(rule: rule, part: String(part), reason: reason)
+        }
+        guard let operatorStart = text.firstIndex(where: { "<>=!".contains($0) }) else {
+            throw fail(text, "has no comparison: use one of < <= > >= == !=")
+        }
+        let metricText = text[..<operatorStart]
+        let rest = text[operatorStart...]
+        guard let comparison = Comparison.allCases.first(where: { rest.hasPrefix($0.rawValue) }) else {
+            throw fail(rest.prefix { "<>=!".contains($0) }, "is not a comparison: use one of < <= > >= == !=")
+        }
+        let valueText = rest.dropFirst(comparison.rawValue.count)
+        guard !metricText.isEmpty else { throw fail(text, "has no metric before its comparison") }
+        let metric = try Self.metric(metricText, fail: fail)
+
+        let number = valueText.prefix { $0.isNumber || $0 == "." }
+        let unit = valueText.dropFirst(number.count)
+        guard !number.isEmpty, let amount = Double(number), amount.isFinite else {
+            throw fail(valueText.isEmpty ? text : String(valueText), "is not a number with an optional unit (us, ms, s, %)")
+        }
+        let value: Value
+        switch (metric.isLatency, unit) {
+        case (true, _):
+            guard !unit.isEmpty, let duration = Duration(parsing: String(valueText), units: Self.latencyUnits) else {
+                throw fail(unit.isEmpty ? valueText : unit, "needs a time unit: us, ms or s")
+            }
+            value = .duration(duration)
+        case (false, ""): value = .count(amount)
+        case (false, "%"):
+            guard metric != .rps else { throw fail(valueText, "cannot be a share: rps is requests per second") }
+            guard amount <= 100 else { throw fail(valueText, "is more than 100%") }
+            value = .percent(amount)
+        case (false, _):
+            throw fail(unit, metric == .rps ? "is not allowed: rps takes a plain number" : "is not a unit here: use a count, or a share with %")
+        }
+        self.text = text
+        self.metric = metric
+        self.comparison = comparison
+        self.value = value
+    }
+
+    private static func metric(_ text: Substring, fail: (Substring, String) -> ParseError) throws(ParseError) -> Metric {
+        switch text {
+        case "min": return .min
+        case "mean": return .mean
+        case "max": return .max
+        case "errors": return .errors
+        case "timeouts": return .timeouts
+        case "rps": return .rps
+        default: break
+        }
+        if text.hasPrefix("p"), let p = Double(text.dropFirst()), p > 0, p <= 100 {
+            return .percentile(p)
+        }
+        if text.hasPrefix("status") {
+            let code = text.dropFirst("status".count)
+            if code.count == 3, let status = Int(code), (100...599).contains(status) { return .status(status) }
+            if code.count == 3, code.hasSuffix("xx"), let digit = Int(code.prefix(1)), (1...5).contains(digit) {
+                return .statusClass(digit)
+            }
+            throw fail(text, "is not a status metric: use statusNNN (e.g. status404) or statusNxx (e.g. status5xx)")
+        }
+        throw fail(text, "is not a metric: use pN (e.g. p99), min, mean, max, errors, timeouts, rps, statusNNN or statusNxx")
+    }
+
+    /// Parses a `--fail-if` argument: one rule, or several separated by commas.
+    public static func parseList(_ argument: String) throws(ParseError) -> [Threshold] {
+        var rules: [Threshold] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !part.allSatisfy(\.isWhitespace) else {
+                throw ParseError(rule: argument, part: String(part), reason: "is an empty rule")
+            }
+            rules.append(try Threshold(parsing: String(part)))
+        }
+        return rules
+    }
+}

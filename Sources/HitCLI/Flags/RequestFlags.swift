@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Hit
+
+/// What each request carries: method, headers, body, credentials.
+struct RequestFlags: ParsableArguments {
+    @Option(name: [.customShort("m"), .customLong("method")],
+            help: ArgumentHelp("HTTP method (default: GET, or POST with a body).", valueName: "method"))
+    var method: String?
+
+    @Option(name: [.customShort("H"), .customLong("header")],
+            help: ArgumentHelp("A header 'Name: value'; repeatable. 'Name:' removes a header hit would send.", valueName: "header"))
+    var headers: [String] = []
+
+    @Option(name: [.customShort("d"), .customLong("data")],
+            help: ArgumentHelp("Request body; @FILE reads it from a file, as in curl.", valueName: "data"))
+    var data: String?
+
+    @Option(name: [.customShort("D"), .customLong("data-file")],
+            help: ArgumentHelp("Request body from a file, read once and shared by every request.", valueName: "path"))
+    var dataFile: String?
+
+    @Option(name: [.customShort("T"), .customLong("content-type")], help: ArgumentHelp("Content-Type header.", valueName: "type"))
+    var contentType: String?
+
+    @Option(name: [.customShort("A"), .customLong("accept")], help: ArgumentHelp("Accept header.", valueName: "type"))
+    var accept: String?
+
+    @Option(name: [.customShort("a"), .customLong("user")],
+            help: ArgumentHelp("Basic authentication, 'user:password'.", valueName: "user:password"))
+    var user: String?
+
+    @Option(name: [.customLong("host", withSingleDash: true), .customLong("host")],
+            help: ArgumentHelp("Host header, overriding the URL's host.", valueName: "host"))
+    var host: String?
+
+    @Flag(name: [.customLong("disable-compression", withSingleDash: true), .customLong("disable-compression")],
+          help: "Do not ask for compressed responses (by default hit asks for them and decodes them).")
+    var disableCompression = false
+
+    /// The request every target shares, with `url` and `method` still to be filled in per target.
+    func template() throws(UsageError) -> Request {
+        var lines = headers
+        if let host { lines.append("Host: \(host)") }
+        if let contentType { lines.append("Content-Type: \(contentType)") }
+        if let accept { lines.append("Accept: \(accept)") }
+        for line in lines {
+            do {
+                try Request.validate(header: line)
+            } catch {
+                throw UsageError("-H: \(error)")
+            }
+        }
+        if let method, !Request.isValid(method: method) {
+            throw UsageError("-m '\(method)' is not an HTTP method token")
+        }
+        var credentials: Request.Credentials?
+        if let user {
+            guard let parsed = Request.Credentials(user) else {
+                throw UsageError("-a needs 'user:password'")
+            }
+            credentials = parsed
+        }
+        let body = try self.body()
+        return Request(url: "", method: method ?? (body == nil ? "GET" : "POST"), headers: lines, body: body, credentials: credentials)
+    }
+
+    private func body() throws(UsageError) -> Body? {
+        switch (data, dataFile) {
+        case (nil, nil): return nil
+        case (.some, .some): throw UsageError("give the body with -d or with -D, not both")
+        case (let data?, nil):
+            guard data.hasPrefix("@") else { return Body(data) }
+            return try Self.read(String(data.dropFirst()), flag: "-d")
+        case (nil, let path?):
+            return try Self.read(path, flag: "-D")
+        }
+    }
+
+    private static func read(_ path: String, flag: String) throws(UsageError) -> Body {
+        do {
+            return try Body(contentsOfFile: path)
+        } catch {
+            throw UsageError("\(flag) cannot read '\(path)': \(Readable.reason(error))")
+        }
+    }
+}

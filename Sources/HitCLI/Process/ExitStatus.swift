@@ -1,0 +1,40 @@
+import Hit
+
+/// hit's exit statuses, documented in `--help` and the README.
+enum ExitStatus: Int32 {
+    /// The verdict passed.
+    case success = 0
+    /// The verdict failed: a `--fail-if` rule held or, without rules, a request failed.
+    case failure = 1
+    /// Bad flags or values; nothing was sent (swift-argument-parser's and BSD's EX_USAGE).
+    case usage = 64
+    /// Every request failed to connect: the target could not be reached at all (EX_UNAVAILABLE).
+    case unreachable = 69
+    /// The run could not be set up (libcurl, the open-files limit); nothing was sent (EX_SOFTWARE).
+    case setup = 70
+    /// Interrupted by SIGINT or SIGTERM; the partial report was printed (128 + SIGINT).
+    case interrupted = 130
+
+    static let table = """
+        EXIT STATUS
+          0    passed: every request succeeded, or no --fail-if rule held
+          1    failed: a --fail-if rule held or, without rules, a request failed
+               (status 400 or more, or a transport error)
+          64   usage error: a bad flag, value or rule; nothing was sent
+          69   unreachable: every request failed to connect (refused, DNS)
+          70   the run could not be set up (libcurl, open-files limit); nothing
+               was sent
+          130  interrupted (Ctrl-C or SIGTERM): the partial report was printed
+        """
+}
+
+extension ExitStatus {
+    init(_ verdict: Verdict) {
+        switch verdict.outcome {
+        case .passed: self = .success
+        case .failed: self = .failure
+        case .unreachable: self = .unreachable
+        case .interrupted: self = .interrupted
+        }
+    }
+}

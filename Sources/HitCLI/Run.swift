@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Hit
+
+/// The `hit` command as a function: arguments in, report out, exit status back. `main.swift`
+/// wires it to the process (signals, `exit`); tests call it in process.
+enum CLI {
+    /// Parses `arguments` (without the program name), runs the load test they describe and writes
+    /// its report. Usage errors print one line on `stderr` and return `.usage` before anything is
+    /// sent. `cancellation` stops the run early (Ctrl-C); `onReport` is called once the run has
+    /// ended and its report is about to be written.
+    static func run(arguments: [String], stdout: FileHandle = .standardOutput, stderr: FileHandle = .standardError,
+                    cancellation: CancellationToken = CancellationToken(), onReport: () -> Void = {}) -> ExitStatus {
+        let command: HitCommand
+        let loadTest: LoadTest
+        let thresholds: [Threshold]
+        let destination: FileHandle
+        do {
+            command = try HitCommand.parse(arguments)
+            loadTest = try command.loadTest()
+            thresholds = try command.verdict.thresholds()
+            destination = try command.output.destination(stdout: stdout)
+        } catch let error as UsageError {
+            stderr.write(Data(error.line.utf8))
+            return .usage
+        } catch {
+            if HitCommand.exitCode(for: error) == .success {
+                stdout.write(Data((HitCommand.fullMessage(for: error) + "\n").utf8))  // --help, --version
+                return .success
+            }
+            stderr.write(Data(UsageError(HitCommand.message(for: error)).line.utf8))
+            return .usage
+        }
+
+        let csv = command.output.format == .csv ? CSVWriter(output: destination, targets: loadTest.targets.map(\.url)) : nil
+        let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
+        let summary: Summary
+        do {
+            summary = try loadTest.run(cancellation: cancellation) { result in
+                progress?.record(result)
+                csv?.write(result)
+            }
+        } catch {
+            progress?.stop()
+            stderr.write(Data("hit: \(error)\n".utf8))
+            return .setup
+        }
+        onReport()
+        progress?.stop()
+        let verdict = Verdict(summary, thresholds: thresholds)
+        ReportWriter(format: command.output.format, destination: destination, stderr: stderr)
+            .write(summary, of: loadTest, verdict: verdict, csv: csv)
+        return ExitStatus(verdict)
+    }
+}

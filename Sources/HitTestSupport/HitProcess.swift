@@ -1,0 +1,160 @@
+import Foundation
+import HitTarget
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `hit` binary, run as a child process, the way a user or a CI script runs it.
+public final class HitProcess {
+    public let pid: pid_t
+    private let stdoutURL: URL
+    private let stderrURL: URL
+    public private(set) var exitStatus: Int32?
+    /// The child's peak resident memory in KiB, sampled from /proc while it runs. (Not from
+    /// wait4's ru_maxrss: Linux keeps that across execve, so a spawned child reports the test
+    /// process's peak.)
+    public private(set) var peakMemoryKiB: Int?
+
+    /// Where SwiftPM put the `hit` binary: beside the test bundle.
+    public static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hit").path
+    }
+
+    /// Starts `hit` with `arguments`, with default signal handling and nothing blocked, and its
+    /// output going to files (so a full pipe can never stall it).
+    public init(_ arguments: [String], stdoutClosed: Bool = false, launcher: [String] = []) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hit-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        stdoutURL = directory.appendingPathComponent("stdout")
+        stderrURL = directory.appendingPathComponent("stderr")
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var closedPipe: [Int32] = [-1, -1]
+        if stdoutClosed {
+            // A pipe whose reader is already gone, as with `hit ... | head -0`.
+            _ = closedPipe.withUnsafeMutableBufferPointer { pipe($0.baseAddress) }
+            close(closedPipe[0])
+            posix_spawn_file_actions_adddup2(&actions, closedPipe[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, stdoutURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        defer { if closedPipe[1] >= 0 { close(closedPipe[1]) } }
+        posix_spawn_file_actions_addopen(&actions, 2, stderrURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let command = launcher + [Self.binary] + arguments
+        let argv = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
+        guard code == 0 else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EINVAL) }
+        self.pid = pid
+    }
+
+    deinit {
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try? FileManager.default.removeItem(at: stdoutURL.deletingLastPathComponent())
+    }
+
+    public func send(_ signalNumber: Int32) {
+        kill(pid, signalNumber)
+    }
+
+    /// Sends `signalNumber`, then waits for the process to exit. Returns its exit status (`nil` if
+    /// it did not exit within 10 s) and how many milliseconds after the signal it exited.
+    public func interrupt(with signalNumber: Int32 = SIGINT) -> (status: Int32?, milliseconds: Double) {
+        let sent = Date()
+        send(signalNumber)
+        let status = wait(seconds: 10)
+        return (status, Date().timeIntervalSince(sent) * 1000)
+    }
+
+    /// Waits up to `seconds` for the process to exit; returns its exit status, or `nil` on time-out.
+    @discardableResult
+    public func wait(seconds: Double = 30) -> Int32? {
+        if let exitStatus { return exitStatus }
+        let deadline = Date().addingTimeInterval(seconds)
+        var status: Int32 = 0
+        while Date() < deadline {
+            if let highWater = Self.highWaterKiB(pid) { peakMemoryKiB = max(peakMemoryKiB ?? 0, highWater) }
+            if waitpid(pid, &status, WNOHANG) == pid {
+                // WIFEXITED / WEXITSTATUS; a death by signal shows as 128 + the signal, as a shell does.
+                exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                return exitStatus
+            }
+            usleep(500)
+        }
+        return nil
+    }
+
+    /// VmHWM from /proc/PID/status: the peak resident set of the process's current image.
+    private static func highWaterKiB(_ pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+    }
+
+    public var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// hit did not end in the time a test gave it.
+    public struct TimedOut: Error, CustomStringConvertible {
+        public let arguments: [String]
+        public let seconds: Double
+        public var description: String { "hit \(arguments) did not end within \(seconds) s" }
+    }
+
+    /// Runs `hit` to the end; throws `TimedOut` if it does not end within `seconds`.
+    public static func run(_ arguments: [String], seconds: Double = 60, launcher: [String] = []) throws -> HitProcess {
+        let process = try HitProcess(arguments, launcher: launcher)
+        guard process.wait(seconds: seconds) != nil else { throw TimedOut(arguments: arguments, seconds: seconds) }
+        return process
+    }
+
+    /// Runs `hit` to the end against `server`: `{URL}` in any argument becomes its base URL.
+    public static func run(_ arguments: [String], against server: TargetServer, seconds: Double = 60,
+                           launcher: [String] = []) throws -> HitProcess {
+        try run(arguments.map { $0.replacingOccurrences(of: "{URL}", with: server.baseURL) }, seconds: seconds, launcher: launcher)
+    }
+
+    /// Runs another program to the end and returns what it printed on stdout and stderr.
+    public static func runTool(_ path: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// The value of a report row such as "  Requests:   20".
+public func reportValue(_ label: String, in report: String) -> String? {
+    report.split(separator: "\n")
+        .first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label + ":") }
+        .map { $0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HitTarget
+import HitTestSupport
+import Testing
+
+/// Secrets never reach any output: text, JSON, CSV, error messages.
+@Suite struct SecretTests {
+    static let secret = "s3cr3t-\(UUID().uuidString.prefix(8))"
+
+    @Test(arguments: ["text", "json", "csv"])
+    func noOutputFormatShowsAPlantedSecret(format: String) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let secret = Self.secret
+        // The target server doubles as the proxy: it answers requests in absolute form.
+        let proxy = "http://proxyuser:\(secret)@127.0.0.1:\(server.port)"
+        for arguments in [
+            ["-H", "Authorization: Bearer \(secret)", "-H", "Proxy-Authorization: Basic \(secret)", server.baseURL + "/"],
+            ["-a", "alice:\(secret)", server.baseURL + "/status/401"],
+            ["-x", proxy, "http://bob:\(secret)@hit.test/"],
+        ] {
+            let hit = try HitProcess.run(["-n", "2", "-o", format] + arguments)
+            #expect(hit.exitStatus == 0 || hit.exitStatus == 1, "\(hit.stderr)")
+            #expect(!hit.stdout.contains(secret), "stdout of \(arguments)")
+            #expect(!hit.stderr.contains(secret), "stderr of \(arguments)")
+        }
+        #expect(server.stats.proxiedRequests == 2, "the proxy run went through the proxy")
+    }
+
+    @Test(arguments: [
+        ["-H", "Authorization: Bearer SECRET\r\nX-Injected: 1"],
+        ["-H", "Proxy-Authorization: SECRET\n"],
+        ["-x", "ftp://user:SECRET@127.0.0.1:1"],
+        ["http://user:SECRET@127.0.0.1:1/ with space"],
+    ])
+    func errorMessagesDoNotEchoSecrets(arguments: [String]) throws {
+        let planted = arguments.map { $0.replacingOccurrences(of: "SECRET", with: Self.secret) }
+        let hit = try HitProcess.run(planted + (planted.count == 2 ? ["http://127.0.0.1:1/"] : []))
+        #expect(hit.exitStatus == 64)
+        #expect(!hit.stderr.isEmpty)
+        #expect(!hit.stderr.contains(Self.secret), "\(hit.stderr)")
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+@testable import HitCLI
+import HitTarget
+import HitTestSupport
+import Testing
+
+/// Bad input, through `CLI.run` in this process: a one-line message naming what was wrong, a
+/// pointer to --help, exit 64, and not a single request sent. (`Binary/UsageTests` checks a few of
+/// the same against the real binary.)
+@Suite struct UsageTests {
+    static let url = "http://127.0.0.1:1/"
+
+    static let badInputs: [([String], String)] = [
+        (["-n", "0", url], "-n must be a positive whole number, not 0"),
+        (["-n", "-5", url], "-n must be a positive whole number, not -5"),
+        (["-n", "abc", url], "'abc' is invalid for '-n"),
+        (["-n", "99999999999999999999", url], "'99999999999999999999' is invalid for '-n"),
+        (["-n", "1.5", url], "'1.5' is invalid for '-n"),
+        (["-n"], "Missing value for '-n"),
+        (["-c", "0", url], "-c must be a positive whole number, not 0"),
+        (["-c", "x", url], "'x' is invalid for '-c"),
+        (["-c", "20", "-n", "10", url], "-c 20 is more than -n 10"),
+        (["-c", "101", url], "-c 101 is more than -n 100"),
+        (["-rps", "0", url], "-rps must be a positive, finite number, not 0"),
+        (["-rps", "-1", url], "-rps must be a positive, finite number, not -1"),
+        (["-rps", "nan", url], "not nan"),
+        (["-rps", "inf", url], "not inf"),
+        (["--rps", "fast", url], "'fast' is invalid for '--rps"),
+        ([], "missing the URL"),
+        ([url, "ftp://127.0.0.1:2/"], "bad URL 'ftp://127.0.0.1:2/'"),
+        (["ftp://127.0.0.1/"], "the scheme 'ftp' is not supported"),
+        (["file:///etc/passwd"], "the scheme 'file' is not supported"),
+        (["127.0.0.1:8080"], "needs a scheme"),
+        (["http:///x"], "has no host"),
+        (["http://127.0.0.1/a b"], "space or a control character"),
+        (["--rsp", "5", url], "Unknown option '--rsp'"),
+        ([url, "--rsp", "5"], "Unknown option '--rsp'"),
+        (["-n", "10", "--rsp", "5", url], "Unknown option '--rsp'"),
+        (["--bogus"], "Unknown option '--bogus'"),
+        (["-y", url], "Unknown option '-y'"),
+        // Request options
+        (["-H", "no colon", url], "the header 'no colon' needs the form 'Name: value'"),
+        (["-H", ": empty name", url], "has no valid name"),
+        (["-H", "X-Evil: a\r\nInjected: b", url], "line break"),
+        (["-H", "X-Evil: a\nInjected: b", url], "line break"),
+        (["-host", "a\r\nb", url], "line break"),
+        (["-m", "GET /x", url], "-m 'GET /x' is not an HTTP method token"),
+        (["-a", "nopassword", url], "-a needs 'user:password'"),
+        (["-D", "/nonexistent/body", url], "-D cannot read '/nonexistent/body'"),
+        (["-d", "@/nonexistent/body", url], "-d cannot read '/nonexistent/body'"),
+        (["-d", "x", "-D", "/etc/hostname", url], "not both"),
+        (["-f", "/nonexistent/targets"], "-f cannot read '/nonexistent/targets'"),
+        // Load and connection options
+        (["-z", "10", url], "-z '10' is not a duration"),
+        (["-z", "soon", url], "-z 'soon' is not a duration"),
+        (["-z", "0s", url], "-z must be a positive duration"),
+        (["-t", "abc", url], "-t 'abc' is not a number of seconds"),
+        (["-t", "-1", url], "-t '-1' is not a number of seconds"),
+        (["--connect-timeout", "0", url], "--connect-timeout '0' is not a positive"),
+        (["--max-redirs", "-1", url], "--max-redirs must be 0 or more"),
+        (["-h2", "--http1.1", url], "choose one HTTP version"),
+        (["-4", "-6", url], "choose -4 or -6"),
+        (["-x", "ftp://127.0.0.1:21", url], "bad proxy 'ftp://127.0.0.1:21'"),
+        (["--unix-socket", "/nonexistent/socket", url], "--unix-socket '/nonexistent/socket': no such file"),
+        (["--resolve", "hit.test:80", url], "--resolve 'hit.test:80' is not HOST:PORT:ADDRESS"),
+        (["--resolve", "hit.test:port:127.0.0.1", url], "is not HOST:PORT:ADDRESS"),
+        (["--connect-to", "a:1:b", url], "--connect-to 'a:1:b' is not HOST:PORT:HOST2:PORT2"),
+        // TLS options
+        (["--cacert", "/nonexistent/ca.pem", url], "--cacert '/nonexistent/ca.pem': no such file"),
+        (["--cert", "/nonexistent/c.pem", url], "--cert '/nonexistent/c.pem': no such file"),
+        (["--cacert", "/tmp", url], "--cacert '/tmp': not a readable file"),
+        (["--key", "/etc/hostname", url], "--key needs --cert"),
+        // Empty, negative, overflowing and non-finite values
+        (["-n", "", url], "is invalid for '-n"),
+        (["-c", "", url], "is invalid for '-c"),
+        (["-rps", "", url], "is invalid for '-rps"),
+        (["-z", "", url], "-z '' is not a duration"),
+        (["-m", "", url], "-m '' is not an HTTP method token"),
+        (["-H", "", url], "needs the form 'Name: value'"),
+        (["-o", "", url], "is invalid for '-o"),
+        (["-o", "xml", url], "is invalid for '-o"),
+        (["--fail-if", "", url], "is an empty rule"),
+        (["--loops", "0", url], "--loops must be a positive whole number"),
+        (["-c", "99999999999999999999", url], "'99999999999999999999' is invalid for '-c"),
+        (["--max-redirs", "99999999999999999999", url], "is invalid for '--max-redirs"),
+        (["-rps", "1e400", url], "not inf"),
+        (["-rps", "-inf", url], "not -inf"),
+        (["-z", "99999999999h", url], "is not a duration"),
+        (["-t", "nan", url], "-t 'nan' is not a number of seconds"),
+        (["--connect-timeout", "-1", url], "--connect-timeout '-1'"),
+        (["http://127.0.0.1/\u{7}bell"], "space or a control character"),
+        (["http://127.0.0.1/\ttab"], "space or a control character"),
+        (["--output-file", "/nonexistent/dir/out.json", url], "--output-file '/nonexistent/dir/out.json' cannot be written"),
+    ]
+
+    @Test(arguments: badInputs)
+    func badInputIsRefusedBeforeAnythingIsSent(arguments: [String], message: String) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        // Aim every URL-shaped argument at the live server, so a request sent by mistake would show.
+        let aimed = arguments.map { $0 == Self.url ? server.baseURL + "/" : $0 }
+        let hit = try InProcessRun(aimed)
+        #expect(hit.exitStatus == 64)
+        let lines = hit.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "one line, got: \(hit.stderr)")
+        #expect(hit.stderr.hasPrefix("hit: "))
+        #expect(hit.stderr.contains(message), "got: \(hit.stderr)")
+        #expect(hit.stderr.contains("hit --help"))
+        #expect(!hit.stderr.contains("Fatal error"))
+        #expect(hit.stdout.isEmpty)
+        #expect(server.stats.requestsSeen == 0)
+        #expect(server.stats.connectionsAccepted == 0)
+    }
+
+    @Test func helpDocumentsTheRateAndTheExitStatuses() throws {
+        let hit = try InProcessRun(["--help"])
+        #expect(hit.exitStatus == 0)
+        let words = hit.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("in total, across all workers, not per worker"))
+        #expect(hit.stdout.contains("EXIT STATUS"))
+        for status in ["0", "1", "64", "130"] {
+            #expect(hit.stdout.contains("\n  \(status) "), "status \(status) is documented")
+        }
+    }
+}
+
+extension UsageTests {
+    @Test func aBadLineInATargetsFileIsNamed() throws {
+        let path = NSTemporaryDirectory() + "hit-targets-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "# ok\nhttp://127.0.0.1:1/\nGET http://127.0.0.1:1/ extra\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let hit = try InProcessRun(["-f", path])
+        #expect(hit.exitStatus == 64)
+        #expect(hit.stderr.contains("line 3"))
+        try "\n# nothing\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let empty = try InProcessRun(["-f", path])
+        #expect(empty.exitStatus == 64)
+        #expect(empty.stderr.contains("has no targets"))
+        try "PUT ftp://127.0.0.1/\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let scheme = try InProcessRun(["-f", path])
+        #expect(scheme.exitStatus == 64)
+        #expect(scheme.stderr.contains("'ftp' is not supported"))
+    }
+
+    @Test func helpGroupsTheFlags() throws {
+        let hit = try InProcessRun(["--help"])
+        for group in ["LOAD:", "REQUEST:", "CONNECTION:", "TLS:"] {
+            #expect(hit.stdout.contains(group))
+        }
+        for flag in ["-m, --method", "-H, --header", "-d, --data", "-D, --data-file", "-T, --content-type", "-A, --accept",
+                     "-a, --user", "-host", "-disable-compression", "-t, --timeout", "--connect-timeout", "-z, --duration",
+                     "-disable-keepalive", "-L, --location", "--max-redirs", "-h2, --http2", "--http1.1", "-k, --insecure",
+                     "--cacert", "--cert", "--key", "-x, --proxy", "--unix-socket", "--resolve", "--connect-to",
+                     "-4, --ipv4", "-6, --ipv6", "-f, --targets"] {
+            #expect(hit.stdout.contains(flag), "\(flag) is in --help")
+        }
+    }
+}
