@@ -170,6 +170,7 @@ final class TransferLoop: @unchecked Sendable {
             }
             if transfer.due > 0 {
                 result.lateness = .nanoseconds(Int64(transfer.started > transfer.due ? transfer.started - transfer.due : 0))
+                result.correctedLatency = result.lateness.map { $0 + result.latency }
             }
             if worker.usesH2C, let origin = worker.target?.origin {
                 // A failure on a new connection means there is none to reuse: connect afresh.

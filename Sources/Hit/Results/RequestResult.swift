@@ -4,6 +4,11 @@ public struct RequestResult: Sendable, Equatable {
     public var status: Int
     /// Body bytes received, after any content decoding.
     public var bytes: Int
+    /// Bytes received on the wire: the response head plus the body as it came (before content
+    /// decoding, after de-chunking), as libcurl counts them; 0 when unknown.
+    public var wireBytesReceived: Int = 0
+    /// Bytes sent on the wire: the request head plus the body, as libcurl counts them; 0 when unknown.
+    public var wireBytesSent: Int = 0
     /// Time from the start of the transfer to its end, as libcurl measured it.
     public var latency: Duration
     /// The transport error, if the transfer did not complete.
@@ -20,10 +25,14 @@ public struct RequestResult: Sendable, Equatable {
     public var bytesSent: Int
     /// In a paced run, how long after its intended send time the request was sent.
     public var lateness: Duration?
+    /// In a paced run, the time from the request's intended send time to the end of its response:
+    /// its latency corrected for coordinated omission, as wrk2 reports it.
+    public var correctedLatency: Duration?
 
     public init(status: Int, bytes: Int, latency: Duration, error: TransferError? = nil,
                 target: Int = 0, httpVersion: HTTPVersion? = nil, offset: Duration = .zero,
-                phases: Phases = Phases(), bytesSent: Int = 0, lateness: Duration? = nil) {
+                phases: Phases = Phases(), bytesSent: Int = 0, lateness: Duration? = nil,
+                correctedLatency: Duration? = nil) {
         self.status = status
         self.bytes = bytes
         self.latency = latency
@@ -34,12 +43,7 @@ public struct RequestResult: Sendable, Equatable {
         self.phases = phases
         self.bytesSent = bytesSent
         self.lateness = lateness
-    }
-
-    /// In a paced run, the latency measured from the request's intended send time rather than
-    /// from when it was actually sent: corrected for coordinated omission, as wrk2 reports it.
-    public var correctedLatency: Duration? {
-        lateness.map { $0 + latency }
+        self.correctedLatency = correctedLatency ?? lateness.map { $0 + latency }
     }
 
     /// The phases of one transfer. Name resolution, connecting and the TLS handshake happen only

@@ -33,6 +33,9 @@ public struct Summary: Sendable, Equatable {
     /// In a paced run, the same latencies measured from each request's intended send time:
     /// corrected for coordinated omission. Empty in an unpaced run.
     public var correctedLatency = LatencyHistogram()
+    /// In a paced run that reached its deadline (`-z`), requests that were due by then but never
+    /// sent, because every worker was busy: k6's dropped iterations.
+    public var dropped = 0
     /// In a paced run, how late the requests sent late (by more than `lateAfter`) were.
     public var lateness = LatencyHistogram()
     /// Each phase's durations, over the transfers that went through it.
@@ -75,6 +78,13 @@ public struct Summary: Sendable, Equatable {
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Tally, Value>) -> Value {
         get { total[keyPath: keyPath] }
         set { total[keyPath: keyPath] = newValue }
+    }
+
+    /// Counts a request that was due `overdue` before the run ended but was never sent: its
+    /// corrected latency is that wait, since a user would have waited at least that long.
+    public mutating func recordDropped(overdue: Duration) {
+        dropped += 1
+        correctedLatency.record(overdue)
     }
 
     /// Adds one result.
