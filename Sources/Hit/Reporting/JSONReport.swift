@@ -10,6 +10,9 @@ public struct JSONReport: Encodable, Sendable {
     public let hit = hitVersion
     public let interrupted: Bool
     public let deadlineReached: Bool
+    /// The run's origin on CLOCK_MONOTONIC, in nanoseconds: request i of a paced run was due at
+    /// `startUptimeNs + i / rate` seconds.
+    public let startUptimeNs: UInt64
     public let configuration: Configuration
     public let summary: Counts
     public let latency: Latency?
@@ -141,6 +144,7 @@ public struct JSONReport: Encodable, Sendable {
             ThresholdFigures(rule: $0.threshold.text, measured: $0.measured, failed: $0.failed)
         }
         interrupted = s.interrupted
+        startUptimeNs = s.startUptimeNanoseconds
         deadlineReached = s.deadlineReached
         let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }
         let first = test.targets.first

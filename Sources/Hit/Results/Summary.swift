@@ -24,6 +24,10 @@ public struct Summary: Sendable, Equatable {
     public var bytes = 0
     /// Body bytes sent.
     public var bytesSent = 0
+    /// When the run's clock starts, in nanoseconds of the system's monotonic clock (CLOCK_MONOTONIC,
+    /// `DispatchTime.uptimeNanoseconds`): the origin of the schedule, of every offset and of the
+    /// timeline. 0 until the run has started.
+    public var startUptimeNanoseconds: UInt64 = 0
     /// Wall time from the start of the run to its end.
     public var duration: Duration = .zero
     public var fastest: Duration?
