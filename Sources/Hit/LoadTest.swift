@@ -51,7 +51,7 @@ public struct LoadTest: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let pipeline = try Pipeline(targets: targets, options: options, client: client, cancellation: stop)
-        var summary = Summary(requested: options.requests, targets: targets.count)
+        var summary = Summary(requested: options.requests, targets: targets.count, rate: options.rate)
         pipeline.aggregate(into: &summary, onResult: onResult)
         pipeline.wait()
         summary.duration = start.duration(to: clock.now)

@@ -15,11 +15,13 @@ enum CLI {
         let loadTest: LoadTest
         let thresholds: [Threshold]
         let destination: FileHandle
+        let extra: (json: FileHandle?, csv: FileHandle?)
         do {
             command = try HitCommand.parse(arguments)
             loadTest = try command.loadTest()
             thresholds = try command.verdict.thresholds()
             destination = try command.output.destination(stdout: stdout)
+            extra = try command.output.extraFiles()
         } catch let error as UsageError {
             stderr.write(Data(error.line.utf8))
             return .usage
@@ -32,13 +34,16 @@ enum CLI {
             return .usage
         }
 
-        let csv = command.output.format == .csv ? CSVWriter(output: destination, targets: loadTest.targets.map(\.url)) : nil
+        let urls = loadTest.targets.map(\.url)
+        var csv: [CSVWriter] = []
+        if command.output.format == .csv { csv.append(CSVWriter(output: destination, targets: urls)) }
+        if let file = extra.csv { csv.append(CSVWriter(output: file, targets: urls)) }
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
         let summary: Summary
         do {
             summary = try loadTest.run(cancellation: cancellation) { result in
                 progress?.record(result)
-                csv?.write(result)
+                for writer in csv { writer.write(result) }
             }
         } catch {
             progress?.stop()
@@ -48,7 +53,7 @@ enum CLI {
         onReport()
         progress?.stop()
         let verdict = Verdict(summary, thresholds: thresholds)
-        ReportWriter(format: command.output.format, destination: destination, stderr: stderr)
+        ReportWriter(output: command.output, destination: destination, jsonFile: extra.json, stderr: stderr)
             .write(summary, of: loadTest, verdict: verdict, csv: csv)
         return ExitStatus(verdict)
     }

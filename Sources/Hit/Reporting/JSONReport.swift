@@ -1,10 +1,13 @@
 import Foundation
 
-/// The machine-readable report: one JSON document (schema in the README, `version` 1). Durations
+/// The machine-readable report: one JSON document (schema in the README, `version` 2). Durations
 /// are in microseconds; the latency histogram's `counts` can be merged exactly with another run's
-/// (`LatencyHistogram(sparseCounts:)`).
+/// (`LatencyHistogram(sparseCounts:minimum:maximum:)`).
+///
+/// The document has one shape: every key is always present, with `null` where a run has no value
+/// (no response, no schedule, no rule).
 public struct JSONReport: Encodable, Sendable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public let version = JSONReport.schemaVersion
     public let hit = hitVersion
@@ -30,20 +33,27 @@ public struct JSONReport: Encodable, Sendable {
         public let latenessP50Us: Int64?
         public let latenessP99Us: Int64?
         public let latenessMaxUs: Int64?
+        /// Requests due before the deadline but never sent, because every worker was busy.
+        public let dropped: Int
     }
     public let phases: [String: PhaseFigures]
     public let statusCodes: [String: Int]
     public let httpVersions: [String: Int]
-    public let errors: [ErrorFigures]
+    /// Transport errors by kind.
+    public let transportErrors: [ErrorFigures]
     public let targets: [TargetFigures]
     /// `passed`, `failed`, `unreachable` or `interrupted`.
     public let verdict: String?
+    /// Why, in one line.
+    public let verdictReason: String?
     public let thresholds: [ThresholdFigures]
 
     public struct ThresholdFigures: Encodable, Sendable {
         public let rule: String
-        /// In the rule's unit: microseconds for latencies, percent for shares; null with no responses.
+        /// In the rule's unit: microseconds for latencies, percent for shares; null with nothing to measure.
         public let measured: Double?
+        /// For a latency rule, `corrected` or `uncorrected`: the latency it judged.
+        public let latency: String?
         public let failed: Bool
     }
 
@@ -80,19 +90,31 @@ public struct JSONReport: Encodable, Sendable {
         public let started: Int
         public let completed: Int
         public let succeeded: Int
-        public let failed: Int
-        public let errored: Int
-        public let timedOut: Int
+        /// Every completed request that did not succeed: `failedByStatus` + `transportErrors`.
+        public let errors: Int
+        /// Completed with a status of 400 or more.
+        public let failedByStatus: Int
+        /// Ended without a complete response (connect, DNS, TLS, reset, timeout, protocol).
+        public let transportErrors: Int
+        /// The transport errors that were timeouts.
+        public let timeouts: Int
         public let abortedInFlight: Int
         public let retried: Int
         public let neverStarted: Int?
-        public let successPercent: Double
+        /// Due before a `-z` deadline under `-rps` but never sent.
+        public let dropped: Int
+        /// null when nothing completed.
+        public let successPercent: Double?
         public let durationUs: Int64
         public let requestsPerSecond: Double
-        public let bytesReceived: Int
-        public let bytesSent: Int
-        public let bytesReceivedPerSecond: Double
-        public let bytesSentPerSecond: Double
+        /// Body bytes, after content decoding.
+        public let bodyBytesReceived: Int
+        public let bodyBytesSent: Int
+        /// Bytes on the wire: heads plus bodies as they came, before decoding.
+        public let wireBytesReceived: Int
+        public let wireBytesSent: Int
+        public let bodyBytesReceivedPerSecond: Double
+        public let bodyBytesSentPerSecond: Double
     }
 
     public struct Latency: Encodable, Sendable {
@@ -133,15 +155,17 @@ public struct JSONReport: Encodable, Sendable {
         public let url: String
         public let completed: Int
         public let succeeded: Int
-        public let failed: Int
-        public let errored: Int
+        public let errors: Int
+        public let failedByStatus: Int
+        public let transportErrors: Int
         public let meanUs: Int64?
     }
 
     public init(_ s: Summary, test: LoadTest, verdict: Verdict? = nil) {
         self.verdict = verdict?.outcome.rawValue
+        verdictReason = verdict?.reason
         thresholds = (verdict?.thresholds ?? []).map {
-            ThresholdFigures(rule: $0.threshold.text, measured: $0.measured, failed: $0.failed)
+            ThresholdFigures(rule: $0.threshold.text, measured: $0.measured, latency: $0.judged?.rawValue, failed: $0.failed)
         }
         interrupted = s.interrupted
         startUptimeNs = s.startUptimeNanoseconds
@@ -172,19 +196,21 @@ public struct JSONReport: Encodable, Sendable {
         )
         summary = Counts(
             requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
-            failed: s.failed, errored: s.errored, timedOut: s.timedOut, abortedInFlight: s.abandoned, retried: s.retried,
-            neverStarted: s.neverStarted, successPercent: s.successPercent,
-            durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
-            bytesReceived: s.bytes, bytesSent: s.bytesSent,
-            bytesReceivedPerSecond: s.bytesPerSecond, bytesSentPerSecond: s.bytesSentPerSecond
+            errors: s.unsuccessful, failedByStatus: s.failed, transportErrors: s.errored, timeouts: s.timedOut,
+            abortedInFlight: s.abandoned, retried: s.retried, neverStarted: s.neverStarted, dropped: s.dropped,
+            successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
+            bodyBytesReceived: s.bytes, bodyBytesSent: s.bytesSent,
+            wireBytesReceived: s.wireBytesReceived, wireBytesSent: s.wireBytesSent,
+            bodyBytesReceivedPerSecond: s.bytesPerSecond, bodyBytesSentPerSecond: s.bytesSentPerSecond
         )
-        latency = Self.latency(s.latency, min: s.fastest, mean: s.meanLatency, max: s.slowest)
-        correctedLatency = Self.latency(s.correctedLatency, min: nil, mean: nil, max: nil)
+        latency = Self.latency(s.latency, mean: s.meanLatency)
+        correctedLatency = Self.latency(s.correctedLatency, mean: nil)
         pacing = test.options.rate.map { rate in
             Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
                    latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
                    latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,
-                   latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil)
+                   latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil,
+                   dropped: s.dropped)
         }
         var phases: [String: PhaseFigures] = [:]
         for (phase, histogram) in s.phases where !histogram.isEmpty {
@@ -199,23 +225,24 @@ public struct JSONReport: Encodable, Sendable {
         self.phases = phases
         statusCodes = Dictionary(uniqueKeysWithValues: s.statusCounts.map { (String($0.key), $0.value) })
         httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
-        errors = s.errorCounts.sorted { $0.key < $1.key }.map {
+        transportErrors = s.errorCounts.sorted { $0.key < $1.key }.map {
             ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
         }
         targets = zip(targetList, s.perTarget).map { target, tally in
             TargetFigures(method: target.method, url: target.url, completed: tally.completed, succeeded: tally.succeeded,
-                          failed: tally.failed, errored: tally.errored, meanUs: tally.meanLatency?.microsecondsValue)
+                          errors: tally.failed + tally.errored, failedByStatus: tally.failed, transportErrors: tally.errored,
+                          meanUs: tally.meanLatency?.microsecondsValue)
         }
     }
 
-    private static func latency(_ histogram: LatencyHistogram, min: Duration?, mean: Duration?, max: Duration?) -> Latency? {
+    private static func latency(_ histogram: LatencyHistogram, mean: Duration?) -> Latency? {
         guard !histogram.isEmpty else { return nil }
         return Latency(
             count: histogram.count,
-            minUs: (min ?? histogram.min).microsecondsValue,
+            minUs: histogram.min.microsecondsValue,
             meanUs: (mean ?? histogram.mean).microsecondsValue,
             stdevUs: histogram.standardDeviation.microsecondsValue,
-            maxUs: (max ?? histogram.max).microsecondsValue,
+            maxUs: histogram.max.microsecondsValue,
             percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map {
                 (Self.key($0), histogram.percentile($0).microsecondsValue)
             }),
@@ -234,5 +261,30 @@ public struct JSONReport: Encodable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The synthesized `Encodable` conformances in this file call `encodeIfPresent` for optionals, which
+/// leaves a key out when its value is `nil`. These overloads, more specific than the standard
+/// library's, write `null` instead: the report keeps one shape.
+extension KeyedEncodingContainer {
+    fileprivate mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
     }
 }

@@ -25,9 +25,16 @@ extension TextReport {
             let bar = (1...buckets).first { bucket.microseconds <= edges[$0] } ?? buckets
             counts[bar - 1] += bucket.count
         }
+        // Bars whose edges read the same at the report's precision are one bar: no two rows carry
+        // the same label.
         var rows: [(label: String, count: Int)] = []
         for bar in 1...buckets where bar == buckets || edges[bar] > edges[bar - 1] {
-            rows.append((Formatting.duration(.microseconds(edges[bar])), counts[bar - 1]))
+            let label = Formatting.duration(.microseconds(edges[bar]))
+            if let last = rows.last, last.label == label {
+                rows[rows.count - 1].count += counts[bar - 1]
+            } else {
+                rows.append((label, counts[bar - 1]))
+            }
         }
         let labelWidth = rows.map(\.label.count).max() ?? 0
         let countWidth = rows.map { String($0.count).count }.max() ?? 1

@@ -40,11 +40,14 @@ public struct TextReport: CustomStringConvertible, Sendable {
         let s = summary
         out.append(s.interrupted ? "Summary (interrupted):" : "Summary:")
         let requested = s.requested.map(String.init) ?? "unlimited"
-        out.row("Success", Formatting.percent(s.successPercent))
+        out.row("Success", s.successPercent.map(Formatting.percent) ?? "- (nothing completed: nothing to measure)")
         out.row("RPS", String(format: "%.1f", s.requestsPerSecond))
         out.row("Requests", s.interrupted ? "\(s.completed) of \(requested)" : "\(s.completed)")
         out.row("Errors", "\(s.unsuccessful)")
         out.row("Bytes", "\(s.bytes)")
+        if s.wireBytesReceived > 0 || s.wireBytesSent > 0 {
+            out.row("On the wire", "\(s.wireBytesReceived) received, \(s.wireBytesSent) sent")
+        }
         out.row("Duration", Formatting.duration(s.duration) + (s.deadlineReached ? " (-z deadline reached)" : ""))
         out.row("Fastest", s.fastest.map(Formatting.duration) ?? "-")
         out.row("Slowest", s.slowest.map(Formatting.duration) ?? "-")
@@ -105,8 +108,9 @@ public struct TextReport: CustomStringConvertible, Sendable {
         let s = summary
         out.section("Requests:")
         var parts = ["started \(s.started)", "completed \(s.completed)", "succeeded \(s.succeeded)",
-                     "failed \(s.failed)", "errors \(s.errored)", "timed out \(s.timedOut)"]
+                     "errors \(s.unsuccessful): failed by status \(s.failed), transport errors \(s.errored) (timeouts \(s.timedOut))"]
         if s.interrupted || s.deadlineReached { parts.append("aborted in flight \(s.abandoned)") }
+        if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the deadline, never sent: every worker was busy)") }
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
         out.section("Throughput:")
@@ -141,7 +145,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             for (index, tally) in s.perTarget.enumerated() where index < targets.count {
                 let mean = tally.meanLatency.map(Formatting.duration) ?? "-"
                 out.append("  \(targets[index])  requests \(tally.completed), succeeded \(tally.succeeded), "
-                    + "failed \(tally.failed), errors \(tally.errored), mean \(mean)")
+                    + "failed by status \(tally.failed), transport errors \(tally.errored), mean \(mean)")
             }
         }
         if s.interrupted {
@@ -154,7 +158,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
     }
 
     private func verdictBlock(_ out: inout Lines) {
-        guard let verdict, !verdict.thresholds.isEmpty || verdict.outcome == .unreachable else { return }
+        guard let verdict, !verdict.thresholds.isEmpty || verdict.outcome == .unreachable || summary.completed == 0 else { return }
         if !verdict.thresholds.isEmpty {
             out.section("Thresholds (--fail-if):")
             let ruleWidth = verdict.thresholds.map(\.threshold.text.count).max() ?? 0
@@ -165,7 +169,9 @@ public struct TextReport: CustomStringConvertible, Sendable {
         }
         let line: String = switch verdict.outcome {
         case .passed: "Verdict: pass"
-        case .failed: "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rules failed)"
+        case .failed where verdict.thresholds.contains(where: \.failed):
+            "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rules failed)"
+        case .failed: "Verdict: FAIL (\(verdict.reason))"
         case .unreachable: "Verdict: UNREACHABLE: every request failed to connect"
         case .interrupted: "Verdict: interrupted"
         }

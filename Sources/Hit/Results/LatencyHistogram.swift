@@ -2,45 +2,69 @@ import Histogram
 
 /// Durations recorded in an HDR histogram (HdrHistogram/hdrhistogram-swift) at microsecond
 /// resolution and three significant digits: memory stays fixed however many values it holds.
+///
+/// Beside the buckets it keeps the exact smallest and largest value, and every percentile is
+/// clamped to them: a bucket's value may lie up to 0.1% above the values it holds, and no report
+/// may show a percentile above its own maximum or below its minimum.
 public struct LatencyHistogram: Sendable, Equatable {
     /// The longest duration it tells apart; longer ones are recorded as this.
     public static let highestTrackable: UInt64 = 3_600_000_000  // one hour, in µs
 
     private var histogram = Histogram<UInt64>(highestTrackableValue: Self.highestTrackable, numberOfSignificantValueDigits: .three)
+    /// The exact smallest and largest values recorded, in µs.
+    private var lowest: UInt64 = .max
+    private var highest: UInt64 = 0
 
     public init() {}
 
     /// Rebuilds a histogram from `counts` (as `sparseCounts` gives them): exactly the same buckets.
-    public init(sparseCounts counts: [[UInt64]]) {
-        for pair in counts where pair.count == 2 {
-            _ = histogram.record(Swift.min(pair[0], Self.highestTrackable), count: pair[1])
+    /// `minimum` and `maximum` are the exact extremes, when known (a JSON report carries them as
+    /// `minUs` and `maxUs`); otherwise the lowest and highest bucket stand for them.
+    public init(sparseCounts counts: [[UInt64]], minimum: UInt64? = nil, maximum: UInt64? = nil) {
+        for pair in counts where pair.count == 2 && pair[1] > 0 {
+            let value = Swift.min(pair[0], Self.highestTrackable)
+            _ = histogram.record(value, count: pair[1])
+            lowest = Swift.min(lowest, value)
+            highest = Swift.max(highest, value)
         }
+        guard !isEmpty else { return }
+        if let minimum { lowest = Swift.min(minimum, highest) }
+        if let maximum { highest = Swift.max(Swift.min(maximum, highest), lowest) }
     }
 
     public mutating func record(_ duration: Duration) {
-        let microseconds = Swift.max(0, duration.microsecondsValue)
+        let value = UInt64(Swift.min(Swift.max(0, duration.microsecondsValue), Int64(Self.highestTrackable)))
+        lowest = Swift.min(lowest, value)
+        highest = Swift.max(highest, value)
         // Each value is recorded as its bucket's highest equivalent, the value HDR reports for the
-        // bucket: then min, max and every percentile survive `sparseCounts` exactly.
-        let value = Swift.min(UInt64(microseconds), Self.highestTrackable)
+        // bucket: then every percentile survives `sparseCounts` exactly.
         _ = histogram.record(Swift.min(histogram.highestEquivalentForValue(value), Self.highestTrackable))
     }
 
     /// Adds every value of `other`.
     public mutating func merge(_ other: LatencyHistogram) {
+        guard !other.isEmpty else { return }
         histogram.add(other.histogram)
+        lowest = Swift.min(lowest, other.lowest)
+        highest = Swift.max(highest, other.highest)
     }
 
     public var count: Int { Int(histogram.totalCount) }
     public var isEmpty: Bool { histogram.totalCount == 0 }
 
-    /// The value below which `percentile` percent of the values fall (0 to 100).
+    /// The value below which `percentile` percent of the values fall (0 to 100), never below `min`
+    /// nor above `max`.
     public func percentile(_ percentile: Double) -> Duration {
-        .microseconds(histogram.valueAtPercentile(percentile))
+        guard !isEmpty else { return .zero }
+        return .microseconds(clamped(histogram.valueAtPercentile(percentile)))
     }
 
-    public var min: Duration { .microseconds(histogram.min) }
-    public var max: Duration { .microseconds(histogram.max) }
-    public var mean: Duration { .microseconds(Int64(histogram.mean.rounded())) }
+    /// The smallest value recorded, exact to the microsecond; zero when empty.
+    public var min: Duration { isEmpty ? .zero : .microseconds(lowest) }
+    /// The largest value recorded, exact to the microsecond; zero when empty.
+    public var max: Duration { .microseconds(highest) }
+    /// The mean of the buckets' values, within `min` and `max`.
+    public var mean: Duration { isEmpty ? .zero : .microseconds(clamped(UInt64(histogram.mean.rounded()))) }
     public var standardDeviation: Duration { .microseconds(Int64(histogram.stdDeviation.rounded())) }
 
     /// Each non-empty bucket's value (µs) and count, in increasing order.
@@ -52,5 +76,9 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// turns back into the same histogram, so runs can be merged exactly.
     public var sparseCounts: [[UInt64]] {
         histogram.recordedValues().map { [$0.value, $0.count] }
+    }
+
+    private func clamped(_ value: UInt64) -> UInt64 {
+        Swift.min(Swift.max(value, lowest), highest)
     }
 }

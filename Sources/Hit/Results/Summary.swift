@@ -4,12 +4,14 @@
 public struct Summary: Sendable, Equatable {
     /// Requests the run was asked to send; `nil` for a run bounded by its duration alone.
     public var requested: Int?
+    /// The rate the run was paced at (`-rps`), in requests per second; `nil` when unpaced.
+    public var rate: Double?
     /// Requests handed to libcurl.
     public var started = 0
     /// The run's counts: completed, succeeded, failed, errored, and the latency they add up to.
     /// They read as the summary's own: `summary.completed` is `summary.total.completed`.
     public var total = Tally()
-    /// The transport errors that were timeouts.
+    /// The transport errors that were timeouts (a part of `errored`).
     public var timedOut = 0
     /// In flight when the run was interrupted or reached its deadline, and aborted.
     public var abandoned = 0
@@ -24,14 +26,19 @@ public struct Summary: Sendable, Equatable {
     public var bytes = 0
     /// Body bytes sent.
     public var bytesSent = 0
+    /// Bytes received on the wire: response heads plus bodies as they came, before decoding.
+    public var wireBytesReceived = 0
+    /// Bytes sent on the wire: request heads plus bodies.
+    public var wireBytesSent = 0
     /// When the run's clock starts, in nanoseconds of the system's monotonic clock (CLOCK_MONOTONIC,
     /// `DispatchTime.uptimeNanoseconds`): the origin of the schedule, of every offset and of the
     /// timeline. 0 until the run has started.
     public var startUptimeNanoseconds: UInt64 = 0
     /// Wall time from the start of the run to its end.
     public var duration: Duration = .zero
-    public var fastest: Duration?
-    public var slowest: Duration?
+    /// The fastest and slowest response (exact to the microsecond, as `latency.min` and `.max`).
+    public var fastest: Duration? { latency.isEmpty ? nil : latency.min }
+    public var slowest: Duration? { latency.isEmpty ? nil : latency.max }
     /// Latencies of the requests that got a response.
     public var latency = LatencyHistogram()
     /// In a paced run, the same latencies measured from each request's intended send time:
@@ -66,15 +73,20 @@ public struct Summary: Sendable, Equatable {
     /// When the first and the last completed request were sent, from the start of the run.
     public var firstSend: Duration?
     public var lastSend: Duration?
+    /// When the first and the last completed request ended, from the start of the run.
+    public var firstEnd: Duration?
+    public var lastEnd: Duration?
 
-    /// Requests per second between the first send and the last: the rate the schedule achieved.
+    /// Sends per second from the first send to the last, (completed − 1) ÷ (last send − first
+    /// send): the rate the schedule achieved. `nil` with fewer than two sends.
     public var achievedSendRate: Double? {
         guard let firstSend, let lastSend, total.completed > 1, lastSend > firstSend else { return nil }
         return Double(total.completed - 1) / (lastSend - firstSend).seconds
     }
 
-    public init(requested: Int?, targets: Int = 1) {
+    public init(requested: Int?, targets: Int = 1, rate: Double? = nil) {
         self.requested = requested
+        self.rate = rate
         perTarget = Array(repeating: Tally(), count: max(targets, 1))
     }
 
@@ -97,8 +109,13 @@ public struct Summary: Sendable, Equatable {
         perTarget[perTarget.indices.contains(result.target) ? result.target : 0].record(result)
         bytes += result.bytes
         bytesSent += result.bytesSent
+        wireBytesReceived += result.wireBytesReceived
+        wireBytesSent += result.wireBytesSent
         firstSend = min(firstSend ?? result.offset, result.offset)
         lastSend = max(lastSend ?? result.offset, result.offset)
+        let end = result.offset + result.latency
+        firstEnd = min(firstEnd ?? end, end)
+        lastEnd = max(lastEnd ?? end, end)
         if let lateness = result.lateness, lateness > Self.lateAfter {
             self.lateness.record(lateness)
         }
@@ -114,20 +131,27 @@ public struct Summary: Sendable, Equatable {
         if let version = result.httpVersion { httpVersions[version, default: 0] += 1 }
         latency.record(result.latency)
         if let corrected = result.correctedLatency { correctedLatency.record(corrected) }
-        fastest = min(fastest ?? result.latency, result.latency)
-        slowest = max(slowest ?? result.latency, result.latency)
     }
 
-    /// Failed plus errored: every completed request that did not succeed.
+    /// Every completed request that did not succeed: failed by status plus transport errors. The
+    /// reports call these "errors".
     public var unsuccessful: Int { total.failed + total.errored }
 
-    /// Share of completed requests that succeeded, from 0 to 100.
-    public var successPercent: Double {
-        total.completed == 0 ? 0 : Double(total.succeeded) * 100 / Double(total.completed)
+    /// Share of completed requests that succeeded, from 0 to 100; `nil` when nothing completed.
+    public var successPercent: Double? {
+        total.completed == 0 ? nil : Double(total.succeeded) * 100 / Double(total.completed)
     }
 
-    /// Completed requests per second of wall time.
-    public var requestsPerSecond: Double { perSecond(total.completed) }
+    /// Completed requests per second. Unpaced, over the run's wall time: completed ÷ duration, as
+    /// wrk and hey count. Paced, between the first completion and the last, (completed − 1) ÷
+    /// (last end − first end), the same window as `achievedSendRate`, so that a run that kept its
+    /// schedule shows the same figure for both.
+    public var requestsPerSecond: Double {
+        if rate != nil, total.completed > 1, let firstEnd, let lastEnd, lastEnd > firstEnd {
+            return Double(total.completed - 1) / (lastEnd - firstEnd).seconds
+        }
+        return perSecond(total.completed)
+    }
     /// Body bytes received per second of wall time.
     public var bytesPerSecond: Double { perSecond(bytes) }
     /// Body bytes sent per second of wall time.

@@ -18,7 +18,20 @@ extension Threshold {
         }
         let valueText = rest.dropFirst(comparison.rawValue.count)
         guard !metricText.isEmpty else { throw fail(text, "has no metric before its comparison") }
-        let metric = try Self.metric(metricText, fail: fail)
+        var metricName = metricText
+        var latency: Latency?
+        if let colon = metricText.firstIndex(of: ":") {
+            let prefix = metricText[..<colon]
+            guard let named = Latency(rawValue: String(prefix)) else {
+                throw fail(prefix, "is not a latency: use corrected: or uncorrected: before a latency metric")
+            }
+            latency = named
+            metricName = metricText[metricText.index(after: colon)...]
+        }
+        let metric = try Self.metric(metricName, fail: fail)
+        if latency != nil, !metric.isLatency {
+            throw fail(metricText, "names a latency, but only pN, min, mean and max are latencies")
+        }
 
         let number = valueText.prefix { $0.isNumber || $0 == "." }
         let unit = valueText.dropFirst(number.count)
@@ -44,6 +57,7 @@ extension Threshold {
         self.metric = metric
         self.comparison = comparison
         self.value = value
+        self.latency = latency
     }
 
     private static func metric(_ text: Substring, fail: (Substring, String) -> ParseError) throws(ParseError) -> Metric {

@@ -4,9 +4,14 @@
 ///     rps<500     status5xx>0   status404>10   p99.9>1s
 ///
 /// Metrics: `pN` (any latency percentile, e.g. p99.9), `min`, `mean`, `max` (these take a unit:
-/// us, ms or s); `errors` and `timeouts` (a count, or a share of completed requests with %);
-/// `rps` (requests per second); `statusNNN` and `statusNxx` (a count, or a share with %).
+/// us, ms or s); `errors` (every request that did not succeed: failed by status or a transport
+/// error) and `timeouts` (a count, or a share of completed requests with %); `rps` (requests per
+/// second); `statusNNN` and `statusNxx` (a count, or a share with %).
 /// Operators: `<`, `<=`, `>`, `>=`, `==`, `!=`.
+///
+/// A latency rule judges the latency users feel: in a paced run (`-rps`) the corrected latency,
+/// measured from each request's intended send time, otherwise the latency as measured. A prefix
+/// names one explicitly: `uncorrected:p99>100ms`, `corrected:p99>100ms`.
 public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public enum Metric: Sendable, Equatable {
         case percentile(Double)
@@ -22,6 +27,23 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             default: false
             }
         }
+
+        /// Whether a rule on this metric judges failed requests, and so decides alone whether
+        /// they fail the run.
+        public var judgesFailures: Bool {
+            switch self {
+            case .errors, .status, .statusClass: true
+            default: false
+            }
+        }
+    }
+
+    /// Which latency a latency rule judges.
+    public enum Latency: String, Sendable, Equatable {
+        /// From each request's intended send time (`-rps`): corrected for coordinated omission.
+        case corrected
+        /// From when the request was actually sent.
+        case uncorrected
     }
 
     public enum Comparison: String, Sendable, CaseIterable {
@@ -52,6 +74,9 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public let metric: Metric
     public let comparison: Comparison
     public let value: Value
+    /// The latency a latency rule names with a prefix; `nil` for the default (corrected in a
+    /// paced run, else uncorrected) and for other metrics.
+    public let latency: Latency?
 
     public var description: String { text }
 
@@ -74,40 +99,54 @@ extension Threshold {
         public let measured: Double?
         /// Whether the failure condition held (or could not be measured).
         public let failed: Bool
+        /// For a latency rule, the latency it judged.
+        public let judged: Latency?
 
-        /// The measured value, as a person reads it.
+        /// The measured value, as a person reads it, with the latency it judged:
+        /// "876.0ms (corrected)".
         public var measuredText: String {
-            guard let measured else { return "no responses" }
-            switch threshold.value {
-            case .duration: return Formatting.duration(.microseconds(Int64(measured.rounded())))
-            case .percent: return String(format: "%.2f%%", measured)
-            case .count: return threshold.metric == .rps ? String(format: "%.1f", measured) : String(Int(measured))
+            guard let measured else { return threshold.metric.isLatency ? "no responses" : "nothing completed" }
+            let text: String = switch threshold.value {
+            case .duration: Formatting.duration(.microseconds(Int64(measured.rounded())))
+            case .percent: String(format: "%.2f%%", measured)
+            case .count: threshold.metric == .rps ? String(format: "%.1f", measured) : String(Int(measured))
             }
+            return judged.map { text + " (\($0.rawValue))" } ?? text
         }
+    }
+
+    /// The latency this rule judges in `summary`: the one named, else corrected when the run was
+    /// paced. A run without a schedule has no corrected latency: there, the latency as measured.
+    func judgedLatency(in summary: Summary) -> Latency? {
+        guard metric.isLatency else { return nil }
+        let wanted = latency ?? (summary.rate != nil ? .corrected : .uncorrected)
+        return wanted == .corrected && summary.correctedLatency.isEmpty && summary.rate == nil ? .uncorrected : wanted
     }
 
     /// Measures the rule in `summary`.
     public func evaluate(_ summary: Summary) -> Outcome {
-        let measured = measure(summary)
+        let judged = judgedLatency(in: summary)
+        let measured = measure(summary, judged: judged)
         let limit: Double = switch value {
         case .duration(let d): Double(d.microsecondsValue)
         case .count(let n): n
         case .percent(let p): p
         }
         let failed = measured.map { comparison.holds($0, limit) } ?? true
-        return Outcome(threshold: self, measured: measured, failed: failed)
+        return Outcome(threshold: self, measured: measured, failed: failed, judged: judged)
     }
 
-    private func measure(_ s: Summary) -> Double? {
-        func latency(_ d: Duration?) -> Double? {
-            s.latency.isEmpty ? nil : d.map { Double($0.microsecondsValue) }
+    private func measure(_ s: Summary, judged: Latency?) -> Double? {
+        let histogram = judged == .corrected ? s.correctedLatency : s.latency
+        func latency(_ d: Duration) -> Double? {
+            histogram.isEmpty ? nil : Double(d.microsecondsValue)
         }
         let count: Double
         switch metric {
-        case .percentile(let p): return latency(s.latency.percentile(p))
-        case .min: return latency(s.fastest)
-        case .mean: return latency(s.meanLatency)
-        case .max: return latency(s.slowest)
+        case .percentile(let p): return latency(histogram.percentile(p))
+        case .min: return latency(histogram.min)
+        case .mean: return latency(judged == .corrected ? histogram.mean : s.meanLatency ?? .zero)
+        case .max: return latency(histogram.max)
         case .rps: return s.requestsPerSecond
         case .errors: count = Double(s.unsuccessful)
         case .timeouts: count = Double(s.timedOut)
@@ -116,7 +155,7 @@ extension Threshold {
             count = Double(s.statusCounts.filter { $0.key / 100 == digit }.values.reduce(0, +))
         }
         if case .percent = value {
-            return s.completed == 0 ? 0 : count * 100 / Double(s.completed)
+            return s.completed == 0 ? nil : count * 100 / Double(s.completed)
         }
         return count
     }

@@ -1,8 +1,14 @@
 /// Whether a run passed, for a CI step to act on without parsing text.
 ///
-/// Without rules, the run fails when any request failed. With rules (`--fail-if`), the rules alone
-/// decide. Whatever the rules, an interrupted run is `interrupted`, and a run in which every
-/// request failed to connect (refused, DNS) is `unreachable`: a broken deploy, not a slow one.
+/// - An interrupted run is `interrupted`, whatever the rules.
+/// - A run in which every request failed to connect (refused, DNS) is `unreachable`: a broken
+///   deploy, not a slow one.
+/// - A run in which nothing completed fails: there is nothing to judge.
+/// - Without rules, the run fails when any request failed (a status of 400 or more, or a
+///   transport error).
+/// - With rules (`--fail-if`), the run fails when any rule holds. Failed requests still fail the
+///   run unless a rule judges them (`errors`, `statusNNN` or `statusNxx`): adding `p99>1s` must not
+///   let a run of HTTP 500s pass. A rule about errors or statuses then decides alone.
 public struct Verdict: Sendable, Equatable {
     public enum Outcome: String, Sendable {
         case passed, failed, unreachable, interrupted
@@ -11,19 +17,52 @@ public struct Verdict: Sendable, Equatable {
     public let outcome: Outcome
     /// Each rule with what it measured; empty without rules.
     public let thresholds: [Threshold.Outcome]
+    /// Why, in one line, for the outcome: "2 of 3 --fail-if rules held: p99>100ms (measured 876.0ms
+    /// (corrected)), ...", "every request failed to connect (connect: ...)".
+    public let reason: String
 
     public init(_ summary: Summary, thresholds rules: [Threshold]) {
         thresholds = rules.map { $0.evaluate(summary) }
         let connectKinds: Set<TransferError.Kind> = [.connect, .dns]
+        let failures = Self.failures(summary)
+        let held = thresholds.filter(\.failed)
         if summary.interrupted {
             outcome = .interrupted
+            let never = summary.neverStarted.map { ", \($0) never started" } ?? ""
+            reason = "\(summary.completed) of \(summary.requested.map(String.init) ?? "unlimited") requests "
+                + "completed, \(summary.abandoned) in flight were aborted\(never)"
         } else if summary.completed > 0, summary.errored == summary.completed,
                   Set(summary.errorCounts.keys).isSubset(of: connectKinds) {
             outcome = .unreachable
-        } else if rules.isEmpty {
-            outcome = summary.allSucceeded ? .passed : .failed
+            let example = summary.errorCounts.sorted { $0.key < $1.key }.first.map { " (\($0.key.rawValue): \($0.value.example))" } ?? ""
+            reason = "every request failed to connect\(example)"
+        } else if summary.completed == 0 {
+            outcome = .failed
+            reason = "nothing completed" + (summary.abandoned > 0 ? ": \(summary.abandoned) requests in flight were aborted" : "")
+        } else if !held.isEmpty {
+            outcome = .failed
+            reason = "\(held.count) of \(thresholds.count) --fail-if rules held: "
+                + held.map { "\($0.threshold.text) (measured \($0.measuredText))" }.joined(separator: ", ")
+        } else if summary.unsuccessful > 0, !rules.contains(where: \.metric.judgesFailures) {
+            outcome = .failed
+            reason = failures + (rules.isEmpty ? "" : "; no --fail-if rule judges errors or statuses, so any failed request fails the run")
         } else {
-            outcome = thresholds.contains(where: \.failed) ? .failed : .passed
+            outcome = .passed
+            reason = rules.isEmpty ? "every request succeeded" : "no --fail-if rule held"
         }
+    }
+
+    /// "3 of 20 requests failed: 2 by status (500 ×2), 1 transport error (timeout ×1)".
+    static func failures(_ summary: Summary) -> String {
+        var parts: [String] = []
+        if summary.failed > 0 {
+            let statuses = summary.statusCounts.filter { $0.key >= 400 }.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+            parts.append("\(summary.failed) by status (\(statuses.joined(separator: ", ")))")
+        }
+        if summary.errored > 0 {
+            let kinds = summary.errorCounts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) ×\($0.value.count)" }
+            parts.append("\(summary.errored) transport error\(summary.errored == 1 ? "" : "s") (\(kinds.joined(separator: ", ")))")
+        }
+        return "\(summary.unsuccessful) of \(summary.completed) requests failed: " + parts.joined(separator: ", ")
     }
 }

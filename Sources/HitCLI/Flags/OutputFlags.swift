@@ -14,16 +14,40 @@ struct OutputFlags: ParsableArguments {
     @Option(name: .customLong("output-file"), help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "path"))
     var outputFile: String?
 
+    @Option(name: .customLong("json-file"),
+            help: ArgumentHelp("Also write the JSON report to this file, whatever -o is: a readable log and an artifact from one run.", valueName: "path"))
+    var jsonFile: String?
+
+    @Option(name: .customLong("csv-file"),
+            help: ArgumentHelp("Also write one CSV row per request to this file, whatever -o is.", valueName: "path"))
+    var csvFile: String?
+
     @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No live progress line on stderr.")
     var quiet = false
+
+    /// Whether the report a person reads is somewhere other than a text report on stdout, so that
+    /// a verdict that did not pass must be explained on stderr.
+    var reportIsMachineReadable: Bool {
+        format != .text || outputFile != nil
+    }
 
     /// The report's destination, opened now so that an unwritable path stops the run before it starts.
     func destination(stdout: FileHandle) throws(UsageError) -> FileHandle {
         guard let outputFile else { return stdout }
-        guard FileManager.default.createFile(atPath: outputFile, contents: nil),
-              let handle = FileHandle(forWritingAtPath: outputFile)
+        return try Self.open(outputFile, flag: "--output-file")
+    }
+
+    /// The extra JSON and CSV files, opened now for the same reason.
+    func extraFiles() throws(UsageError) -> (json: FileHandle?, csv: FileHandle?) {
+        (try jsonFile.map { path throws(UsageError) in try Self.open(path, flag: "--json-file") },
+         try csvFile.map { path throws(UsageError) in try Self.open(path, flag: "--csv-file") })
+    }
+
+    private static func open(_ path: String, flag: String) throws(UsageError) -> FileHandle {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path)
         else {
-            throw UsageError("--output-file '\(outputFile)' cannot be written")
+            throw UsageError("\(flag) '\(path)' cannot be written")
         }
         return handle
     }

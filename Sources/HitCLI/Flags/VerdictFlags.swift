@@ -6,10 +6,13 @@ struct VerdictFlags: ParsableArguments {
     @Option(name: .customLong("fail-if"),
             help: ArgumentHelp("""
                 Fail the run (exit 1) when METRIC OP VALUE holds; repeatable, or comma-separated. \
-                Metrics: pN (p50, p99.9...), min, mean, max (with a unit: us, ms, s); errors, timeouts, \
-                statusNNN, statusNxx (a count, or a share with %); rps. Operators: < <= > >= == !=. \
-                Examples: 'p99>250ms', 'errors>1%', 'status5xx>0', 'rps<500'. With rules, they alone \
-                decide; without, any failed request fails the run.
+                Metrics: pN (p50, p99.9...), min, mean, max (with a unit: us, ms, s); errors (every request \
+                that did not succeed: failed by status or a transport error), timeouts, statusNNN, statusNxx \
+                (a count, or a share with %); rps. Operators: < <= > >= == !=. \
+                Examples: 'p99>250ms', 'errors>1%', 'status5xx>0', 'rps<500'. \
+                Failed requests fail the run unless a rule judges errors or statuses (errors, statusNNN, \
+                statusNxx), which then decides. Under -rps, latency rules judge the corrected latency \
+                (from each request's intended send time); 'uncorrected:p99>100ms' judges the latency as measured.
                 """, valueName: "rule"))
     var failIf: [String] = []
 

@@ -1,15 +1,19 @@
 import Foundation
 import Hit
 
-/// Writes a finished run's report in the chosen format. CSV rows were written as they came; for
-/// CSV this flushes them and says on stderr what CSV has no place for.
+/// Writes a finished run's report in the chosen format, and the extra JSON file if one was asked
+/// for. CSV rows were written as they came; for CSV this flushes them. When the report is meant
+/// for a machine (`-o json`, `-o csv`, `--output-file`), a verdict that did not pass is explained
+/// in one line on stderr, so that a CI log never shows a bare exit status.
 struct ReportWriter {
-    let format: OutputFlags.Format
+    let output: OutputFlags
     let destination: FileHandle
+    let jsonFile: FileHandle?
     let stderr: FileHandle
 
-    func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: CSVWriter?) {
-        switch format {
+    func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
+        csv.forEach { $0.flush() }
+        switch output.format {
         case .text:
             let width = Terminal.width(of: destination)
             let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
@@ -18,15 +22,18 @@ struct ReportWriter {
         case .json:
             try? destination.write(contentsOf: Data((JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n").utf8))
         case .csv:
-            csv?.flush()
-            if summary.interrupted {
-                // CSV has no place for a remark: the rows are the partial report, and this says so.
-                stderr.write(Data("hit: interrupted: \(summary.completed) requests completed, \(summary.abandoned) in flight were aborted\n".utf8))
-            }
-            // Likewise the verdict, for a CSV run with rules.
-            for result in verdict.thresholds where result.failed {
-                stderr.write(Data("hit: --fail-if \(result.threshold.text) held: measured \(result.measuredText)\n".utf8))
-            }
+            break
         }
+        if let jsonFile {
+            try? jsonFile.write(contentsOf: Data((JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n").utf8))
+        }
+        if output.reportIsMachineReadable, verdict.outcome != .passed {
+            stderr.write(Data("hit: \(verdict.outcome == .failed ? "FAIL" : verdict.outcome.rawValue): \(Self.oneLine(verdict.reason))\n".utf8))
+        }
+    }
+
+    /// `text` on one line, whatever a server put in an error message.
+    static func oneLine(_ text: String) -> String {
+        String(text.map { $0.isNewline ? " " : $0 })
     }
 }

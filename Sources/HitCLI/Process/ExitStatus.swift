@@ -4,7 +4,8 @@ import Hit
 enum ExitStatus: Int32 {
     /// The verdict passed.
     case success = 0
-    /// The verdict failed: a `--fail-if` rule held or, without rules, a request failed.
+    /// The verdict failed: a `--fail-if` rule held, a request failed that no rule judges, or
+    /// nothing completed.
     case failure = 1
     /// Bad flags or values; nothing was sent (swift-argument-parser's and BSD's EX_USAGE).
     case usage = 64
@@ -17,9 +18,11 @@ enum ExitStatus: Int32 {
 
     static let table = """
         EXIT STATUS
-          0    passed: every request succeeded, or no --fail-if rule held
-          1    failed: a --fail-if rule held or, without rules, a request failed
-               (status 400 or more, or a transport error)
+          0    passed: every request succeeded, or no --fail-if rule held and
+               no request failed that a rule does not judge
+          1    failed: a --fail-if rule held; or a request failed (status 400
+               or more, or a transport error) and no rule judges errors or
+               statuses; or nothing completed
           64   usage error: a bad flag, value or rule; nothing was sent
           69   unreachable: every request failed to connect (refused, DNS)
           70   the run could not be set up (libcurl, open-files limit); nothing

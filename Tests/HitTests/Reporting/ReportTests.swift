@@ -53,9 +53,9 @@ import Testing
             let test = LoadTest(request: Request(url: server.baseURL + "/delay/3"), options: Options(requests: 200, concurrency: 8))
             let summary = try test.run()
             let document = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport(summary, test: test).encoded().utf8)) as? [String: Any])
-            #expect(document["version"] as? Int == 1)
+            #expect(document["version"] as? Int == 2)
             #expect(document["interrupted"] as? Bool == false)
-            for key in ["configuration", "summary", "latency", "phases", "statusCodes", "httpVersions", "errors", "targets"] {
+            for key in ["configuration", "summary", "latency", "phases", "statusCodes", "httpVersions", "transportErrors", "targets"] {
                 #expect(document[key] != nil, "\(key) is in the JSON")
             }
             let counts = try #require(document["summary"] as? [String: Any])
@@ -65,7 +65,8 @@ import Testing
             let percentiles = try #require(latency["percentilesUs"] as? [String: Int])
             let histogram = try #require(latency["histogram"] as? [String: Any])
             let pairs = try #require(histogram["counts"] as? [[UInt64]])
-            let rebuilt = LatencyHistogram(sparseCounts: pairs)
+            let rebuilt = LatencyHistogram(sparseCounts: pairs, minimum: (latency["minUs"] as? UInt64),
+                                           maximum: (latency["maxUs"] as? UInt64))
             #expect(rebuilt == summary.latency)
             #expect(rebuilt.count == 200)
             for p in Summary.reportedPercentiles {

@@ -1,4 +1,4 @@
-import Hit
+@testable import Hit
 import Testing
 
 @Suite struct LatencyHistogramTests {
@@ -22,7 +22,8 @@ import Testing
     @Test func sparseCountsRebuildTheSameHistogram() {
         var histogram = LatencyHistogram()
         for us in [3, 250, 250, 9_999, 1_234_567] { histogram.record(.microseconds(us)) }
-        #expect(LatencyHistogram(sparseCounts: histogram.sparseCounts) == histogram)
+        #expect(LatencyHistogram(sparseCounts: histogram.sparseCounts, minimum: 3, maximum: 1_234_567) == histogram)
+        #expect(LatencyHistogram(sparseCounts: histogram.sparseCounts).sparseCounts == histogram.sparseCounts)
     }
 
     @Test func mergingAddsEveryValue() {
@@ -41,5 +42,38 @@ import Testing
         #expect(histogram.count == 2)
         #expect(histogram.max <= .seconds(3601))
         #expect(histogram.min == .zero)
+    }
+}
+
+@Suite struct LatencyHistogramBoundsTests {
+    /// A 1234 ms route: the bucket at 1.23 s is about 1 ms wide, and its value lies above the
+    /// values it holds; no percentile may show above the maximum.
+    @Test func percentilesStayWithinTheExactMinimumAndMaximum() {
+        var histogram = LatencyHistogram()
+        for us in [1_234_000, 1_234_100, 1_234_300, 1_250_400] { histogram.record(.microseconds(us)) }
+        #expect(histogram.max == .microseconds(1_250_400))
+        #expect(histogram.min == .microseconds(1_234_000))
+        for p in Summary.reportedPercentiles + [100] {
+            #expect(histogram.percentile(p) <= histogram.max, "p\(p)")
+            #expect(histogram.percentile(p) >= histogram.min, "p\(p)")
+        }
+        #expect(histogram.mean <= histogram.max && histogram.mean >= histogram.min)
+    }
+
+    @Test func boundsHoldForManyShapes() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var histogram = LatencyHistogram()
+            let scale = [10, 1_000, 100_000, 10_000_000].randomElement(using: &generator)!
+            for _ in 0..<Int.random(in: 1...50, using: &generator) {
+                histogram.record(.microseconds(Int.random(in: 0...scale, using: &generator)))
+            }
+            for p in [0.1, 1, 50, 90, 99, 99.9, 99.99, 100] {
+                #expect(histogram.percentile(p) <= histogram.max && histogram.percentile(p) >= histogram.min)
+            }
+            let rebuilt = LatencyHistogram(sparseCounts: histogram.sparseCounts, minimum: UInt64(histogram.min.microsecondsValue),
+                                           maximum: UInt64(histogram.max.microsecondsValue))
+            #expect(rebuilt == histogram, "a JSON round trip with minUs and maxUs is exact")
+        }
     }
 }
