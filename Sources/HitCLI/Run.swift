@@ -14,8 +14,8 @@ enum CLI {
         let command: HitCommand
         let loadTest: LoadTest
         let thresholds: [Threshold]
-        let destination: FileHandle
-        let extra: (json: FileHandle?, csv: FileHandle?)
+        let destination: OutputFile
+        let extra: (json: OutputFile?, csv: OutputFile?)
         do {
             command = try HitCommand.parse(arguments)
             loadTest = try command.loadTest()
@@ -36,8 +36,8 @@ enum CLI {
 
         let urls = loadTest.targets.map(\.url)
         var csv: [CSVWriter] = []
-        if command.output.format == .csv { csv.append(CSVWriter(output: destination, targets: urls)) }
-        if let file = extra.csv { csv.append(CSVWriter(output: file, targets: urls)) }
+        if command.output.format == .csv { csv.append(CSVWriter(output: destination.handle, targets: urls)) }
+        if let file = extra.csv { csv.append(CSVWriter(output: file.handle, targets: urls)) }
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
         let summary: Summary
         do {
@@ -55,6 +55,9 @@ enum CLI {
         let verdict = Verdict(summary, thresholds: thresholds)
         ReportWriter(output: command.output, destination: destination, jsonFile: extra.json, stderr: stderr)
             .write(summary, of: loadTest, verdict: verdict, csv: csv)
-        return ExitStatus(verdict)
+        // A report that could not be written is never lost in silence.
+        let failures = [destination, extra.json, extra.csv].compactMap { $0?.failureLine }
+        for line in failures { stderr.write(Data(line.utf8)) }
+        return failures.isEmpty ? ExitStatus(verdict) : .ioError
     }
 }

@@ -32,23 +32,14 @@ struct OutputFlags: ParsableArguments {
     }
 
     /// The report's destination, opened now so that an unwritable path stops the run before it starts.
-    func destination(stdout: FileHandle) throws(UsageError) -> FileHandle {
-        guard let outputFile else { return stdout }
-        return try Self.open(outputFile, flag: "--output-file")
+    func destination(stdout: FileHandle) throws(UsageError) -> OutputFile {
+        guard let outputFile else { return OutputFile(standardOutput: stdout.fileDescriptor) }
+        return try OutputFile(path: outputFile, flag: "--output-file")
     }
 
     /// The extra JSON and CSV files, opened now for the same reason.
-    func extraFiles() throws(UsageError) -> (json: FileHandle?, csv: FileHandle?) {
-        (try jsonFile.map { path throws(UsageError) in try Self.open(path, flag: "--json-file") },
-         try csvFile.map { path throws(UsageError) in try Self.open(path, flag: "--csv-file") })
-    }
-
-    private static func open(_ path: String, flag: String) throws(UsageError) -> FileHandle {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw UsageError("\(flag) '\(path)' cannot be written")
-        }
-        return handle
+    func extraFiles() throws(UsageError) -> (json: OutputFile?, csv: OutputFile?) {
+        (try jsonFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--json-file") },
+         try csvFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--csv-file") })
     }
 }

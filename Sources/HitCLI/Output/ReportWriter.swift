@@ -7,25 +7,25 @@ import Hit
 /// in one line on stderr, so that a CI log never shows a bare exit status.
 struct ReportWriter {
     let output: OutputFlags
-    let destination: FileHandle
-    let jsonFile: FileHandle?
+    let destination: OutputFile
+    let jsonFile: OutputFile?
     let stderr: FileHandle
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
         csv.forEach { $0.flush() }
         switch output.format {
         case .text:
-            let width = Terminal.width(of: destination)
+            let width = Terminal.width(of: destination.descriptor)
             let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
             let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict)
-            try? destination.write(contentsOf: Data((report.description + "\n").utf8))
+            destination.write(report.description + "\n")
         case .json:
-            try? destination.write(contentsOf: Data((JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n").utf8))
+            destination.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
         case .csv:
             break
         }
         if let jsonFile {
-            try? jsonFile.write(contentsOf: Data((JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n").utf8))
+            jsonFile.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
         }
         if output.reportIsMachineReadable, verdict.outcome != .passed {
             stderr.write(Data("hit: \(verdict.outcome == .failed ? "FAIL" : verdict.outcome.rawValue): \(Self.oneLine(verdict.reason))\n".utf8))

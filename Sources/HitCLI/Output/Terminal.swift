@@ -1,14 +1,18 @@
 import Foundation
 
 enum Terminal {
-    /// The width to fit text to: the terminal's, when `handle` is one; else $COLUMNS; else 80.
-    static func width(of handle: FileHandle) -> Int {
+    /// The widest report hit lays out, whatever the terminal or $COLUMNS says.
+    static let maximumWidth = 1000
+
+    /// The width to fit text to: the terminal's, when `descriptor` is one; else $COLUMNS; else 80.
+    /// Never more than `maximumWidth`.
+    static func width(of descriptor: Int32) -> Int {
         var size = winsize()
-        if isatty(handle.fileDescriptor) == 1, ioctl(handle.fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-            return Int(size.ws_col)
+        if isatty(descriptor) == 1, ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return min(Int(size.ws_col), maximumWidth)
         }
         if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
-            return columns
+            return min(columns, maximumWidth)
         }
         return 80
     }

@@ -11,6 +11,9 @@ enum ExitStatus: Int32 {
     case usage = 64
     /// Every request failed to connect: the target could not be reached at all (EX_UNAVAILABLE).
     case unreachable = 69
+    /// A report could not be written (a full disk, an I/O error, a closed pipe for a file): said on
+    /// stderr (EX_IOERR).
+    case ioError = 74
     /// The run could not be set up (libcurl, the open-files limit); nothing was sent (EX_SOFTWARE).
     case setup = 70
     /// Interrupted by SIGINT or SIGTERM; the partial report was printed (128 + SIGINT).
@@ -27,6 +30,8 @@ enum ExitStatus: Int32 {
           69   unreachable: every request failed to connect (refused, DNS)
           70   the run could not be set up (libcurl, open-files limit); nothing
                was sent
+          74   a report could not be written (disk full, I/O error, closed pipe
+               for a file); said on stderr
           130  interrupted (Ctrl-C or SIGTERM): the partial report was printed
         """
 }

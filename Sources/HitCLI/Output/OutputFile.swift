@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// Where a report goes: stdout, or a file the user named, opened as a shell redirection (`>`)
+/// opens it. An existing file is truncated and written into, never replaced: devices, FIFOs,
+/// `/dev/stdout` and symlinks keep working, and the file keeps its permissions and owner.
+///
+/// Every write checks its outcome; the first failure is kept, so that hit can say so and exit 74
+/// instead of losing a report in silence.
+final class OutputFile: Sendable {
+    /// How the file is named in messages: `stdout`, or `--output-file 'path'`.
+    let name: String
+    let descriptor: Int32
+    /// Whether this is hit's own standard output, whose reader may go away (`hit | head -1`).
+    let isStandardOutput: Bool
+    private let ownsDescriptor: Bool
+    /// errno of the first write that failed; 0 while every write has succeeded.
+    private let firstFailure = Atomic<Int32>(0)
+
+    /// A file handle on the same descriptor, for writers that take one.
+    var handle: FileHandle { FileHandle(fileDescriptor: descriptor, closeOnDealloc: false) }
+
+    init(standardOutput descriptor: Int32) {
+        name = "stdout"
+        self.descriptor = descriptor
+        isStandardOutput = true
+        ownsDescriptor = false
+    }
+
+    /// Opens `path` for writing, creating it (mode 0666 less the umask) if needed.
+    init(path: String, flag: String) throws(UsageError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            throw UsageError("\(flag) '\(path)' cannot be written: \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            close(fd)
+            throw UsageError("\(flag) '\(path)' cannot be written: it is a directory")
+        }
+        name = "\(flag) '\(path)'"
+        descriptor = fd
+        isStandardOutput = false
+        ownsDescriptor = true
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// Writes all of `data`; returns `false`, and keeps the reason, if it could not.
+    @discardableResult
+    func write(_ data: some DataProtocol) -> Bool {
+        guard firstFailure.load(ordering: .relaxed) == 0 else { return false }
+        let bytes = Array(data)
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if result >= 0 {
+                written += result
+            } else if errno != EINTR {
+                firstFailure.store(errno, ordering: .relaxed)
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Writes `text` as UTF-8.
+    @discardableResult
+    func write(_ text: String) -> Bool {
+        write(Array(text.utf8))
+    }
+
+    /// errno of the first write that failed, if one did.
+    var failure: Int32? {
+        let code = firstFailure.load(ordering: .relaxed)
+        return code == 0 ? nil : code
+    }
+
+    /// Whether the first failure was the reader of stdout going away, which ends hit quietly, as
+    /// it ends `yes | head -1`.
+    var readerWentAway: Bool {
+        isStandardOutput && failure == EPIPE
+    }
+
+    /// One line for stderr about the failure, if there was one worth reporting.
+    var failureLine: String? {
+        guard let failure, !readerWentAway else { return nil }
+        return "hit: cannot write to \(name): \(String(cString: strerror(failure)))\n"
+    }
+}
