@@ -4,7 +4,9 @@ import PackageDescription
 let package = Package(
     name: "hit",
     products: [
-        .executable(name: "hit", targets: ["HitCLI"]),
+        // `hit` blocks the stop signals from its first instant, then runs `hit-core`, the command itself.
+        .executable(name: "hit", targets: ["HitLauncher"]),
+        .executable(name: "hit-core", targets: ["HitCLI"]),
         .executable(name: "hit-target", targets: ["HitTargetServer"]),
         .library(name: "Hit", targets: ["Hit"]),
         .library(name: "HitTarget", targets: ["HitTarget"]),
@@ -37,11 +39,20 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The `hit` executable: C only, so that it starts at once; it blocks SIGINT, SIGTERM, SIGHUP
+        // and SIGQUIT and runs hit-core, which catches them.
+        .executableTarget(
+            name: "HitLauncher",
+            linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "--wrap=dlopen"])]
+        ),
+        // Signal handling from the first statement of the process: a handler that only writes to a pipe.
+        .target(name: "CHitSignals"),
         // The `hit` command: argument parsing, signal wiring, output.
         .executableTarget(
             name: "HitCLI",
             dependencies: [
                 "Hit",
+                "CHitSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,10 +7,11 @@ import Hit
 enum CLI {
     /// Parses `arguments` (without the program name), runs the load test they describe and writes
     /// its report. Usage errors print one line on `stderr` and return `.usage` before anything is
-    /// sent. `cancellation` stops the run early (Ctrl-C); `onReport` is called once the run has
-    /// ended and its report is about to be written.
+    /// sent. `cancellation` stops the run early (Ctrl-C); `onStart` is called just before the run
+    /// starts, `onReport` once it has ended and its report is about to be written.
     static func run(arguments: [String], stdout: FileHandle = .standardOutput, stderr: FileHandle = .standardError,
-                    cancellation: CancellationToken = CancellationToken(), onReport: () -> Void = {}) -> ExitStatus {
+                    cancellation: CancellationToken = CancellationToken(),
+                    onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
         let command: HitCommand
         let loadTest: LoadTest
         let thresholds: [Threshold]
@@ -40,6 +41,7 @@ enum CLI {
         if let file = extra.csv { csv.append(CSVWriter(output: file.handle, targets: urls)) }
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
         let summary: Summary
+        onStart()
         do {
             summary = try loadTest.run(cancellation: cancellation) { result in
                 progress?.record(result)

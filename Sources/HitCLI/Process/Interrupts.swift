@@ -1,45 +1,57 @@
-import Dispatch
+import CHitSignals
 import Foundation
 import Hit
 import Synchronization
 
-/// Maps SIGINT and SIGTERM onto a cancellation token. The first signal cancels the run (its
-/// partial report is still printed); a second one exits at once with status 130. Once the report
-/// is being written, signals are ignored, so that it is never cut off mid-line.
-final class Interrupts {
-    /// What the signal handler reads and writes, from the signal queue.
-    private final class State: Sendable {
-        let token = CancellationToken()
-        let reporting = Atomic<Bool>(false)
+/// Maps SIGINT, SIGTERM, SIGHUP and SIGQUIT onto a cancellation token, from the moment it is made.
+///
+/// A signal before the run has started (while hit loads and reads its arguments) ends hit at once
+/// with 130: nothing was sent, and there is nothing to report. Once the run has started, the
+/// first signal cancels it; its partial report is still printed and hit exits 130. If
+/// the process has not exited `grace` after that first signal (a report blocked on a reader that
+/// never reads, an `open` of a FIFO that never gets a writer), it exits 130 then. A second signal
+/// exits at once with 130, unless the report is being written: that is never cut off but by the
+/// grace period.
+///
+/// The C handler (`CHitSignals`) only writes to a pipe; a thread of its own, outside Dispatch's
+/// pool, reads it, so that a pool used up by event loops can never keep a signal waiting.
+final class Interrupts: Sendable {
+    /// How long the partial report may take after the first signal.
+    static let grace: Duration = .milliseconds(240)
 
-        func handleSignal() {
-            guard !reporting.load(ordering: .acquiring) else { return }
-            if token.isCancelled { _exit(130) }
-            token.cancel()
-        }
+    let token = CancellationToken()
+    private let phase = Phase()
+
+    /// Whether the run has started, shared with the signal thread.
+    private final class Phase: Sendable {
+        let started = Atomic<Bool>(false)
     }
 
-    private let state = State()
-    private let sources: [any DispatchSourceSignal]
-
-    var token: CancellationToken { state.token }
-
-    /// Starts listening. Call first thing, so that a signal during start-up cancels cleanly.
+    /// Starts catching signals. Call first thing in the process.
     init() {
-        let queue = DispatchQueue(label: "hit.signals")
-        // The handler must be @Sendable: Dispatch runs it on `queue`, not where it was made.
-        let handler: @Sendable () -> Void = { [state] in state.handleSignal() }
-        sources = [SIGINT, SIGTERM].map { signalNumber in
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
+        guard hit_signals_install() == 0 else {
+            FileHandle.standardError.write(Data("hit: cannot catch signals: \(String(cString: strerror(errno)))\n".utf8))
+            return
         }
+        let token = self.token
+        let watcher = Thread { [phase] in
+            guard hit_signals_next() > 0 else { return }
+            guard phase.started.load(ordering: .acquiring) else { _exit(ExitStatus.interrupted.rawValue) }
+            token.cancel()
+            Thread.sleep(forTimeInterval: Self.grace.seconds)
+            _exit(ExitStatus.interrupted.rawValue)
+        }
+        watcher.name = "hit.signals"
+        watcher.start()
     }
 
-    /// From now on, signals are ignored: the report is being written and hit is about to exit.
+    /// The run is about to start: from now on a signal cancels it, and its report is printed.
+    func beginRun() {
+        phase.started.store(true, ordering: .releasing)
+    }
+
+    /// The report is being written: a second signal no longer cuts it off.
     func beginReport() {
-        state.reporting.store(true, ordering: .releasing)
+        hit_signals_begin_report()
     }
 }

@@ -273,7 +273,7 @@ import Testing
             #expect(uris.filter { $0 == "/status/404" }.count == 5)
             #expect(hit.stdout.contains("Targets:"))
             #expect(hit.stdout.contains("/status/201  requests 5, succeeded 5"))
-            #expect(hit.stdout.contains("/status/404  requests 5, succeeded 0, failed 5"))
+            #expect(hit.stdout.contains("/status/404  requests 5, succeeded 0, failed by status 5"))
         }
     }
 

@@ -1,0 +1,54 @@
+#define _GNU_SOURCE
+#include "CHitSignals.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static int signal_pipe[2] = {-1, -1};
+static volatile sig_atomic_t signals_caught = 0;
+static volatile sig_atomic_t reporting = 0;
+
+static void on_signal(int number) {
+    int saved = errno;
+    signals_caught += 1;
+    if (signals_caught >= 2 && !reporting) _exit(130);
+    unsigned char byte = (unsigned char)number;
+    (void)!write(signal_pipe[1], &byte, 1);
+    errno = saved;
+}
+
+int hit_signals_install(void) {
+    if (pipe2(signal_pipe, O_CLOEXEC) != 0) return -1;
+    static const int numbers[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    action.sa_flags = SA_RESTART;
+    sigfillset(&action.sa_mask);
+    sigset_t set;
+    sigemptyset(&set);
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        if (sigaction(numbers[i], &action, NULL) != 0) return -1;
+        sigaddset(&set, numbers[i]);
+    }
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+int hit_signals_next(void) {
+    if (signal_pipe[0] < 0) return -1;
+    unsigned char byte;
+    for (;;) {
+        ssize_t n = read(signal_pipe[0], &byte, 1);
+        if (n == 1) return byte;
+        if (n < 0 && errno == EINTR) continue;
+        return -1;
+    }
+}
+
+
+void hit_signals_begin_report(void) {
+    reporting = 1;
+}
