@@ -36,18 +36,19 @@ struct HitCommand: ParsableCommand {
     var urls: [String] = []
 
     /// The load test these arguments describe, or the usage error that stops it.
-    func loadTest() throws(UsageError) -> LoadTest {
+    func loadTest(raw: RawArguments = RawArguments([])) throws(UsageError) -> LoadTest {
+        var files = Readable(raw: raw)
         var pairs: [(method: String?, url: String)] = urls.map { (nil, $0) }
-        if let targetsFile { pairs += try TargetsFile.read(targetsFile) }
+        if let targetsFile { pairs += try TargetsFile.read(targetsFile, files: &files) }
         guard !pairs.isEmpty else { throw UsageError("missing the URL to send requests to") }
         for (_, url) in pairs {
             do {
                 try Request.validate(url: url)
             } catch {
-                throw UsageError("bad URL '\(Redaction.url(url))': \(error)")
+                throw UsageError("bad URL '\(Redaction.text(url))': \(error)")
             }
         }
-        let template = try request.template()
+        let template = try request.template(reading: &files)
         let targets = pairs.map { pair in
             var target = template
             target.url = pair.url

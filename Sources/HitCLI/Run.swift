@@ -5,11 +5,11 @@ import Hit
 /// The `hit` command as a function: arguments in, report out, exit status back. `main.swift`
 /// wires it to the process (signals, `exit`); tests call it in process.
 enum CLI {
-    /// Parses `arguments` (without the program name), runs the load test they describe and writes
+    /// Parses `arguments` (without the program name; `raw` holds their bytes as given), runs the load test they describe and writes
     /// its report. Usage errors print one line on `stderr` and return `.usage` before anything is
     /// sent. `cancellation` stops the run early (Ctrl-C); `onStart` is called just before the run
     /// starts, `onReport` once it has ended and its report is about to be written.
-    static func run(arguments: [String], stdout: FileHandle = .standardOutput, stderr: FileHandle = .standardError,
+    static func run(arguments: [String], raw: RawArguments? = nil, stdout: FileHandle = .standardOutput, stderr: FileHandle = .standardError,
                     cancellation: CancellationToken = CancellationToken(),
                     onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
         let command: HitCommand
@@ -18,8 +18,9 @@ enum CLI {
         let destination: OutputFile
         let extra: (json: OutputFile?, csv: OutputFile?)
         do {
+            try PeerSpelling.check(arguments)
             command = try HitCommand.parse(arguments)
-            loadTest = try command.loadTest()
+            loadTest = try command.loadTest(raw: raw ?? RawArguments(arguments.map { Array($0.utf8) }))
             thresholds = try command.verdict.thresholds()
             destination = try command.output.destination(stdout: stdout)
             extra = try command.output.extraFiles()
@@ -31,7 +32,7 @@ enum CLI {
                 stdout.write(Data((HitCommand.fullMessage(for: error) + "\n").utf8))  // --help, --version
                 return .success
             }
-            stderr.write(Data(UsageError(HitCommand.message(for: error)).line.utf8))
+            stderr.write(Data(UsageError(PeerSpelling.message(for: error, arguments: arguments)).line.utf8))
             return .usage
         }
 

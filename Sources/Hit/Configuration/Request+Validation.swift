@@ -42,7 +42,7 @@ extension Request {
 
         public var description: String {
             switch self {
-            case .missingColon(let h): "the header '\(h)' needs the form 'Name: value'"
+            case .missingColon(let h): "the header '\(Redaction.header(h))' needs the form 'Name: value'"
             case .badName(let h): "the header '\(Redaction.header(h))' has no valid name before its colon"
             case .lineBreak(let h):
                 "the header '\(Redaction.header(h).debugDescription.dropFirst().dropLast())' contains a line break or NUL: refused, it could inject headers"

@@ -53,10 +53,32 @@ public struct RequestURL: Sendable, Equatable {
         String(string[..<(authority?.upperBound ?? string.endIndex)])
     }
 
-    /// The URL with the password of any `user:password@` part replaced by `Redaction.marker`.
+    /// The URL with its secrets replaced by `Redaction.marker`: the password of a `user:password@`
+    /// part, or a bare token (`https://TOKEN@host/`) whole. A password may hold an unencoded `/`,
+    /// `?` or `#` (the URL is then malformed, but must not leak): user information runs to the
+    /// last `@` when a `:` comes before the first `/` and is not followed by a port.
     public var redacted: String {
-        guard let authority, let userInfo else { return string }
-        let user = userInfo.split(separator: ":", maxSplits: 1).first ?? ""
-        return string[..<authority.lowerBound] + user + ":" + Redaction.marker + string[userInfo.endIndex...]
+        let start = authority?.lowerBound ?? string.startIndex
+        guard let at = string[start...].lastIndex(of: "@") else { return string }
+        let candidate = string[start..<at]
+        if let authority, let userInfo, userInfo.endIndex <= authority.upperBound {
+            return Self.redact(userInfo, in: string)
+        }
+        guard let colon = candidate.firstIndex(of: ":") else { return string }
+        let slash = candidate.firstIndex { "/?#".contains($0) } ?? candidate.endIndex
+        guard colon < slash else { return string }
+        let afterColon = candidate[candidate.index(after: colon)..<slash]
+        if !afterColon.isEmpty, slash != candidate.endIndex, afterColon.allSatisfy(\.isASCII), afterColon.allSatisfy(\.isNumber) {
+            return string  // host:port/path@...: an @ in the path
+        }
+        return Self.redact(candidate, in: string)
+    }
+
+    /// `string` with the user information `info` (a range of it) redacted.
+    private static func redact(_ info: Substring, in string: String) -> String {
+        guard let colon = info.firstIndex(of: ":") else {
+            return string[..<info.startIndex] + Redaction.marker + string[info.endIndex...]
+        }
+        return string[..<info.startIndex] + info[..<colon] + ":" + Redaction.marker + string[info.endIndex...]
     }
 }

@@ -39,11 +39,21 @@ struct RequestFlags: ParsableArguments {
     var disableCompression = false
 
     /// The request every target shares, with `url` and `method` still to be filled in per target.
-    func template() throws(UsageError) -> Request {
-        var lines = headers
+    func template(reading files: inout Readable) throws(UsageError) -> Request {
+        var lines: [String] = []
+        for header in headers {
+            // -H @FILE: headers from a file, one per line, as curl reads them (keeps secrets out of
+            // the process's arguments).
+            if header.hasPrefix("@") {
+                lines += try files.lines(String(header.dropFirst()), flag: "-H").filter { !$0.isEmpty }
+            } else {
+                lines.append(header)
+            }
+        }
         if let host { lines.append("Host: \(host)") }
-        if let contentType { lines.append("Content-Type: \(contentType)") }
-        if let accept { lines.append("Accept: \(accept)") }
+        // -T and -A are shorthands: a -H for the same header wins, and only one is sent.
+        if let contentType, !Self.has("Content-Type", in: lines) { lines.append("Content-Type: \(contentType)") }
+        if let accept, !Self.has("Accept", in: lines) { lines.append("Accept: \(accept)") }
         for line in lines {
             do {
                 try Request.validate(header: line)
@@ -61,27 +71,26 @@ struct RequestFlags: ParsableArguments {
             }
             credentials = parsed
         }
-        let body = try self.body()
+        let body = try self.body(reading: &files)
         return Request(url: "", method: method ?? (body == nil ? "GET" : "POST"), headers: lines, body: body, credentials: credentials)
     }
 
-    private func body() throws(UsageError) -> Body? {
+    /// Whether `lines` set the header `name` (a `Name:` line that removes it counts too).
+    private static func has(_ name: String, in lines: [String]) -> Bool {
+        lines.contains { $0.split(separator: ":", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() == name.lowercased() }
+    }
+
+    /// The body, byte for byte: `-d TEXT` as the bytes given, `-d @FILE` and `-D FILE` read once
+    /// (`-` for standard input).
+    private func body(reading files: inout Readable) throws(UsageError) -> Body? {
         switch (data, dataFile) {
         case (nil, nil): return nil
         case (.some, .some): throw UsageError("give the body with -d or with -D, not both")
         case (let data?, nil):
-            guard data.hasPrefix("@") else { return Body(data) }
-            return try Self.read(String(data.dropFirst()), flag: "-d")
+            guard data.hasPrefix("@") else { return Body(files.raw.bytes(of: data)) }
+            return try files.body(String(data.dropFirst()), flag: "-d")
         case (nil, let path?):
-            return try Self.read(path, flag: "-D")
-        }
-    }
-
-    private static func read(_ path: String, flag: String) throws(UsageError) -> Body {
-        do {
-            return try Body(contentsOfFile: path)
-        } catch {
-            throw UsageError("\(flag) cannot read '\(path)': \(Readable.reason(error))")
+            return try files.body(path, flag: "-D")
         }
     }
 }

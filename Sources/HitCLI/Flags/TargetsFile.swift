@@ -5,22 +5,18 @@ import Hit
 /// starting with `#` are skipped.
 enum TargetsFile {
     /// The (method, URL) pairs of the file at `path`; `nil` methods take the command line's.
-    static func read(_ path: String) throws(UsageError) -> [(method: String?, url: String)] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw UsageError("-f cannot read '\(path)': \(Readable.reason(error))")
-        }
+    /// `-` reads standard input; CRLF line ends are line ends.
+    static func read(_ path: String, files: inout Readable) throws(UsageError) -> [(method: String?, url: String)] {
+        let lines = try files.lines(path, flag: "-f")
         var targets: [(method: String?, url: String)] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+        for (number, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
             switch words.count {
             case 1: targets.append((nil, String(words[0])))
             case 2 where Request.isValid(method: String(words[0])): targets.append((String(words[0]), String(words[1])))
-            default: throw UsageError("-f '\(path)' line \(number + 1): expected 'URL' or 'METHOD URL', got '\(Redaction.url(trimmed))'")
+            default: throw UsageError("-f '\(path)' line \(number + 1): expected 'URL' or 'METHOD URL', got '\(Redaction.text(trimmed))'")
             }
         }
         guard !targets.isEmpty else { throw UsageError("-f '\(path)' has no targets") }

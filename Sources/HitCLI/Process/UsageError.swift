@@ -6,6 +6,23 @@ struct UsageError: Error {
         self.message = message
     }
 
-    /// The line hit prints on stderr for it.
-    var line: String { "hit: \(message) (see 'hit --help')\n" }
+    /// The line hit prints on stderr for it: one line, whatever the values it quotes contain.
+    var line: String { "hit: \(Self.escaped(message)) (see 'hit --help')\n" }
+
+    /// `text` with control characters written as escapes (`\n`, `\r`, `\t`, `\0`, `\u{1B}`), so that
+    /// a quoted value can neither break the line nor drive the terminal.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\0"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

@@ -334,3 +334,47 @@ final class StuckListener {
         close(descriptor)
     }
 }
+
+/// Bodies byte for byte, from arguments, files, pipes and standard input.
+@Suite struct BodyBytesTests {
+    @Test func bytesThatAreNotUTF8AreSentAsGiven() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        // The arguments go through a shell, which keeps their bytes.
+        let hit = try HitProcess.run(["-q", "-n", "1", "{URL}/echo"], against: server,
+                                     launcher: ["/bin/sh", "-c", "exec \"$0\" -d \"$(printf '\\377\\376\\200')\" \"$@\""])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        #expect(server.stats.recentRequests.last?.body == [0xFF, 0xFE, 0x80])
+    }
+
+    @Test(arguments: ["-D -", "-d @-", "-D /dev/stdin"])
+    func aBodyFromStandardInput(flag: String) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["-q", "-n", "2", "{URL}/echo"], against: server,
+                                     launcher: ["/bin/sh", "-c", "printf 'piped\\r\\nbody' | exec \"$0\" \(flag) \"$@\""])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        #expect(server.stats.recentRequests.map(\.body) == [Array("piped\r\nbody".utf8), Array("piped\r\nbody".utf8)])
+    }
+
+    @Test func aTargetsFileFromAPipe() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["-q", "-n", "2"], against: server,
+                                     launcher: ["/bin/bash", "-c", "exec \"$0\" \"$@\" -f <(printf '\(server.baseURL)/\\r\\n')"])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        #expect(server.stats.requestsSeen == 2)
+    }
+
+    @Test func standardInputIsReadOnce() throws {
+        let hit = try HitProcess.run(["-q", "-n", "1", "-H", "@-", "-d", "@-", "http://127.0.0.1:1/"])
+        #expect(hit.exitStatus == 64)
+        #expect(hit.stderr.contains("standard input is already read"), "\(hit.stderr)")
+    }
+
+    @Test func aDeviceThatNeverEndsIsRefused() throws {
+        let hit = try HitProcess.run(["-q", "-n", "1", "-D", "/dev/zero", "http://127.0.0.1:1/"])
+        #expect(hit.exitStatus == 64)
+        #expect(hit.stderr.contains("never ends"), "\(hit.stderr)")
+    }
+}
