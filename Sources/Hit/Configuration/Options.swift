@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much to send: how many requests, how many at once, how fast and for how long.
 public struct Options: Sendable, Equatable {
     /// Requests to send in all (the Go original's `-n`); `nil` to send until `duration` ends.
@@ -25,6 +27,16 @@ public struct Options: Sendable, Equatable {
 }
 
 extension Options {
+    /// The most workers a run may have: far beyond what one machine's ports and files allow, and
+    /// small enough that every count derived from it stays representable.
+    public static let maximumConcurrency = 1_000_000
+    /// The most event loops: each is a thread, and Dispatch's pool, which also runs the pipeline's
+    /// other stages and timers, holds 255.
+    public static let maximumLoops = 128
+    /// The slowest rate: one request a day. Every due time of a run stays representable in
+    /// nanoseconds for hundreds of years of requests.
+    public static let minimumRate = 1.0 / 86_400
+
     /// Why a set of options cannot run.
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case requestsNotPositive(Int)
@@ -34,6 +46,9 @@ extension Options {
         case durationNotPositive
         case unbounded
         case loopsNotPositive(Int)
+        case concurrencyTooHigh(Int)
+        case loopsTooMany(Int)
+        case rateTooLow(Double)
 
         public var description: String {
             switch self {
@@ -44,6 +59,9 @@ extension Options {
             case .durationNotPositive: "-z must be a positive duration"
             case .unbounded: "a run needs -n or -z to end"
             case .loopsNotPositive(let l): "--loops must be a positive whole number, not \(l)"
+            case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
+            case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
+            case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(format: "%.6f", Options.minimumRate)) per second)"
             }
         }
 
@@ -62,5 +80,8 @@ extension Options {
         if let duration, duration <= .zero { throw .durationNotPositive }
         if requests == nil && duration == nil { throw .unbounded }
         if let loops, loops <= 0 { throw .loopsNotPositive(loops) }
+        if concurrency > Self.maximumConcurrency { throw .concurrencyTooHigh(concurrency) }
+        if let loops, loops > Self.maximumLoops { throw .loopsTooMany(loops) }
+        if let rate, rate < Self.minimumRate { throw .rateTooLow(rate) }
     }
 }

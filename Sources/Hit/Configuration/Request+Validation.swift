@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Request {
     /// Why a URL cannot be a load-test target.
     public enum URLProblem: Error, Equatable, CustomStringConvertible {
@@ -6,6 +10,8 @@ extension Request {
         case missingScheme
         case unsupportedScheme(String)
         case missingHost
+        case badPort(String)
+        case badIPv6Literal(String)
 
         public var description: String {
             switch self {
@@ -14,6 +20,8 @@ extension Request {
             case .missingScheme: "the URL needs a scheme: http:// or https://"
             case .unsupportedScheme(let scheme): "the scheme '\(scheme)' is not supported: use http or https"
             case .missingHost: "the URL has no host"
+            case .badPort(let port): "the port '\(port)' is not a number from 1 to 65535"
+            case .badIPv6Literal(let host): "'\(host)' is not an IPv6 address in brackets, such as [::1]"
             }
         }
     }
@@ -31,7 +39,23 @@ extension Request {
         else { throw .missingScheme }
         let scheme = url[url.startIndex..<colon].lowercased()
         guard schemes.contains(scheme) else { throw .unsupportedScheme(scheme) }
-        guard url[url.index(after: colon)...].hasPrefix("//"), !RequestURL(url).host.isEmpty else { throw .missingHost }
+        let parsed = RequestURL(url)
+        guard url[url.index(after: colon)...].hasPrefix("//"), !parsed.host.isEmpty else { throw .missingHost }
+        let hostAndPort = parsed.hostAndPort
+        if hostAndPort.hasPrefix("[") {
+            var address = in6_addr()
+            let literal = String(parsed.host)
+            guard let close = hostAndPort.firstIndex(of: "]"), inet_pton(AF_INET6, literal.split(separator: "%").first.map(String.init) ?? literal, &address) == 1,
+                  hostAndPort[hostAndPort.index(after: close)...].isEmpty || hostAndPort[hostAndPort.index(after: close)...].hasPrefix(":")
+            else { throw .badIPv6Literal(String(hostAndPort.prefix { $0 != "]" }) + (hostAndPort.contains("]") ? "]" : "")) }
+        } else if parsed.host.contains("[") || parsed.host.contains("]") {
+            throw .badIPv6Literal(String(parsed.host))
+        }
+        if let port = parsed.port, !port.isEmpty {
+            guard port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port), (1...65535).contains(number) else {
+                throw .badPort(String(port))
+            }
+        }
     }
 
     /// Why a header line cannot be sent.

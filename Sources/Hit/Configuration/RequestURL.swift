@@ -48,6 +48,19 @@ public struct RequestURL: Sendable, Equatable {
         return text.hasPrefix("[") ? text.prefix { $0 != "]" }.dropFirst() : text.prefix { $0 != ":" }
     }
 
+    /// The port as written after the host (`8080`), `nil` when there is none.
+    public var port: Substring? {
+        let text = hostAndPort
+        let afterHost: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            afterHost = text[text.index(after: close)...]
+        } else {
+            afterHost = text.drop { $0 != ":" }
+        }
+        return afterHost.hasPrefix(":") ? afterHost.dropFirst() : nil
+    }
+
     /// `scheme://authority`, as written: what connections are shared by.
     public var origin: String {
         String(string[..<(authority?.upperBound ?? string.endIndex)])

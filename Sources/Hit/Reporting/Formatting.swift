@@ -21,6 +21,7 @@ public enum Formatting {
         case ..<0.01: return String(format: "%.2fms", seconds * 1e3)
         case ..<1: return String(format: "%.1fms", seconds * 1e3)
         case ..<60: return String(format: "%.2fs", seconds)
+        case 1e12...: return String(format: "%.3gs", seconds)  // beyond any run, but never a trap
         default:
             let whole = Int(seconds)
             return String(format: "%dm%02ds", whole / 60, whole % 60)

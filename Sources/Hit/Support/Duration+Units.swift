@@ -17,7 +17,7 @@ extension Duration {
 
     /// A duration of `seconds` seconds, rounded to the nanosecond; `nil` unless finite and within
     /// ±292 years (what whole nanoseconds in an `Int64` hold).
-    init?(secondsValue seconds: Double) {
+    public init?(secondsValue seconds: Double) {
         let nanoseconds = (seconds * 1e9).rounded()
         guard nanoseconds.isFinite, abs(nanoseconds) < 9.2e18 else { return nil }
         self = .nanoseconds(Int64(nanoseconds))

@@ -51,10 +51,18 @@ struct ConnectionFlags: ParsableArguments {
         guard let timeout = Duration(seconds: self.timeout) else {
             throw UsageError("-t '\(self.timeout)' is not a number of seconds or a duration")
         }
+        // libcurl counts timeouts in whole milliseconds, and takes 0 for "no limit".
+        let meansNoLimit = !self.timeout.contains { "123456789".contains($0) }  // 0, 0s, 0.0
+        if timeout < .milliseconds(1) && !meansNoLimit {
+            throw UsageError("-t '\(self.timeout)' is under 1ms, which libcurl cannot measure: give 1ms or more, or 0 for no limit")
+        }
         client.timeout = timeout == .zero ? nil : timeout
         if let connectTimeout {
             guard let parsed = Duration(seconds: connectTimeout), parsed > .zero else {
                 throw UsageError("--connect-timeout '\(connectTimeout)' is not a positive number of seconds or a duration")
+            }
+            guard parsed >= .milliseconds(1) else {
+                throw UsageError("--connect-timeout '\(connectTimeout)' is under 1ms, which libcurl cannot measure")
             }
             client.connectTimeout = parsed
         }
@@ -74,8 +82,15 @@ struct ConnectionFlags: ParsableArguments {
             client.proxy = proxy
         }
         if let unixSocket {
-            guard FileManager.default.fileExists(atPath: unixSocket) else {
-                throw UsageError("--unix-socket '\(unixSocket)': no such file")
+            var status = stat()
+            guard stat(unixSocket, &status) == 0 else {
+                throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))': no such file")
+            }
+            guard status.st_mode & S_IFMT == S_IFSOCK else {
+                throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))' is not a socket")
+            }
+            guard unixSocket.utf8.count < 108 else {
+                throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))' is longer than a socket path may be (107 bytes)")
             }
             client.unixSocket = unixSocket
         }

@@ -17,11 +17,13 @@ struct TLSFlags: ParsableArguments {
 
     func apply(to client: inout ClientOptions) throws(UsageError) {
         client.insecure = insecure
-        if let caCertificate { try Readable.check(caCertificate, flag: "--cacert") }
-        if let clientCertificate { try Readable.check(clientCertificate, flag: "--cert") }
+        if let caCertificate { try Readable.check(caCertificate, flag: "--cacert", holds: "CERTIFICATE") }
+        if let clientCertificate { try Readable.check(clientCertificate, flag: "--cert", holds: "CERTIFICATE") }
         if let clientKey {
-            try Readable.check(clientKey, flag: "--key")
             guard clientCertificate != nil else { throw UsageError("--key needs --cert") }
+            try Readable.check(clientKey, flag: "--key", holds: "PRIVATE KEY")
+        } else if let clientCertificate {
+            try Readable.check(clientCertificate, flag: "--cert", holds: "PRIVATE KEY")
         }
         client.caCertificate = caCertificate
         client.clientCertificate = clientCertificate

@@ -70,7 +70,7 @@ final class ProgressLine: @unchecked Sendable {
         }
         parts.append(String(format: "%.0f req/s", rate))
         parts.append("\(errors.load(ordering: .relaxed)) errors")
-        if let left { parts.append(Formatting.duration(.milliseconds(Int64(left * 1000))) + " left") }
+        if let left, let remaining = Duration(secondsValue: min(left, 1e12)) { parts.append(Formatting.duration(remaining) + " left") }
         Self.write("\r\u{1B}[K" + parts.joined(separator: "  "))
     }
 

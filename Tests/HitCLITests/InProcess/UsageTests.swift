@@ -91,6 +91,24 @@ import Testing
         (["http://127.0.0.1/\u{7}bell"], "space or a control character"),
         (["http://127.0.0.1/\ttab"], "space or a control character"),
         (["--output-file", "/nonexistent/dir/out.json", url], "--output-file '/nonexistent/dir/out.json' cannot be written"),
+        // Values that used to be accepted and then fail, trap or hang at run time
+        (["-t", "500us", url], "-t '500us' is under 1ms"),
+        (["-t", "1e-10", url], "is under 1ms"),
+        (["--connect-timeout", "0.0001", url], "--connect-timeout '0.0001' is under 1ms"),
+        (["--unix-socket", "/etc/passwd", url], "--unix-socket '/etc/passwd' is not a socket"),
+        (["--cacert", "/etc/passwd", url], "--cacert '/etc/passwd' holds no PEM certificate"),
+        (["--cert", "/etc/passwd", url], "--cert '/etc/passwd' holds no PEM certificate"),
+        (["-c", "9223372036854775807", "-z", "1s", url], "is more than 1000000 workers"),
+        (["--loops", "256", "-z", "1s", url], "--loops 256 is more than 128 event loops"),
+        (["-rps", "1e-11", url], "-rps 1e-11 is below one request a day"),
+        (["-rps", "5e-324", url], "is below one request a day"),
+        (["http://127.0.0.1:99999/"], "the port '99999' is not a number from 1 to 65535"),
+        (["http://127.0.0.1:abc/"], "the port 'abc'"),
+        (["http://[::1/"], "is not an IPv6 address in brackets"),
+        (["http://[zz]:80/"], "'[zz]' is not an IPv6 address"),
+        (["-x", "http://127.0.0.1:3128x", url], "bad proxy 'http://127.0.0.1:3128x': the port '3128x'"),
+        (["--fail-if", "max>10000000000s", url], "--fail-if 'max>10000000000s'"),
+        (["--fail-if", "p99>99999999999999999999999us", url], "--fail-if"),
     ]
 
     @Test(arguments: badInputs)
