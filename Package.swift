@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.35.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Typed, non-variadic wrappers over libcurl (Debian: libcurl4-openssl-dev).
@@ -87,7 +88,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HitCLITests",
-            dependencies: ["HitCLI", "HitTargetServer", "HitTarget", "Hit", "HitTestSupport"]
+            dependencies: [
+                "HitCLI", "HitTargetServer", "HitTarget", "Hit", "HitTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "HitTargetTests",
