@@ -1,3 +1,5 @@
+import Foundation
+
 /// How hit connects: timeouts, connection reuse, redirects, HTTP version, TLS, proxies and
 /// name resolution. Every field maps onto a libcurl option, set once per worker.
 public struct ClientOptions: Sendable, Equatable {
@@ -31,8 +33,21 @@ public struct ClientOptions: Sendable, Equatable {
     /// A client certificate (PEM) and its key.
     public var clientCertificate: String?
     public var clientKey: String?
-    /// A proxy URL, e.g. `http://127.0.0.1:3128`.
+    /// A proxy URL, e.g. `http://127.0.0.1:3128`; `""` for no proxy at all, not even one from the
+    /// environment; `nil` for libcurl's default, as curl's: the proxy the environment names
+    /// (`http_proxy`, `https_proxy`, `all_proxy`, less `no_proxy`).
     public var proxy: String?
+    /// Hosts reached without the proxy, as curl's `--noproxy` and `no_proxy`: a comma-separated
+    /// list of names, domains and addresses, or `*` for every host.
+    public var noProxy: String?
+    /// Where to read credentials for hosts from, as curl's `--netrc` and `--netrc-file`; `nil` not at all.
+    public var netrc: Netrc?
+
+    public enum Netrc: Sendable, Equatable {
+        /// `~/.netrc`.
+        case home
+        case file(String)
+    }
     /// Connect through this unix-domain socket instead of TCP.
     public var unixSocket: String?
     /// `HOST:PORT:ADDRESS` entries that pin a name to an address, as curl's `--resolve`.
@@ -45,6 +60,32 @@ public struct ClientOptions: Sendable, Equatable {
 }
 
 extension ClientOptions {
+    /// The proxy a request to `url` goes through, and who named it (`-x`, or the environment
+    /// variable), as libcurl chooses it: `-x` first (`""` for none), else `http_proxy` for http
+    /// (lower case only), `https_proxy` or `HTTPS_PROXY` for https, then `all_proxy` or `ALL_PROXY`;
+    /// none for a host that `--noproxy` or `no_proxy` lists.
+    public func proxy(for url: String, environment: [String: String]) -> (url: String, source: String)? {
+        if let proxy { return proxy.isEmpty ? nil : (proxy, "-x") }
+        let parsed = RequestURL(url)
+        let noProxy = self.noProxy ?? environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
+        if Self.bypasses(String(parsed.host).lowercased(), noProxy: noProxy) { return nil }
+        let names = parsed.isHTTPS ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]
+        for name in names + ["all_proxy", "ALL_PROXY"] {
+            if let value = environment[name], !value.isEmpty { return (value, name) }
+        }
+        return nil
+    }
+
+    /// Whether `host` is in a no-proxy list: `*`, the host itself, or a domain it ends in.
+    static func bypasses(_ host: String, noProxy: String) -> Bool {
+        for entry in noProxy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !entry.isEmpty {
+            if entry == "*" { return true }
+            let domain = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
+            if host == domain || host.hasSuffix("." + domain) { return true }
+        }
+        return false
+    }
+
     /// Checks a `--resolve` entry: `[+]HOST:PORT:ADDRESS[,ADDRESS]...`.
     public static func isValid(resolve entry: String) -> Bool {
         let parts = Self.fields(entry.hasPrefix("+") ? String(entry.dropFirst()) : entry, count: 3)

@@ -74,7 +74,11 @@ public struct JSONReport: Encodable, Sendable {
         public let maxRedirects: Int
         public let http: String
         public let insecure: Bool
+        /// The proxy the first target's requests went through, secrets redacted; null for none.
         public let proxy: String?
+        /// Who named it: `-x`, or the environment variable (`http_proxy`, `https_proxy`, `all_proxy`).
+        public let proxySource: String?
+        public let noProxy: String?
         public let unixSocket: String?
         public let resolve: [String]
         public let connectTo: [String]
@@ -172,6 +176,7 @@ public struct JSONReport: Encodable, Sendable {
         deadlineReached = s.deadlineReached
         let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }
         let first = test.targets.first
+        let proxy = first.flatMap { test.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
         configuration = Configuration(
             targets: targetList,
             requests: test.options.requests,
@@ -189,7 +194,9 @@ public struct JSONReport: Encodable, Sendable {
             maxRedirects: test.client.maxRedirects,
             http: test.client.httpVersion == .http2 ? "2" : "1.1",
             insecure: test.client.insecure,
-            proxy: test.client.proxy.map(Redaction.url),
+            proxy: proxy.map { Redaction.url($0.url) },
+            proxySource: proxy?.source,
+            noProxy: test.client.noProxy,
             unixSocket: test.client.unixSocket,
             resolve: test.client.resolve,
             connectTo: test.client.connectTo

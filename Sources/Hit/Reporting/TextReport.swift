@@ -10,12 +10,16 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let width: Int
     /// The verdict, shown when there are rules or the target was unreachable.
     public let verdict: Verdict?
+    /// The proxy the requests went through and who named it ("-x", "https_proxy"), if any.
+    public let proxy: (url: String, source: String)?
 
-    public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil) {
+    public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil,
+                proxy: (url: String, source: String)? = nil) {
         self.summary = summary
         self.targets = targets
-        self.width = max(width, 40)
+        self.width = min(max(width, 40), 1000)
         self.verdict = verdict
+        self.proxy = proxy
     }
 
     public var description: String {
@@ -52,6 +56,9 @@ public struct TextReport: CustomStringConvertible, Sendable {
         out.row("Fastest", s.fastest.map(Formatting.duration) ?? "-")
         out.row("Slowest", s.slowest.map(Formatting.duration) ?? "-")
         out.row("Mean", s.meanLatency.map(Formatting.duration) ?? "-")
+        if let proxy {
+            out.row("Proxy", Redaction.url(proxy.url) + (proxy.source == "-x" ? "" : " (from \(proxy.source); -x '' for none)"))
+        }
     }
 
     private func latencyBlock(_ out: inout Lines) {

@@ -29,8 +29,19 @@ struct ConnectionFlags: ParsableArguments {
     @Flag(name: .customLong("http1.1"), help: "HTTP/1.1 (the default).")
     var http1_1 = false
 
-    @Option(name: [.customShort("x"), .customLong("proxy")], help: ArgumentHelp("Proxy URL, e.g. http://127.0.0.1:3128.", valueName: "url"))
+    @Option(name: [.customShort("x"), .customLong("proxy")],
+            help: ArgumentHelp("Proxy URL, e.g. http://127.0.0.1:3128; '' for none. Without -x, as curl: the proxy http_proxy, https_proxy or all_proxy names.", valueName: "url"))
     var proxy: String?
+
+    @Option(name: .customLong("noproxy"),
+            help: ArgumentHelp("Hosts to reach without the proxy, comma-separated; '*' for all (as curl's --noproxy and no_proxy).", valueName: "hosts"))
+    var noProxy: String?
+
+    @Flag(name: .customLong("netrc"), help: "Read host credentials from ~/.netrc, as curl does: keeps passwords out of the arguments.")
+    var netrc = false
+
+    @Option(name: .customLong("netrc-file"), help: ArgumentHelp("Read host credentials from this netrc file.", valueName: "path"))
+    var netrcFile: String?
 
     @Option(name: .customLong("unix-socket"), help: ArgumentHelp("Connect through this unix-domain socket.", valueName: "path"))
     var unixSocket: String?
@@ -72,7 +83,9 @@ struct ConnectionFlags: ParsableArguments {
         client.maxRedirects = maxRedirects
         if http2 && http1_1 { throw UsageError("choose one HTTP version: -h2 or --http1.1, not both") }
         client.httpVersion = http2 ? .http2 : .http1_1
-        if let proxy {
+        if let proxy, proxy.isEmpty {
+            client.proxy = ""  // no proxy at all, as curl's -x ''
+        } else if let proxy {
             let url = proxy.contains("://") ? proxy : "http://" + proxy
             do {
                 try Request.validate(url: url, schemes: ["http", "https", "socks4", "socks4a", "socks5", "socks5h"])
@@ -80,6 +93,13 @@ struct ConnectionFlags: ParsableArguments {
                 throw UsageError("bad proxy '\(Redaction.url(proxy))': \(error)")
             }
             client.proxy = proxy
+        }
+        client.noProxy = noProxy
+        if let netrcFile {
+            try Readable.check(netrcFile, flag: "--netrc-file")
+            client.netrc = .file(netrcFile)
+        } else if netrc {
+            client.netrc = .home
         }
         if let unixSocket {
             var status = stat()

@@ -17,7 +17,8 @@ struct ReportWriter {
         case .text:
             let width = Terminal.width(of: destination.descriptor)
             let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
-            let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict)
+            let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
+            let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy)
             destination.write(report.description + "\n")
         case .json:
             destination.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
