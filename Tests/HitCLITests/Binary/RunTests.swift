@@ -50,7 +50,7 @@ import Testing
         let seconds = Date().timeIntervalSince(start)
         #expect(hit.exitStatus == 0)
         #expect(server.stats.requestsSeen == 40)
-        #expect(seconds >= 0.9 && seconds <= 2.0, "took \(seconds) s; the last request is due at 0.975 s")
+        #expect(seconds >= 0.9 && seconds <= 4.0, "took \(seconds) s; the last request is due at 0.975 s")
     }
 
     /// Ctrl-C with every worker stuck on a server that never answers: partial report, 130,
