@@ -33,12 +33,18 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     public mutating func record(_ duration: Duration) {
+        record(duration, count: 1)
+    }
+
+    /// Records `duration` `count` times.
+    public mutating func record(_ duration: Duration, count: UInt64) {
+        guard count > 0 else { return }
         let value = UInt64(Swift.min(Swift.max(0, duration.microsecondsValue), Int64(Self.highestTrackable)))
         lowest = Swift.min(lowest, value)
         highest = Swift.max(highest, value)
         // Each value is recorded as its bucket's highest equivalent, the value HDR reports for the
         // bucket: then every percentile survives `sparseCounts` exactly.
-        _ = histogram.record(Swift.min(histogram.highestEquivalentForValue(value), Self.highestTrackable))
+        _ = histogram.record(Swift.min(histogram.highestEquivalentForValue(value), Self.highestTrackable), count: count)
     }
 
     /// Adds every value of `other`.

@@ -96,11 +96,30 @@ public struct Summary: Sendable, Equatable {
         set { total[keyPath: keyPath] = newValue }
     }
 
-    /// Counts a request that was due `overdue` before the run ended but was never sent: its
-    /// corrected latency is that wait, since a user would have waited at least that long.
-    public mutating func recordDropped(overdue: Duration) {
-        dropped += 1
-        correctedLatency.record(overdue)
+    /// Counts `count` requests that were due before the run ended but were never sent (`-z` under
+    /// `-rps`, every worker busy), the first due `firstOverdue` before the end and each later one
+    /// `1 / rate` less. Each one's corrected latency is that wait, since a user would have waited at
+    /// least that long. At most a million values are recorded one by one; beyond that, a million
+    /// evenly spaced ones stand for them, with their weight.
+    public mutating func recordDropped(count: Int, firstOverdue: Duration, rate: Double) {
+        guard count > 0 else { return }
+        dropped += count
+        let samples = Swift.min(count, 1_000_000)
+        let weight = UInt64(count / samples)
+        let first = firstOverdue.seconds
+        for sample in 0..<samples {
+            let index = Double(sample) * Double(count) / Double(samples)
+            let overdue = Swift.max(0, first - index / rate)
+            correctedLatency.record(Duration(secondsValue: overdue) ?? .zero, count: sample < count % samples ? weight + 1 : weight)
+        }
+    }
+
+    /// Replaces `secrets` in the example messages of transport errors: libcurl's own text may quote
+    /// a proxy URL or a header as it was given.
+    public mutating func scrubErrorExamples(of secrets: [String]) {
+        for (kind, tally) in errorCounts {
+            errorCounts[kind]?.example = Redaction.scrub(tally.example, secrets: secrets)
+        }
     }
 
     /// Adds one result.

@@ -25,3 +25,30 @@ import Testing
         #expect(summary.failed == 1)
     }
 }
+
+@Suite struct DroppedRequestTests {
+    @Test func droppedRequestsCountInCorrectedLatencyFromWhenTheyWereDue() {
+        var summary = Summary(requested: nil, rate: 100)
+        summary.recordDropped(count: 10, firstOverdue: .milliseconds(100), rate: 100)
+        #expect(summary.dropped == 10)
+        #expect(summary.correctedLatency.count == 10)
+        #expect(abs(summary.correctedLatency.max.seconds - 0.100) < 0.0002)
+        #expect(abs(summary.correctedLatency.min.seconds - 0.010) < 0.0002, "the last one was due 10 ms before the end")
+    }
+
+    @Test func aFloodOfDroppedRequestsIsSampledWithItsWeight() {
+        var summary = Summary(requested: nil, rate: 1e6)
+        summary.recordDropped(count: 3_000_001, firstOverdue: .seconds(3), rate: 1e6)
+        #expect(summary.dropped == 3_000_001)
+        #expect(summary.correctedLatency.count == 3_000_001)
+        #expect(abs(summary.correctedLatency.percentile(50).seconds - 1.5) < 0.01)
+    }
+
+    @Test func errorExamplesLoseTheSecretsLibcurlQuotes() {
+        var summary = Summary(requested: 1)
+        summary.record(RequestResult(status: 0, bytes: 0, latency: .zero,
+                                     error: TransferError(kind: .dns, message: "Unsupported proxy syntax in 'http://u:PrxSECRET@127.0.0.1:3128x'")))
+        summary.scrubErrorExamples(of: ["PrxSECRET"])
+        #expect(summary.errorCounts[.dns]?.example == "Unsupported proxy syntax in 'http://u:[redacted]@127.0.0.1:3128x'")
+    }
+}
