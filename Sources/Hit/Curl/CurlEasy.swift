@@ -15,6 +15,9 @@ final class CurlEasy {
     private var connectToList: CurlStringList?
     let bodyBytes: UnsafeMutablePointer<curl_off_t>
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// When the current transfer's request was written and when it ended (CLOCK_MONOTONIC
+    /// nanoseconds, 0 until then), stamped by the shim's callbacks on the loop's thread.
+    let stamps: UnsafeMutablePointer<hit_transfer_stamps>
 
     init(client: ClientOptions) throws(SetupError) {
         guard curlIsInitialised, let handle = curl_easy_init() else {
@@ -27,6 +30,8 @@ final class CurlEasy {
         bodyBytes.initialize(to: 0)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        stamps = .allocate(capacity: 1)
+        stamps.initialize(to: hit_transfer_stamps(written_ns: 0, ended_ns: 0))
         try configure()
     }
 
@@ -35,6 +40,7 @@ final class CurlEasy {
         Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
         bodyBytes.deallocate()
         errorBuffer.deallocate()
+        stamps.deallocate()
     }
 
     /// What stays the same for every request this worker sends.
@@ -47,6 +53,7 @@ final class CurlEasy {
         try set(CURLOPT_USERAGENT, "hit/\(hitVersion)")
         try check(hit_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(hit_easy_count_and_discard_body(handle, bodyBytes), "the body counter")
+        try check(hit_easy_stamp_transfers(handle, stamps), "the write and end stamps")
 
         try set(CURLOPT_TIMEOUT_MS, client.timeout.map { Int($0.milliseconds) } ?? 0)
         if let connectTimeout = client.connectTimeout {
@@ -124,6 +131,7 @@ final class CurlEasy {
     func prepare(h2cConnectionUp: Bool = false) {
         bodyBytes.pointee = 0
         errorBuffer[0] = 0
+        stamps.pointee = hit_transfer_stamps(written_ns: 0, ended_ns: 0)
         if h2cReuseIsBroken && usesH2C {
             _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
             // On a live h2c connection, plain "HTTP/2" reuses it without the broken switch;
