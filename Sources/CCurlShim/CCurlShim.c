@@ -73,11 +73,26 @@ int64_t hit_monotonic_ns(void) {
     return monotonic_ns();
 }
 
+/// The most a transfer is held before its write: a bound on the spin, whatever not_before says.
+static const int64_t max_hold_ns = 1000000;
+
 static int stamp_written(void *stamps, char *primary_ip, char *local_ip, int primary_port, int local_port) {
     (void)primary_ip; (void)local_ip; (void)primary_port; (void)local_port;
     hit_transfer_stamps *s = stamps;
     // A redirect calls it again for each hop: the first hop's request is the one that was due.
-    if (s->written_ns == 0) s->written_ns = monotonic_ns();
+    if (s->written_ns != 0) return CURL_PREREQFUNC_OK;
+    int64_t now = monotonic_ns();
+    int64_t until = s->not_before_ns;
+    if (until > now) {
+        if (until - now > max_hold_ns) until = now + max_hold_ns;
+        int64_t entered = now;
+        while (now < until) {
+            hit_cpu_relax();
+            now = monotonic_ns();
+        }
+        s->held_ns = now - entered;
+    }
+    s->written_ns = now;
     return CURL_PREREQFUNC_OK;
 }
 

@@ -37,16 +37,24 @@ CURLcode hit_multi_msg_result(const CURLMsg *message);
 /// When a transfer's request was written and when the transfer ended, in nanoseconds of
 /// CLOCK_MONOTONIC (the clock of DispatchTime and of libcurl's own timers); 0 until it happens.
 typedef struct hit_transfer_stamps {
-    /// The first CURLOPT_PREREQFUNCTION call of the transfer: libcurl is about to compose and
-    /// send the request on a connection that is ready (a few µs before send()).
+    /// Set before the transfer: the request must not be written before this moment. When libcurl
+    /// is ready to write it sooner, the PREREQFUNCTION callback waits (spinning) until then.
+    /// 0: no wait.
+    int64_t not_before_ns;
+    /// The first CURLOPT_PREREQFUNCTION call of the transfer, after any wait for not_before_ns:
+    /// libcurl is about to compose and send the request on a connection that is ready (a few µs
+    /// before send()).
     int64_t written_ns;
+    /// How long that call waited for not_before_ns. libcurl counts it in TOTAL and STARTTRANSFER.
+    int64_t held_ns;
     /// The last CURLOPT_XFERINFOFUNCTION call: libcurl calls it once more when the transfer is
     /// done, right after it takes CURLINFO_TOTAL_TIME_T.
     int64_t ended_ns;
 } hit_transfer_stamps;
 
-/// Installs the two callbacks that fill *stamps on every transfer of this handle. They only read
-/// the clock. Reset the stamps to 0 before each transfer.
+/// Installs the two callbacks that fill *stamps on every transfer of this handle. They read the
+/// clock and, before the first write, may spin until not_before_ns; they never call libcurl.
+/// Reset the stamps before each transfer.
 CURLcode hit_easy_stamp_transfers(CURL *handle, hit_transfer_stamps *stamps);
 
 /// clock_gettime(CLOCK_MONOTONIC), in nanoseconds.

@@ -15,8 +15,9 @@ final class CurlEasy {
     private var connectToList: CurlStringList?
     let bodyBytes: UnsafeMutablePointer<curl_off_t>
     let errorBuffer: UnsafeMutablePointer<CChar>
-    /// When the current transfer's request was written and when it ended (CLOCK_MONOTONIC
-    /// nanoseconds, 0 until then), stamped by the shim's callbacks on the loop's thread.
+    /// When the current transfer's request may be written (set by the loop), and when it was
+    /// written and ended (CLOCK_MONOTONIC nanoseconds, 0 until then), stamped by the shim's
+    /// callbacks on the loop's thread.
     let stamps: UnsafeMutablePointer<hit_transfer_stamps>
 
     init(client: ClientOptions) throws(SetupError) {
@@ -31,7 +32,7 @@ final class CurlEasy {
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         stamps = .allocate(capacity: 1)
-        stamps.initialize(to: hit_transfer_stamps(written_ns: 0, ended_ns: 0))
+        stamps.initialize(to: hit_transfer_stamps())
         try configure()
     }
 
@@ -125,13 +126,14 @@ final class CurlEasy {
         client.httpVersion == .http2 && target?.request.isHTTPS == false
     }
 
-    /// Clears what the previous transfer left behind. Call before adding the handle to a multi.
+    /// Clears what the previous transfer left behind. Call before adding the handle to a multi;
+    /// then set `stamps.pointee.not_before_ns` if the request must wait for its due time.
     /// `h2cConnectionUp`: whether the multi handle already holds an h2c connection to the target's
     /// origin; see `h2cReuseIsBroken`.
     func prepare(h2cConnectionUp: Bool = false) {
         bodyBytes.pointee = 0
         errorBuffer[0] = 0
-        stamps.pointee = hit_transfer_stamps(written_ns: 0, ended_ns: 0)
+        stamps.pointee = hit_transfer_stamps()
         if h2cReuseIsBroken && usesH2C {
             _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
             // On a live h2c connection, plain "HTTP/2" reuses it without the broken switch;

@@ -15,15 +15,9 @@ enum PreciseWait {
         return try body()
     }
 
-    /// Spins until CLOCK_MONOTONIC reaches `deadline` (uptime nanoseconds) or `stop` says so;
-    /// only for the last few tens of µs, after a timed wait. Returns the time it stopped.
-    static func spin(until deadline: UInt64, stop: () -> Bool) -> UInt64 {
-        var now = monotonicNanoseconds()
-        while now < deadline, !stop() {
-            hit_cpu_relax()
-            now = monotonicNanoseconds()
-        }
-        return now
+    /// Tells the CPU that this thread is spinning (x86 `pause`).
+    static func relax() {
+        hit_cpu_relax()
     }
 
     /// CLOCK_MONOTONIC now, in nanoseconds: `DispatchTime.now().uptimeNanoseconds`, read directly.

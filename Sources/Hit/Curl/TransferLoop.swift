@@ -11,8 +11,10 @@ import DequeModule
 ///
 /// In a paced run the throttle releases each job a little before it is due. The loop keeps such
 /// jobs, earliest first, each holding a worker; it sleeps in `curl_multi_poll` with a timerfd
-/// armed for just before the earliest is due, spins the last few µs (`spinWindow`), then hands
-/// the job to libcurl and drives it at once, so that the request is written on time.
+/// armed for `Pacing.wakeLead` before the earliest is due, spins until `Pacing.handOffLead`
+/// before it, then hands the job to libcurl and drives it at once. libcurl gets the request
+/// ready, and its write callback (the shim's) spins the last few µs until the due time: the
+/// request is written on time, never early.
 /// `@unchecked Sendable`: handed to its thread at start, then used by that thread alone.
 final class TransferLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
@@ -34,8 +36,8 @@ final class TransferLoop: @unchecked Sendable {
     /// deadline it is armed for (0: not armed).
     private var timer: Int32 = -1
     private var timerArmedFor: UInt64 = 0
-    /// How long before a job is due the loop stops sleeping and spins (nanoseconds).
-    private var spinWindow: UInt64 = 0
+    /// When the loop wakes for a kept job and when it hands it to libcurl.
+    private var pacing = Pacing()
 
     /// Transfers in flight, by easy handle.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -69,11 +71,11 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Runs until `jobs` is closed and drained and every transfer has ended, or until cancellation.
     /// Finished transfers' results go to `results`, in batches; their offsets count from `runStart`.
-    /// `spinWindow`: in a paced run, how long before each job's due time to stop sleeping and spin.
+    /// `pacing`: in a paced run, how long before each job's due time to wake, and to hand it on.
     func run(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken,
-             counters: PipelineCounters, runStart: DispatchTime, spinWindow: Duration = .zero) {
+             counters: PipelineCounters, runStart: DispatchTime, pacing: Pacing = Pacing()) {
         self.runStart = runStart.uptimeNanoseconds
-        self.spinWindow = UInt64(spinWindow.nanoseconds)
+        self.pacing = pacing
         timer = hit_timerfd_create()
         defer {
             if timer >= 0 { _ = hit_close(timer) }
@@ -171,24 +173,22 @@ final class TransferLoop: @unchecked Sendable {
         early.insert(job, at: position)
     }
 
-    /// Starts every kept job that is due, spinning through the last `spinWindow` before each, and
-    /// drives them at once so that their requests are written now.
+    /// Hands every kept job due within `pacing.handOffLead` to libcurl, and drives them at once;
+    /// each one's write waits in the write callback for its due time. If the earliest is due
+    /// within `pacing.wakeLead`, spins until it can be handed on (tens of µs at most).
     private func startDueJobs(counters: PipelineCounters, cancellation: CancellationToken) {
         guard let first = early.first?.due?.uptimeNanoseconds else { return }
         var now = PreciseWait.monotonicNanoseconds()
-        guard first <= now &+ spinWindow else { return }
-        var started = false
-        while let due = early.first?.due?.uptimeNanoseconds, due <= now &+ spinWindow {
-            if due > now {
-                // Drive what is due before spinning on the next one, so its write is not held up.
-                if started { perform(); started = false }
-                now = PreciseWait.spin(until: due) { cancellation.isCancelled }
-                if cancellation.isCancelled { return }
-            }
-            start(early.removeFirst(), counters: counters)
-            started = true
+        guard first <= now &+ pacing.wakeLead else { return }
+        while now &+ pacing.handOffLead < first {
+            if cancellation.isCancelled { return }
+            PreciseWait.relax()
+            now = PreciseWait.monotonicNanoseconds()
         }
-        if started { perform() }
+        while let due = early.first?.due?.uptimeNanoseconds, due <= now &+ pacing.handOffLead {
+            start(early.removeFirst(), counters: counters)
+        }
+        perform()
     }
 
     private func perform() {
@@ -202,7 +202,7 @@ final class TransferLoop: @unchecked Sendable {
     private func wait(timeoutMilliseconds: Int32) {
         var extra: Int32 = -1
         if timer >= 0, let due = early.first?.due?.uptimeNanoseconds {
-            let wakeAt = due &- spinWindow
+            let wakeAt = due &- pacing.wakeLead
             if wakeAt <= PreciseWait.monotonicNanoseconds() { return }
             if timerArmedFor != wakeAt {
                 _ = hit_timerfd_arm(timer, Int64(wakeAt))
@@ -232,6 +232,8 @@ final class TransferLoop: @unchecked Sendable {
         // knowledge; the rest wait for that connection (PIPEWAIT) and multiplex on it.
         worker.prepare(h2cConnectionUp: h2cOrigins.contains(target.origin))
         if h2cReuseIsBroken, worker.usesH2C { h2cOrigins.insert(target.origin) }
+        // A paced request is written no earlier than it is due: the write callback waits for it.
+        worker.stamps.pointee.not_before_ns = Int64(job.due?.uptimeNanoseconds ?? 0)
         curl_multi_add_handle(multi, worker.handle)
         active[worker.handle] = Transfer(worker: worker, index: job.index, target: job.target,
                                          handedOff: PreciseWait.monotonicNanoseconds(),

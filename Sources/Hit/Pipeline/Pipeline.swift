@@ -71,11 +71,11 @@ final class Pipeline: Sendable {
             jobs = paced
         }
         let loopsRunning = LoopCountdown(transferLoops.count)
-        let spinWindow = Self.spinWindow(rate: options.rate)
+        let pacing = Pacing(rate: options.rate)
         for (index, loop) in transferLoops.enumerated() {
             startStage("dispatch.\(index)") { [jobs, results, counters] in
                 Self.dispatch(jobs, through: loop, into: results, cancellation: cancellation, counters: counters,
-                              runStart: runStart, spinWindow: spinWindow, loopsRunning: loopsRunning)
+                              runStart: runStart, pacing: pacing, loopsRunning: loopsRunning)
             }
         }
     }

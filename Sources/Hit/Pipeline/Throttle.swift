@@ -24,12 +24,4 @@ extension Pipeline {
             }
         }
     }
-
-    /// How long before a job is due a dispatch loop stops sleeping and spins: 50 µs (a wake-up
-    /// from a timerfd comes some 30 µs late), but at most a quarter of the interval between two
-    /// requests, so that spinning never takes more than a quarter of a core.
-    static func spinWindow(rate: Double?) -> Duration {
-        guard let rate, rate > 0 else { return .zero }
-        return .nanoseconds(Int64(min(50_000, 0.25e9 / rate)))
-    }
 }

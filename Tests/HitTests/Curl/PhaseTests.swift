@@ -71,6 +71,22 @@ import Testing
         }
     }
 
+    /// Paced, libcurl may be ready to write before the request is due; the wait for the due time
+    /// is hit's, and is neither in the latency nor in any phase, so the sum still holds.
+    @Test func pacedRequestsAddUpToo() throws {
+        try withTargetServer { server in
+            var results: [RequestResult] = []
+            _ = try LoadTest(request: Request(url: server.baseURL + "/"),
+                             options: Options(requests: 40, concurrency: 2, rate: 400))
+                .run { results.append($0) }
+            #expect(results.count == 40)
+            for result in results {
+                #expect(sum(result.phases) == result.latency, "\(result.phases) vs \(result.latency)")
+                #expect(try #require(result.correctedLatency) >= result.latency)
+            }
+        }
+    }
+
     @Test func aRequestThatCouldNotConnectHasNoResponsePhases() throws {
         let port = try closedPort()
         let results = try results("http://127.0.0.1:\(port)/", requests: 1)
