@@ -8,7 +8,8 @@
 /// - firstByte: connection ready (the later of CONNECT and APPCONNECT) → first response byte
 ///   (STARTTRANSFER). It holds libcurl writing the request, the round trip and the server's
 ///   time. On a reused connection it starts at the start of the transfer, so it also holds
-///   libcurl's connection look-up.
+///   libcurl's connection look-up. Like the latency, it leaves out hit's own wait for a paced
+///   request's due time.
 /// - transfer: first response byte → last (TOTAL).
 public enum Phase: String, Sendable, CaseIterable, Codable {
     case dns, connect, tls, firstByte = "first byte", transfer

@@ -18,8 +18,9 @@ public struct RequestResult: Sendable, Equatable {
     public var wireBytesSent: Int = 0
     /// Time from the start of the transfer to its end, as libcurl measured it
     /// (CURLINFO_TOTAL_TIME_T): from when libcurl began the transfer (its first
-    /// `curl_multi_perform` after the hand-off, just before the request is written on a reused
-    /// connection) until the last byte of the response was read.
+    /// `curl_multi_perform` after the hand-off) until the last byte of the response was read.
+    /// In a paced run hit may hand a request to libcurl a few tens of µs before it is due and
+    /// hold its write until then; that wait is hit's, and is not counted.
     public var latency: Duration
     /// The transport error, if the transfer did not complete.
     public var error: TransferError?
