@@ -34,11 +34,13 @@ public struct LoadTest: Sendable {
         let stop = CancellationToken()
         let forward = cancellation.onCancel { stop.cancel() }
         defer { cancellation.removeHandler(forward) }
+        let pipeline = try Pipeline(targets: targets, options: options, client: client, cancellation: stop)
+        // The duration counts from the run's origin, on the schedule's clock.
         let deadlineReached = DeadlineFlag()
         var deadline: (any DispatchSourceTimer)?
         if let duration = options.duration {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.deadline"))
-            timer.schedule(deadline: .now() + .nanoseconds(Int(duration.nanoseconds)), leeway: .microseconds(100))
+            timer.schedule(deadline: pipeline.runStart + .nanoseconds(Int(duration.nanoseconds)), leeway: .microseconds(100))
             timer.setEventHandler {
                 deadlineReached.set()
                 stop.cancel()
@@ -48,19 +50,30 @@ public struct LoadTest: Sendable {
         }
         defer { deadline?.cancel() }
 
-        let clock = ContinuousClock()
-        let start = clock.now
-        let pipeline = try Pipeline(targets: targets, options: options, client: client, cancellation: stop)
         var summary = Summary(requested: options.requests, targets: targets.count, rate: options.rate)
+        // One clock (CLOCK_MONOTONIC) and one origin for the whole run: the pipeline's.
+        summary.startUptimeNanoseconds = pipeline.runStart.uptimeNanoseconds
         pipeline.aggregate(into: &summary, onResult: onResult)
         pipeline.wait()
-        summary.duration = start.duration(to: clock.now)
+        summary.duration = .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - pipeline.runStart.uptimeNanoseconds))
         summary.started = pipeline.started
         summary.abandoned = pipeline.abandoned
         summary.retried = pipeline.retried
         summary.interrupted = cancellation.isCancelled && !deadlineReached.isSet
             && summary.completed < (summary.requested ?? .max)
         summary.deadlineReached = deadlineReached.isSet
+        if let rate = options.rate, let duration = options.duration, summary.deadlineReached {
+            // Requests due by the deadline that no worker was free to send: dropped, and charged in
+            // corrected latency from when they were due to the end of the run.
+            let due = min(options.requests ?? .max, Int(min(duration.seconds * rate, 1e15).rounded(.down)) + 1)
+            let dropped = due - summary.started
+            if dropped > 0 {
+                let firstDue = Double(summary.started) / rate
+                summary.recordDropped(count: dropped, firstOverdue: Duration(secondsValue: max(0, summary.duration.seconds - firstDue)) ?? .zero,
+                                      rate: rate)
+            }
+        }
+        summary.scrubErrorExamples(of: Redaction.secrets(of: self))
         return summary
     }
 }

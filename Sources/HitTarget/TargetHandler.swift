@@ -9,10 +9,13 @@ final class TargetHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// What the connection is, for `TargetStats.SeenRequest`.
+    /// What the connection is, for `TargetStats.SeenRequest`, and where its arrivals go.
     struct Connection {
         var tls = false
         var clientCertificate = false
+        /// When the connection last read from its socket.
+        var readStamp = ReadStamp()
+        var arrivals: ArrivalLog?
     }
 
     private let stats: TargetStats
@@ -32,6 +35,10 @@ final class TargetHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if let arrivals = connection.arrivals {
+                let read = connection.readStamp.nanoseconds.load(ordering: .relaxed)
+                arrivals.record(read > 0 ? read : DispatchTime.now().uptimeNanoseconds)
+            }
             self.head = head
             body = nil
             awaitingResponse = true

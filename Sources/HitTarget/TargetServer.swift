@@ -22,6 +22,8 @@ public final class TargetServer: Sendable {
         public var http2 = false
         /// Compress responses for clients that ask for it (gzip, deflate).
         public var compression = true
+        /// Record when each request's head arrived (see `ArrivalLog`); written out at shutdown.
+        public var arrivalLogPath: String?
 
         public struct TLS: Sendable {
             public var certificateChain: String
@@ -50,6 +52,8 @@ public final class TargetServer: Sendable {
     }
 
     public let stats = TargetStats()
+    /// When each request arrived, if `Configuration.arrivalLogPath` is set.
+    public let arrivals: ArrivalLog?
     /// The address it listens on, as bound.
     public let host: String
     public let port: Int
@@ -77,6 +81,8 @@ public final class TargetServer: Sendable {
         self.configuration = configuration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         let stats = self.stats
+        let arrivals = configuration.arrivalLogPath.map(ArrivalLog.init(path:))
+        self.arrivals = arrivals
         do {
             let sslContext = try configuration.tls.map(Self.sslContext)
             let bootstrap = ServerBootstrap(group: group)
@@ -84,7 +90,8 @@ public final class TargetServer: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
                     stats.connectionAccepted()
-                    return Self.initialize(channel, configuration: configuration, sslContext: sslContext, stats: stats)
+                    return Self.initialize(channel, configuration: configuration, sslContext: sslContext, stats: stats,
+                                           arrivals: arrivals)
                 }
             var channels = [try bootstrap.bind(host: configuration.host, port: configuration.port).wait()]
             if let path = configuration.unixSocketPath {
@@ -107,10 +114,12 @@ public final class TargetServer: Sendable {
         stats.stalledUntil.store(DispatchTime.now().uptimeNanoseconds + nanoseconds, ordering: .releasing)
     }
 
-    /// Stops listening, closes every connection and joins the server's threads.
+    /// Stops listening, closes every connection and joins the server's threads, then writes out
+    /// the arrival log, if any.
     public func shutdown() {
         for channel in channels { try? channel.close().wait() }
         try? group.syncShutdownGracefully()
+        try? arrivals?.flush()
     }
 
     /// Whether `host` is a loopback address: 127.0.0.0/8, ::1 or localhost.
@@ -136,14 +145,15 @@ public final class TargetServer: Sendable {
     }
 
     private static func initialize(_ channel: any Channel, configuration: Configuration, sslContext: NIOSSLContext?,
-                                   stats: TargetStats) -> EventLoopFuture<Void> {
+                                   stats: TargetStats, arrivals: ArrivalLog?) -> EventLoopFuture<Void> {
         let connection = TargetHandler.Connection(
             tls: sslContext != nil,
-            clientCertificate: configuration.tls?.clientCertificateAuthority != nil
+            clientCertificate: configuration.tls?.clientCertificateAuthority != nil,
+            arrivals: arrivals
         )
         do {
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(WireByteCounter(stats: stats))
+            try sync.addHandler(WireByteCounter(stats: stats, readStamp: connection.readStamp))
             if let sslContext { try sync.addHandler(NIOSSLServerHandler(context: sslContext)) }
         } catch {
             return channel.eventLoop.makeFailedFuture(error)

@@ -36,6 +36,7 @@ public final class TargetStats: Sendable {
     private let peakInFlight = Atomic<Int>(0)
     private let proxied = Atomic<Int>(0)
     private let written = Atomic<Int>(0)
+    private let readBytes = Atomic<Int>(0)
     private let recent = Mutex<[SeenRequest]>([])
     /// Until when (uptime nanoseconds) new requests are held; see `TargetServer.stall(for:)`.
     let stalledUntil = Atomic<UInt64>(0)
@@ -54,6 +55,8 @@ public final class TargetStats: Sendable {
     public var proxiedRequests: Int { proxied.load(ordering: .acquiring) }
     /// Bytes written to clients on the wire (after any compression).
     public var bytesWritten: Int { written.load(ordering: .acquiring) }
+    /// Bytes read from clients on the wire (before any decryption).
+    public var bytesRead: Int { readBytes.load(ordering: .acquiring) }
     /// The last `recentLimit` requests, oldest first.
     public var recentRequests: [SeenRequest] { recent.withLock { $0 } }
 
@@ -86,5 +89,9 @@ public final class TargetStats: Sendable {
 
     func wrote(_ bytes: Int) {
         written.add(bytes, ordering: .relaxed)
+    }
+
+    func read(_ bytes: Int) {
+        readBytes.add(bytes, ordering: .relaxed)
     }
 }

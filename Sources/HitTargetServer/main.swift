@@ -32,6 +32,11 @@ struct HitTargetCommand: ParsableCommand {
     @Flag(help: "Never compress responses.")
     var noCompression = false
 
+    @Option(help: ArgumentHelp(
+        "Append, for every request, when its head arrived: CLOCK_MONOTONIC nanoseconds, one a line, written at shutdown.",
+        valueName: "path"))
+    var arrivalLog: String?
+
     func validate() throws {
         guard TargetServer.isLoopback(host) else { throw ValidationError("--host must be a loopback address, not '\(host)'") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
@@ -46,6 +51,13 @@ struct HitTargetCommand: ParsableCommand {
         configuration.unixSocketPath = unixSocket
         configuration.http2 = http2
         configuration.compression = !noCompression
+        configuration.arrivalLogPath = arrivalLog
+        if let arrivalLog, !FileManager.default.fileExists(atPath: arrivalLog) {
+            // Fail now, not at shutdown, if the log cannot be written.
+            guard FileManager.default.createFile(atPath: arrivalLog, contents: nil) else {
+                throw ValidationError("cannot create --arrival-log file '\(arrivalLog)'")
+            }
+        }
         let server = try TargetServer(configuration)
         print("listening on \(server.baseURL)")
         fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name

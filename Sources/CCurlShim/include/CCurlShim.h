@@ -5,6 +5,7 @@
 // are variadic. This shim gives each argument type its own typed function.
 
 #include <curl/curl.h>
+#include <stdint.h>
 
 /// CURLAUTH_BASIC, which Swift cannot import: the macro contains a cast.
 static const long hit_curlauth_basic = (long)CURLAUTH_BASIC;
@@ -32,5 +33,57 @@ CURLcode hit_easy_count_and_discard_body(CURL *handle, curl_off_t *counter);
 
 /// The result code carried by a CURLMSG_DONE message (a union member in C).
 CURLcode hit_multi_msg_result(const CURLMsg *message);
+
+/// When a transfer's request was written and when the transfer ended, in nanoseconds of
+/// CLOCK_MONOTONIC (the clock of DispatchTime and of libcurl's own timers); 0 until it happens.
+typedef struct hit_transfer_stamps {
+    /// Set before the transfer: the request must not be written before this moment. When libcurl
+    /// is ready to write it sooner, the PREREQFUNCTION callback waits (spinning) until then.
+    /// 0: no wait.
+    int64_t not_before_ns;
+    /// The first CURLOPT_PREREQFUNCTION call of the transfer, after any wait for not_before_ns:
+    /// libcurl is about to compose and send the request on a connection that is ready (a few µs
+    /// before send()).
+    int64_t written_ns;
+    /// How long that call waited for not_before_ns. libcurl counts it in TOTAL and STARTTRANSFER.
+    int64_t held_ns;
+    /// The last CURLOPT_XFERINFOFUNCTION call: libcurl calls it once more when the transfer is
+    /// done, right after it takes CURLINFO_TOTAL_TIME_T.
+    int64_t ended_ns;
+} hit_transfer_stamps;
+
+/// Installs the two callbacks that fill *stamps on every transfer of this handle. They read the
+/// clock and, before the first write, may spin until not_before_ns; they never call libcurl.
+/// Reset the stamps before each transfer.
+CURLcode hit_easy_stamp_transfers(CURL *handle, hit_transfer_stamps *stamps);
+
+/// clock_gettime(CLOCK_MONOTONIC), in nanoseconds.
+int64_t hit_monotonic_ns(void);
+
+/// The calling thread's timer slack (prctl PR_GET_TIMERSLACK), in nanoseconds; -1 on error.
+long hit_timer_slack_ns(void);
+/// Sets the calling thread's timer slack (prctl PR_SET_TIMERSLACK); 0 on success. (0 would mean
+/// "the default", so 1 ns is the least.)
+int hit_set_timer_slack_ns(unsigned long nanoseconds);
+
+/// A CLOCK_MONOTONIC timerfd, non-blocking and close-on-exec; -1 on error.
+int hit_timerfd_create(void);
+/// Arms it to fire once at `deadline_ns` (absolute, CLOCK_MONOTONIC); 0 disarms it.
+int hit_timerfd_arm(int fd, int64_t deadline_ns);
+/// Reads away an expiry, if any, so the fd stops being readable.
+void hit_timerfd_drain(int fd);
+int hit_close(int fd);
+
+/// Waits as curl_multi_poll does, also on `extra_fd` (readable) if it is not -1. Sets
+/// *extra_ready to whether it became readable.
+CURLMcode hit_multi_poll(CURLM *multi, int extra_fd, int timeout_ms, int *extra_ready);
+
+/// A hint to the CPU that this is a spin-wait (x86 `pause`).
+void hit_cpu_relax(void);
+
+/// Does OpenSSL's one-time per-process set-up (library, error strings, the default
+/// certificate store, a client context and a ClientHello), so that the first TLS handshake of a
+/// run measures the handshake and not the library's initialisation. `ca_file` may be NULL.
+void hit_tls_warm_up(const char *ca_file);
 
 #endif

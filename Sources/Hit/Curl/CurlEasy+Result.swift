@@ -1,48 +1,78 @@
 import CCurlShim
 
 extension CurlEasy {
-    /// What the transfer that just ended with `code` amounted to. `offset`: when it started,
-    /// from the start of the run.
-    func result(code: CURLcode, target: Int, offset: Duration) -> RequestResult {
+    /// What the transfer that just ended with `code` amounted to, as libcurl measured it. The
+    /// caller places it in the run: `index`, `offset`, `due`, `lateness`, `correctedLatency`.
+    func result(code: CURLcode, target: Int) -> RequestResult {
         var status = 0
         var version = 0
         var newConnections = 0
+        var headerSize = 0, requestSize = 0
         hit_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         hit_easy_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
         hit_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
+        hit_easy_getinfo_long(handle, CURLINFO_HEADER_SIZE, &headerSize)
+        hit_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
         reusedConnection = newConnections == 0
         // libcurl's times are cumulative from the start of the transfer, in microseconds.
         var nameLookup: curl_off_t = 0, connect: curl_off_t = 0, appConnect: curl_off_t = 0
-        var preTransfer: curl_off_t = 0, startTransfer: curl_off_t = 0, total: curl_off_t = 0, sent: curl_off_t = 0
+        var startTransfer: curl_off_t = 0, total: curl_off_t = 0
+        var uploaded: curl_off_t = 0, downloaded: curl_off_t = 0
         hit_easy_getinfo_off(handle, CURLINFO_NAMELOOKUP_TIME_T, &nameLookup)
         hit_easy_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connect)
         hit_easy_getinfo_off(handle, CURLINFO_APPCONNECT_TIME_T, &appConnect)
-        hit_easy_getinfo_off(handle, CURLINFO_PRETRANSFER_TIME_T, &preTransfer)
         hit_easy_getinfo_off(handle, CURLINFO_STARTTRANSFER_TIME_T, &startTransfer)
         hit_easy_getinfo_off(handle, CURLINFO_TOTAL_TIME_T, &total)
-        hit_easy_getinfo_off(handle, CURLINFO_SIZE_UPLOAD_T, &sent)
+        hit_easy_getinfo_off(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+        hit_easy_getinfo_off(handle, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
+        // A paced request that libcurl was ready to write before it was due waited for it in the
+        // write callback; libcurl counts that wait, which is hit's and not the server's, from the
+        // start of the transfer to the write. It comes before the first response byte.
+        let held = Int(stamps.pointee.held_ns / 1000)
+        total -= min(held, total)
+        if startTransfer > 0 { startTransfer -= min(held, startTransfer) }
 
-        var phases = RequestResult.Phases()
-        if newConnections > 0, connect > 0 {
-            phases.dns = .microseconds(nameLookup)
-            phases.connect = .microseconds(max(0, connect - nameLookup))
-            if appConnect > 0 { phases.tls = .microseconds(max(0, appConnect - connect)) }
-        }
-        if startTransfer > 0 {
-            phases.firstByte = .microseconds(max(0, startTransfer - preTransfer))
-            phases.transfer = .microseconds(max(0, total - startTransfer))
-        }
-        return RequestResult(
+        var result = RequestResult(
             status: status,
             bytes: Int(bodyBytes.pointee),
             latency: .microseconds(total),
             error: code == CURLE_OK ? nil : TransferError(code: code, detail: String(cString: errorBuffer)),
             target: target,
             httpVersion: HTTPVersion(curl: version),
-            offset: offset,
-            phases: phases,
-            bytesSent: Int(sent)
+            phases: .init(nameLookup: nameLookup, connect: connect, appConnect: appConnect,
+                          startTransfer: startTransfer, total: total, newConnection: newConnections > 0),
+            bytesSent: Int(uploaded)
         )
+        // The head as libcurl received it (every hop's) plus the body before decoding.
+        result.wireBytesReceived = headerSize + Int(downloaded)
+        // REQUEST_SIZE holds the body too when it went out with the head; a larger body went alone.
+        result.wireBytesSent = requestSize + (Int(uploaded) > requestSize ? Int(uploaded) : 0)
+        return result
+    }
+}
+
+extension RequestResult.Phases {
+    /// The phases from libcurl's cumulative timers (µs from the start of the transfer), defined
+    /// so that they telescope: on a new connection dns + connect + tls + first byte + transfer ==
+    /// `total` exactly; on a reused one first byte + transfer == `total`. A transfer that got no
+    /// response (`startTransfer` 0) has only the connection phases it went through.
+    init(nameLookup: Int, connect: Int, appConnect: Int, startTransfer: Int, total: Int, newConnection: Bool) {
+        self.init()
+        // When the connection was ready for the request: after TCP connect, or after TLS.
+        var ready = 0
+        if newConnection, connect > 0 {
+            dns = .microseconds(nameLookup)
+            self.connect = .microseconds(max(0, connect - nameLookup))
+            ready = connect
+            if appConnect > 0 {
+                tls = .microseconds(max(0, appConnect - connect))
+                ready = max(connect, appConnect)
+            }
+        }
+        if startTransfer > 0 {
+            firstByte = .microseconds(max(0, startTransfer - ready))
+            transfer = .microseconds(max(0, total - startTransfer))
+        }
     }
 }
 

@@ -15,6 +15,10 @@ final class CurlEasy {
     private var connectToList: CurlStringList?
     let bodyBytes: UnsafeMutablePointer<curl_off_t>
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// When the current transfer's request may be written (set by the loop), and when it was
+    /// written and ended (CLOCK_MONOTONIC nanoseconds, 0 until then), stamped by the shim's
+    /// callbacks on the loop's thread.
+    let stamps: UnsafeMutablePointer<hit_transfer_stamps>
 
     init(client: ClientOptions) throws(SetupError) {
         guard curlIsInitialised, let handle = curl_easy_init() else {
@@ -27,6 +31,8 @@ final class CurlEasy {
         bodyBytes.initialize(to: 0)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        stamps = .allocate(capacity: 1)
+        stamps.initialize(to: hit_transfer_stamps())
         try configure()
     }
 
@@ -35,6 +41,7 @@ final class CurlEasy {
         Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
         bodyBytes.deallocate()
         errorBuffer.deallocate()
+        stamps.deallocate()
     }
 
     /// What stays the same for every request this worker sends.
@@ -47,6 +54,7 @@ final class CurlEasy {
         try set(CURLOPT_USERAGENT, "hit/\(hitVersion)")
         try check(hit_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(hit_easy_count_and_discard_body(handle, bodyBytes), "the body counter")
+        try check(hit_easy_stamp_transfers(handle, stamps), "the write and end stamps")
 
         try set(CURLOPT_TIMEOUT_MS, client.timeout.map { Int($0.milliseconds) } ?? 0)
         if let connectTimeout = client.connectTimeout {
@@ -118,12 +126,14 @@ final class CurlEasy {
         client.httpVersion == .http2 && target?.request.isHTTPS == false
     }
 
-    /// Clears what the previous transfer left behind. Call before adding the handle to a multi.
+    /// Clears what the previous transfer left behind. Call before adding the handle to a multi;
+    /// then set `stamps.pointee.not_before_ns` if the request must wait for its due time.
     /// `h2cConnectionUp`: whether the multi handle already holds an h2c connection to the target's
     /// origin; see `h2cReuseIsBroken`.
     func prepare(h2cConnectionUp: Bool = false) {
         bodyBytes.pointee = 0
         errorBuffer[0] = 0
+        stamps.pointee = hit_transfer_stamps()
         if h2cReuseIsBroken && usesH2C {
             _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
             // On a live h2c connection, plain "HTTP/2" reuses it without the broken switch;

@@ -1,3 +1,6 @@
+import CCurlShim
+import Synchronization
+
 extension TransferLoop {
     /// Everything libcurl needs for a run, made before anything is sent, so that set-up errors
     /// surface first: the open-files limit for `concurrency` connections, each target made ready
@@ -16,6 +19,18 @@ extension TransferLoop {
         // Every target is applied once here, so that a refused option is reported now.
         let probe = try CurlEasy(client: client)
         for target in curlTargets { try probe.use(target) }
+        // OpenSSL's one-time set-up (some 4–8 ms) would otherwise land in the first connection's
+        // TLS phase.
+        if targets.contains(where: \.isHTTPS) { warmUpTLS(caCertificate: client.caCertificate) }
         return transferLoops
+    }
+
+    private static let tlsWarmedUp = Atomic<Bool>(false)
+
+    /// Initialises the TLS library libcurl uses, once per process, before any clock starts.
+    static func warmUpTLS(caCertificate: String?) {
+        guard tlsWarmedUp.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        hit_tls_warm_up(caCertificate)
     }
 }

@@ -1,5 +1,6 @@
 import CCurlShim
 import Dispatch
+import DequeModule
 
 /// One event-loop thread of the dispatch stage: a libcurl multi handle driving a share of the
 /// workers' easy handles, so that many workers need few threads.
@@ -7,20 +8,36 @@ import Dispatch
 /// It takes a job whenever one of its workers is idle, waits in `curl_multi_poll` (never
 /// busy-polling) while transfers run, and is woken through `curl_multi_wakeup` when a job arrives
 /// or the run is cancelled; on cancellation it aborts its transfers at once.
+///
+/// In a paced run the throttle releases each job a little before it is due. The loop keeps such
+/// jobs, earliest first, each holding a worker; it sleeps in `curl_multi_poll` with a timerfd
+/// armed for `Pacing.wakeLead` before the earliest is due, spins until `Pacing.handOffLead`
+/// before it, then hands the job to libcurl and drives it at once. libcurl gets the request
+/// ready, and its write callback (the shim's) spins the last few µs until the due time: the
+/// request is written on time, never early.
 /// `@unchecked Sendable`: handed to its thread at start, then used by that thread alone.
 final class TransferLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let targets: [CurlTarget]
     private var idle: [CurlEasy]
-    /// A transfer in flight: the worker, the target it was sent to, when it started and when it
-    /// was meant to (uptime nanoseconds; 0 in an unpaced run).
+    /// A transfer in flight: the worker, the job's place in the run and its target, when it was
+    /// handed to libcurl and when it was due (uptime nanoseconds; 0 in an unpaced run).
     private struct Transfer {
         let worker: CurlEasy
+        let index: Int
         let target: Int
-        let started: UInt64
+        let handedOff: UInt64
         let due: UInt64
         var retried = false
     }
+    /// Paced jobs taken early and not yet due, earliest first; each holds one of the idle workers.
+    private var early: Deque<Job> = []
+    /// A CLOCK_MONOTONIC timerfd that wakes the poll just before the earliest job is due, and the
+    /// deadline it is armed for (0: not armed).
+    private var timer: Int32 = -1
+    private var timerArmedFor: UInt64 = 0
+    /// When the loop wakes for a kept job and when it hands it to libcurl.
+    private var pacing = Pacing()
 
     /// Transfers in flight, by easy handle.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -54,9 +71,24 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Runs until `jobs` is closed and drained and every transfer has ended, or until cancellation.
     /// Finished transfers' results go to `results`, in batches; their offsets count from `runStart`.
+    /// `pacing`: in a paced run, how long before each job's due time to wake, and to hand it on.
     func run(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken,
-             counters: PipelineCounters, runStart: DispatchTime) {
+             counters: PipelineCounters, runStart: DispatchTime, pacing: Pacing = Pacing()) {
         self.runStart = runStart.uptimeNanoseconds
+        self.pacing = pacing
+        timer = hit_timerfd_create()
+        defer {
+            if timer >= 0 { _ = hit_close(timer) }
+            timer = -1
+            early.removeAll()
+        }
+        PreciseWait.withMinimalTimerSlack {
+            drive(jobs: jobs, results: results, cancellation: cancellation, counters: counters)
+        }
+    }
+
+    private func drive(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken,
+                       counters: PipelineCounters) {
         let waker = MultiWaker(multi: multi)
         let wakerID = jobs.makeWakerID()
         let registration = cancellation.onCancel { waker.wake() }
@@ -70,41 +102,53 @@ final class TransferLoop: @unchecked Sendable {
         // Every way out hands on what finished; a send that fits is delivered even after a cancel.
         defer { flush(results, cancellation: cancellation) }
         while true {
-            // Start a transfer on every idle worker that has a job to do, taking jobs in batches.
-            fill: while !jobsDone, !idle.isEmpty, !cancellation.isCancelled {
-                if active.isEmpty {
+            // Take a job for every idle worker not already held by an early job, in batches.
+            fill: while !jobsDone, idle.count > early.count, !cancellation.isCancelled {
+                let room = idle.count - early.count
+                if active.isEmpty && early.isEmpty {
                     // Nothing to drive: hand on what finished, then block until there is work,
                     // the end, or cancellation. First withdraw any poll-waker: a stale one would
                     // take the wake-up meant for this blocked receive.
                     guard flush(results, cancellation: cancellation) else { break fill }
                     jobs.removeWaker(wakerID)
-                    guard jobs.receive(into: &jobBatch, limit: idle.count, cancellation: cancellation) else {
+                    guard jobs.receive(into: &jobBatch, limit: room, cancellation: cancellation) else {
                         jobsDone = !cancellation.isCancelled
                         break fill
                     }
                 } else {
-                    // Transfers to drive: take jobs only if some are ready, else be woken for them.
-                    switch jobs.receive(into: &jobBatch, limit: idle.count, orWake: { waker.wake() }, id: wakerID) {
+                    // Transfers to drive or jobs to wait for: take jobs only if some are ready,
+                    // else be woken for them.
+                    switch jobs.receive(into: &jobBatch, limit: room, orWake: { waker.wake() }, id: wakerID) {
                     case nil: break
                     case .closed: jobsDone = true
                     case .empty, .element: break fill
                     }
                 }
-                for job in jobBatch { start(job, counters: counters) }
+                for job in jobBatch {
+                    if job.due == nil { start(job, counters: counters) } else { keepUntilDue(job) }
+                }
                 jobBatch.removeAll(keepingCapacity: true)
             }
             if cancellation.isCancelled {
                 abandonActive(counters: counters)
                 return
             }
-            if active.isEmpty {
+            startDueJobs(counters: counters, cancellation: cancellation)
+            if cancellation.isCancelled {
+                abandonActive(counters: counters)
+                return
+            }
+            if active.isEmpty && early.isEmpty {
                 if jobsDone { return }
                 continue
             }
 
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
-            let freed = collectFinished(counters: counters)
+            var freed = 0
+            if !active.isEmpty {
+                var running: Int32 = 0
+                curl_multi_perform(multi, &running)
+                freed = collectFinished(counters: counters)
+            }
             let now = DispatchTime.now().uptimeNanoseconds
             if !unsent.isEmpty, unsent.count >= Self.flushCount || now &- unsentSince >= Self.flushDelay {
                 guard flush(results, cancellation: cancellation) else {
@@ -113,12 +157,62 @@ final class TransferLoop: @unchecked Sendable {
                 }
             }
             // Workers just freed may have jobs waiting; otherwise sleep until a socket, a job, a
-            // cancellation or the results' flush time needs us.
-            if freed == 0 || jobsDone, !active.isEmpty {
+            // cancellation, the next due job or the results' flush time needs us.
+            if freed == 0 || jobsDone {
                 let untilFlush = unsent.isEmpty ? 1000 : max(1, Int32((Self.flushDelay &- (now &- unsentSince)) / 1_000_000))
-                curl_multi_poll(multi, nil, 0, min(1000, untilFlush), nil)
+                wait(timeoutMilliseconds: min(1000, untilFlush))
             }
         }
+    }
+
+    /// Keeps a paced job until it is due, in order of due time (jobs mostly come in that order).
+    private func keepUntilDue(_ job: Job) {
+        let due = job.due?.uptimeNanoseconds ?? 0
+        var position = early.endIndex
+        while position > early.startIndex, (early[position - 1].due?.uptimeNanoseconds ?? 0) > due { position -= 1 }
+        early.insert(job, at: position)
+    }
+
+    /// Hands every kept job due within `pacing.handOffLead` to libcurl, and drives them at once;
+    /// each one's write waits in the write callback for its due time. If the earliest is due
+    /// within `pacing.wakeLead`, spins until it can be handed on (tens of µs at most).
+    private func startDueJobs(counters: PipelineCounters, cancellation: CancellationToken) {
+        guard let first = early.first?.due?.uptimeNanoseconds else { return }
+        var now = PreciseWait.monotonicNanoseconds()
+        guard first <= now &+ pacing.wakeLead else { return }
+        while now &+ pacing.handOffLead < first {
+            if cancellation.isCancelled { return }
+            PreciseWait.relax()
+            now = PreciseWait.monotonicNanoseconds()
+        }
+        while let due = early.first?.due?.uptimeNanoseconds, due <= now &+ pacing.handOffLead {
+            start(early.removeFirst(), counters: counters)
+        }
+        perform()
+    }
+
+    private func perform() {
+        var running: Int32 = 0
+        curl_multi_perform(multi, &running)
+    }
+
+    /// Sleeps in `curl_multi_poll` until a socket, a wake-up (a job, cancellation) or the
+    /// timeout; with a job kept for later, also until just before it is due (the timerfd: the
+    /// poll's own timeout counts in milliseconds).
+    private func wait(timeoutMilliseconds: Int32) {
+        var extra: Int32 = -1
+        if timer >= 0, let due = early.first?.due?.uptimeNanoseconds {
+            let wakeAt = due &- pacing.wakeLead
+            if wakeAt <= PreciseWait.monotonicNanoseconds() { return }
+            if timerArmedFor != wakeAt {
+                _ = hit_timerfd_arm(timer, Int64(wakeAt))
+                timerArmedFor = wakeAt
+            }
+            extra = timer
+        }
+        var fired: Int32 = 0
+        hit_multi_poll(multi, extra, timeoutMilliseconds, &fired)
+        if fired != 0 { hit_timerfd_drain(timer) }
     }
 
     /// Hands the unsent results to the aggregator. Returns `false` if cancellation stopped it.
@@ -138,8 +232,11 @@ final class TransferLoop: @unchecked Sendable {
         // knowledge; the rest wait for that connection (PIPEWAIT) and multiplex on it.
         worker.prepare(h2cConnectionUp: h2cOrigins.contains(target.origin))
         if h2cReuseIsBroken, worker.usesH2C { h2cOrigins.insert(target.origin) }
+        // A paced request is written no earlier than it is due: the write callback waits for it.
+        worker.stamps.pointee.not_before_ns = Int64(job.due?.uptimeNanoseconds ?? 0)
         curl_multi_add_handle(multi, worker.handle)
-        active[worker.handle] = Transfer(worker: worker, target: job.target, started: DispatchTime.now().uptimeNanoseconds,
+        active[worker.handle] = Transfer(worker: worker, index: job.index, target: job.target,
+                                         handedOff: PreciseWait.monotonicNanoseconds(),
                                          due: job.due?.uptimeNanoseconds ?? 0)
         counters.started.add(1, ordering: .relaxed)
     }
@@ -155,8 +252,7 @@ final class TransferLoop: @unchecked Sendable {
             else { continue }
             let worker = transfer.worker
             let code = hit_multi_msg_result(message)
-            let offset = Duration.nanoseconds(Int64(transfer.started &- runStart))
-            var result = worker.result(code: code, target: transfer.target, offset: offset)
+            var result = worker.result(code: code, target: transfer.target)
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
                 // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
@@ -168,10 +264,7 @@ final class TransferLoop: @unchecked Sendable {
                 counters.retried.add(1, ordering: .relaxed)
                 continue
             }
-            if transfer.due > 0 {
-                result.lateness = .nanoseconds(Int64(transfer.started > transfer.due ? transfer.started - transfer.due : 0))
-                result.correctedLatency = result.lateness.map { $0 + result.latency }
-            }
+            place(&result, transfer: transfer, stamps: worker.stamps.pointee)
             if worker.usesH2C, let origin = worker.target?.origin {
                 // A failure on a new connection means there is none to reuse: connect afresh.
                 if !worker.reusedConnection && !(result.error == nil && result.httpVersion == .http2) {
@@ -181,10 +274,25 @@ final class TransferLoop: @unchecked Sendable {
             curl_multi_remove_handle(multi, handle)
             idle.append(worker)
             freed += 1
-            if unsent.isEmpty { unsentSince = transfer.started }
+            if unsent.isEmpty { unsentSince = transfer.handedOff }
             unsent.append(result)
         }
         return freed
+    }
+
+    /// Places a result in the run: its index, when it was written (else handed off) and, if paced,
+    /// when it was due, how late it was written and its corrected latency, all on one clock from
+    /// `runStart`. Corrected latency runs from due to the moment libcurl ended the transfer.
+    private func place(_ result: inout RequestResult, transfer: Transfer, stamps: hit_transfer_stamps) {
+        result.index = transfer.index
+        let written = stamps.written_ns > 0 ? UInt64(stamps.written_ns) : transfer.handedOff
+        result.offset = .nanoseconds(Int64(bitPattern: written &- runStart))
+        guard transfer.due > 0 else { return }
+        let due = transfer.due
+        result.due = .nanoseconds(Int64(bitPattern: due &- runStart))
+        result.lateness = .nanoseconds(written > due ? Int64(written - due) : 0)
+        let ended = stamps.ended_ns > 0 ? UInt64(stamps.ended_ns) : PreciseWait.monotonicNanoseconds()
+        result.correctedLatency = max(result.latency, .nanoseconds(ended > due ? Int64(ended - due) : 0))
     }
 
     /// Whether a failed transfer died on a reused connection before any response came back, for
@@ -205,6 +313,7 @@ final class TransferLoop: @unchecked Sendable {
         }
         counters.abandoned.add(active.count, ordering: .relaxed)
         active.removeAll()
+        early.removeAll()
     }
 }
 

@@ -10,8 +10,9 @@ extension Pipeline {
     /// `DispatchGroup.notify` on a global queue: that pool is shared and may have no thread free.)
     static func dispatch(_ jobs: Channel<Job>, through loop: TransferLoop, into results: Channel<RequestResult>,
                          cancellation: CancellationToken, counters: PipelineCounters, runStart: DispatchTime,
-                         loopsRunning: LoopCountdown) {
-        loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters, runStart: runStart)
+                         pacing: Pacing, loopsRunning: LoopCountdown) {
+        loop.run(jobs: jobs, results: results, cancellation: cancellation, counters: counters, runStart: runStart,
+                 pacing: pacing)
         if loopsRunning.finishOne() { results.close() }
     }
 

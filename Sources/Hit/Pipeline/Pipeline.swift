@@ -16,6 +16,9 @@ final class Pipeline: Sendable {
     /// Results of finished requests, in the order they finished.
     let results: Channel<RequestResult>
     let cancellation: CancellationToken
+    /// The run's origin on CLOCK_MONOTONIC, taken once after set-up, before any stage starts: the
+    /// schedule is `runStart + index / rate`, and every result's offset counts from it.
+    let runStart: DispatchTime
     private let counters = PipelineCounters()
     private let stages = DispatchGroup()
 
@@ -51,6 +54,10 @@ final class Pipeline: Sendable {
         let capacity = options.concurrency
         results = Channel(capacity: max(capacity, 4 * TransferLoop.flushCount))
 
+        // The one origin of the run, after the set-up above: the schedule and every offset count
+        // from here.
+        let runStart = DispatchTime.now()
+        self.runStart = runStart
         let produced = Channel<Job>(capacity: options.rate == nil ? max(capacity, 512) : capacity)
         startStage("produce") {
             Self.produce(options.requests, targets: targets.count, into: produced, cancellation: cancellation)
@@ -59,17 +66,16 @@ final class Pipeline: Sendable {
         if let rate = options.rate {
             let paced = Channel<Job>(capacity: capacity)
             startStage("throttle") {
-                Self.throttle(produced, into: paced, rate: rate, cancellation: cancellation)
+                Self.throttle(produced, into: paced, rate: rate, runStart: runStart, cancellation: cancellation)
             }
             jobs = paced
         }
         let loopsRunning = LoopCountdown(transferLoops.count)
-        // Offsets in results count from here, when the stages start: after the set-up above.
-        let runStart = DispatchTime.now()
+        let pacing = Pacing(rate: options.rate)
         for (index, loop) in transferLoops.enumerated() {
             startStage("dispatch.\(index)") { [jobs, results, counters] in
                 Self.dispatch(jobs, through: loop, into: results, cancellation: cancellation, counters: counters,
-                              runStart: runStart, loopsRunning: loopsRunning)
+                              runStart: runStart, pacing: pacing, loopsRunning: loopsRunning)
             }
         }
     }

@@ -1,17 +1,27 @@
 import Dispatch
 
 extension Pipeline {
-    /// Stage 2, throttle (only with a rate): passes each job on at its place in an absolute
-    /// schedule, start + index / rate, so that delays never accumulate as a ticker's do; a late
-    /// job goes at once. Closes `out` when done.
-    static func throttle(_ input: Channel<Job>, into out: Channel<Job>, rate: Double, cancellation: CancellationToken) {
+    /// How long before its due time the throttle releases a job. The dispatch loop that takes it
+    /// keeps it until it is due and then writes it at once: a hand-off between threads at the due
+    /// time itself would make every request tens of µs late.
+    static let releaseLead: UInt64 = 1_000_000
+
+    /// Stage 2, throttle (only with a rate): gives each job its place in an absolute schedule,
+    /// `runStart + index / rate`, so that delays never accumulate as a ticker's do, and passes it on
+    /// `releaseLead` before that (a late job goes at once). The channel's capacity bounds how many
+    /// jobs are released ahead. Closes `out` when done.
+    static func throttle(_ input: Channel<Job>, into out: Channel<Job>, rate: Double, runStart: DispatchTime,
+                         cancellation: CancellationToken) {
         defer { out.close() }
-        let start = DispatchTime.now().uptimeNanoseconds
-        while var job = input.receive(cancellation: cancellation) {
-            let due = DispatchTime(uptimeNanoseconds: start + UInt64((Double(job.index) / rate * 1e9).rounded()))
-            if cancellation.wait(until: due) { return }
-            job.due = due
-            guard out.send(job, cancellation: cancellation) else { return }
+        let start = runStart.uptimeNanoseconds
+        PreciseWait.withMinimalTimerSlack {
+            while var job = input.receive(cancellation: cancellation) {
+                let due = start + UInt64((Double(job.index) / rate * 1e9).rounded())
+                let release = max(start, due >= releaseLead ? due - releaseLead : 0)
+                if cancellation.wait(until: DispatchTime(uptimeNanoseconds: release)) { return }
+                job.due = DispatchTime(uptimeNanoseconds: due)
+                guard out.send(job, cancellation: cancellation) else { return }
+            }
         }
     }
 }

@@ -3,8 +3,17 @@ import Foundation
 /// Writes one CSV row per request as each completes, after a header row; nothing is kept.
 /// Rows are buffered and written in chunks, and at least every quarter of a second.
 /// Not thread-safe: the aggregate stage's thread uses it.
+///
+/// Each row carries its place in the schedule. Times are seconds; `offset_s` and `due_s` count
+/// from the run's start (the JSON's `startUptimeNs` on CLOCK_MONOTONIC), so
+/// `lateness_s == offset_s − due_s` for a request written late. Empty fields are unknown or do
+/// not apply (`due_s`, `lateness_s`, `corrected_s` in an unpaced run; a phase the transfer did not
+/// go through; `status` and the phases after a transport error).
 public final class CSVWriter {
-    public static let header = "offset_s,latency_s,dns_s,connect_s,tls_s,first_byte_s,transfer_s,status,bytes,http_version,target,error"
+    /// The columns, in order; `write` fills them in this order.
+    public static let header = "index,offset_s,due_s,lateness_s,latency_s,corrected_s,"
+        + "dns_s,connect_s,tls_s,first_byte_s,transfer_s,"
+        + "status,bytes,wire_bytes_received,wire_bytes_sent,http_version,target,transport_error"
 
     private let output: FileHandle
     private let targets: [String]
@@ -20,12 +29,16 @@ public final class CSVWriter {
     }
 
     public func write(_ result: RequestResult) {
-        var fields = [Self.seconds(result.offset), Self.seconds(result.latency)]
+        var fields = [String(result.index), Self.seconds(result.offset), result.due.map(Self.seconds) ?? "",
+                      result.lateness.map(Self.seconds) ?? "", Self.seconds(result.latency),
+                      result.correctedLatency.map(Self.seconds) ?? ""]
         for phase in Phase.allCases {
             fields.append(result.phases[phase].map(Self.seconds) ?? "")
         }
         fields.append(result.error == nil ? String(result.status) : "")
         fields.append(String(result.bytes))
+        fields.append(String(result.wireBytesReceived))
+        fields.append(String(result.wireBytesSent))
         fields.append(result.httpVersion?.rawValue ?? "")
         fields.append(Self.quoted(targets.indices.contains(result.target) ? targets[result.target] : String(result.target)))
         fields.append(result.error.map { Self.quoted("\($0.kind.rawValue): \($0.message)") } ?? "")

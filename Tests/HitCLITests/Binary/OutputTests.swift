@@ -1,4 +1,5 @@
 import Foundation
+import Hit
 import HitTarget
 import HitTestSupport
 import Testing
@@ -12,12 +13,17 @@ import Testing
         #expect(hit.exitStatus == 1)
         let lines = hit.stdout.split(separator: "\n")
         #expect(lines.count == 58)
-        #expect(lines.first == "offset_s,latency_s,dns_s,connect_s,tls_s,first_byte_s,transfer_s,status,bytes,http_version,target,error")
+        #expect(lines.first == Substring(CSVWriter.header))
+        let columns = CSVWriter.header.split(separator: ",").map(String.init)
+        let status = try #require(columns.firstIndex(of: "status"))
+        let connect = try #require(columns.firstIndex(of: "connect_s"))
+        let index = try #require(columns.firstIndex(of: "index"))
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        #expect(rows.allSatisfy { $0.count == 12 })
-        #expect(rows.filter { $0[7] == "200" }.count == 29)
-        #expect(rows.filter { $0[7] == "404" }.count == 28)
-        #expect(rows.filter { $0[3] != "" }.count == 3, "connect time only on the 3 new connections")
+        #expect(rows.allSatisfy { $0.count == columns.count })
+        #expect(rows.filter { $0[status] == "200" }.count == 29)
+        #expect(rows.filter { $0[status] == "404" }.count == 28)
+        #expect(rows.filter { $0[connect] != "" }.count == 3, "connect time only on the 3 new connections")
+        #expect(Set(rows.compactMap { Int($0[index]) }) == Set(0..<57), "each request's place in the run")
     }
 
     @Test func csvGoesToAFileAndRecordsErrors() throws {

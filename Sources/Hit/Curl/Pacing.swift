@@ -1,0 +1,21 @@
+/// How far ahead of a paced job's due time its loop wakes and hands it to libcurl (nanoseconds).
+struct Pacing: Sendable {
+    /// libcurl takes some 25–55 µs from the hand-off to being ready to write on a reused
+    /// connection (more on a busy machine); the write callback waits for the rest.
+    var handOffLead: UInt64 = 0
+    /// The timerfd's wake-up comes some 30 µs late (more on a busy machine); the loop spins from
+    /// it to `handOffLead`.
+    var wakeLead: UInt64 = 0
+
+    init() {}
+
+    /// For `rate` requests a second. Each lead is at most a quarter of the interval between two
+    /// requests, so that the spins (the loop's, then the write callback's) take at most half of it:
+    /// some tens of µs per request, never more than half a core.
+    init(rate: Double?) {
+        guard let rate, rate > 0 else { return }
+        let interval = 1e9 / rate
+        handOffLead = UInt64(min(60_000, interval / 4))
+        wakeLead = handOffLead + UInt64(min(60_000, interval / 4))
+    }
+}
