@@ -194,3 +194,21 @@ void hit_tls_warm_up(const char *ca_file) {
     ctx_free(context);
     clear_error();
 }
+
+static size_t count_headers(char *data, size_t size, size_t count, void *budget_pointer) {
+    (void)data;
+    hit_header_budget *budget = budget_pointer;
+    size_t bytes = size * count;
+    budget->received += bytes;
+    if (budget->received > budget->limit) {
+        budget->exceeded = 1;
+        return 0;
+    }
+    return bytes;
+}
+
+CURLcode hit_easy_limit_headers(CURL *handle, hit_header_budget *budget) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, count_headers);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_HEADERDATA, (void *)budget);
+}

@@ -31,6 +31,21 @@ CURLMcode hit_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 /// and discards the data, so bodies are counted without ever being buffered.
 CURLcode hit_easy_count_and_discard_body(CURL *handle, curl_off_t *counter);
 
+/// What a transfer may keep of response headers and trailers, and how much it has seen.
+typedef struct hit_header_budget {
+    /// The most header and trailer bytes one transfer may receive (redirects and 1xx included).
+    size_t limit;
+    size_t received;
+    /// Set when the limit was passed and the transfer was stopped.
+    int exceeded;
+} hit_header_budget;
+
+/// Installs a header callback that counts every header and trailer line into *budget and stops the
+/// transfer (CURLE_WRITE_ERROR) once more than budget->limit bytes came: a server that sends
+/// headers or trailers without end cannot make hit's memory grow. Reset `received` and `exceeded`
+/// before each transfer.
+CURLcode hit_easy_limit_headers(CURL *handle, hit_header_budget *budget);
+
 /// The result code carried by a CURLMSG_DONE message (a union member in C).
 CURLcode hit_multi_msg_result(const CURLMsg *message);
 

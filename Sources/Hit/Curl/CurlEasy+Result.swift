@@ -36,7 +36,10 @@ extension CurlEasy {
             status: status,
             bytes: Int(bodyBytes.pointee),
             latency: .microseconds(total),
-            error: code == CURLE_OK ? nil : TransferError(code: code, detail: String(cString: errorBuffer)),
+            error: code == CURLE_OK ? nil : headerBudget.pointee.exceeded != 0
+                ? TransferError(kind: .protocolError, message: "the response's headers and trailers passed \(Self.headerLimit) bytes, "
+                    + "hit's limit: it stopped reading them")
+                : TransferError(code: code, detail: String(cString: errorBuffer)),
             target: target,
             httpVersion: HTTPVersion(curl: version),
             phases: .init(nameLookup: nameLookup, connect: connect, appConnect: appConnect,

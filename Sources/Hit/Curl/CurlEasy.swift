@@ -19,6 +19,12 @@ final class CurlEasy {
     /// written and ended (CLOCK_MONOTONIC nanoseconds, 0 until then), stamped by the shim's
     /// callbacks on the loop's thread.
     let stamps: UnsafeMutablePointer<hit_transfer_stamps>
+    /// What this handle's transfer may receive of headers and trailers (see `headerLimit`).
+    let headerBudget: UnsafeMutablePointer<hit_header_budget>
+    /// The most header and trailer bytes a transfer may receive (256 KiB): far above any real
+    /// response, below libcurl's own 300 KB cap on headers, and a bound on what a hostile server
+    /// can make hit hold, trailers included, which libcurl does not bound.
+    static let headerLimit = 256 << 10
 
     init(client: ClientOptions) throws(SetupError) {
         guard curlIsInitialised, let handle = curl_easy_init() else {
@@ -33,6 +39,8 @@ final class CurlEasy {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         stamps = .allocate(capacity: 1)
         stamps.initialize(to: hit_transfer_stamps())
+        headerBudget = .allocate(capacity: 1)
+        headerBudget.initialize(to: hit_header_budget(limit: Self.headerLimit, received: 0, exceeded: 0))
         try configure()
     }
 
@@ -42,6 +50,7 @@ final class CurlEasy {
         bodyBytes.deallocate()
         errorBuffer.deallocate()
         stamps.deallocate()
+        headerBudget.deallocate()
     }
 
     /// What stays the same for every request this worker sends.
@@ -76,7 +85,16 @@ final class CurlEasy {
         if let path = client.caCertificate { try set(CURLOPT_CAINFO, path) }
         if let path = client.clientCertificate { try set(CURLOPT_SSLCERT, path) }
         if let path = client.clientKey { try set(CURLOPT_SSLKEY, path) }
-        if let proxy = client.proxy { try set(CURLOPT_PROXY, proxy) }
+        if let proxy = client.proxy { try set(CURLOPT_PROXY, proxy) }  // "" turns the environment's off
+        if let noProxy = client.noProxy { try set(CURLOPT_NOPROXY, noProxy) }
+        switch client.netrc {
+        case nil: break
+        case .home: try set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+        case .file(let path):
+            try set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            try set(CURLOPT_NETRC_FILE, path)
+        }
+        try check(hit_easy_limit_headers(handle, headerBudget), "the header limit")
         if let path = client.unixSocket { try set(CURLOPT_UNIX_SOCKET_PATH, path) }
         resolveList = try list(client.resolve, CURLOPT_RESOLVE)
         connectToList = try list(client.connectTo, CURLOPT_CONNECT_TO)
@@ -105,6 +123,9 @@ final class CurlEasy {
         default: try set(CURLOPT_CUSTOMREQUEST, request.method)
         }
         try check(hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, target.headers.pointer), "CURLOPT_HTTPHEADER")
+        // Server headers go to the server only and proxy headers to the proxy only.
+        try set(CURLOPT_HEADEROPT, Int(CURLHEADER_SEPARATE))
+        try check(hit_easy_setopt_slist(handle, CURLOPT_PROXYHEADER, target.proxyHeaders.pointer), "CURLOPT_PROXYHEADER")
         if let credentials = request.credentials {
             try set(CURLOPT_HTTPAUTH, hit_curlauth_basic)
             try set(CURLOPT_USERNAME, credentials.user)
@@ -134,6 +155,8 @@ final class CurlEasy {
         bodyBytes.pointee = 0
         errorBuffer[0] = 0
         stamps.pointee = hit_transfer_stamps()
+        headerBudget.pointee.received = 0
+        headerBudget.pointee.exceeded = 0
         if h2cReuseIsBroken && usesH2C {
             _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
             // On a live h2c connection, plain "HTTP/2" reuses it without the broken switch;

@@ -2,8 +2,11 @@
 /// body, shared by every worker. libcurl only reads them.
 final class CurlTarget: Sendable {
     let request: Request
-    /// The header lines, as libcurl takes them.
+    /// The header lines for the server, as libcurl takes them.
     let headers: CurlStringList
+    /// The header lines for the proxy only (`Proxy-Authorization`): never sent to a server, so
+    /// never carried along a redirect to another host.
+    let proxyHeaders: CurlStringList
     /// `scheme://host:port`: what connections are shared by.
     let origin: String
 
@@ -11,7 +14,13 @@ final class CurlTarget: Sendable {
         self.request = request
         // A body of more than 1 MB would make libcurl wait for "100 Continue"; a load test must not.
         let extra = request.body != nil ? ["Expect:"] : []
-        headers = try CurlStringList(request.headers + extra, what: "the header")
+        let forProxy = request.headers.filter(Self.isProxyHeader)
+        headers = try CurlStringList(request.headers.filter { !Self.isProxyHeader($0) } + extra, what: "the header")
+        proxyHeaders = try CurlStringList(forProxy, what: "the header")
         origin = request.parsedURL.origin
+    }
+
+    private static func isProxyHeader(_ line: String) -> Bool {
+        line.split(separator: ":", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() == "proxy-authorization"
     }
 }
