@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Hit
 
@@ -36,23 +37,44 @@ enum CLI {
             return .usage
         }
 
+        // The run stops on the caller's cancellation, or when a CSV reader goes away.
+        let stop = CancellationToken()
+        let forward = cancellation.onCancel { stop.cancel() }
+        defer { cancellation.removeHandler(forward) }
         let urls = loadTest.targets.map(\.url)
+        let secrets = Redaction.secrets(of: loadTest)
         var csv: [CSVWriter] = []
-        if command.output.format == .csv { csv.append(CSVWriter(output: destination.handle, targets: urls)) }
-        if let file = extra.csv { csv.append(CSVWriter(output: file.handle, targets: urls)) }
+        for file in [command.output.format == .csv ? destination : nil, extra.csv].compactMap({ $0 }) {
+            csv.append(CSVWriter(output: { bytes in
+                // A CSV nobody can take any more (a closed pipe, a full disk) stops the run: it would
+                // only load the server for rows that go nowhere.
+                guard file.write(bytes) else {
+                    stop.cancel()
+                    return false
+                }
+                return true
+            }, targets: urls, secrets: secrets))
+        }
+        // Rows reach their file within a quarter of a second, even when results stop coming.
+        let flusher = csv.isEmpty ? nil : DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.csv"))
+        flusher?.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+        flusher?.setEventHandler { [csv] in csv.forEach { $0.flush() } }
+        flusher?.resume()
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
         let summary: Summary
         onStart()
         do {
-            summary = try loadTest.run(cancellation: cancellation) { result in
+            summary = try loadTest.run(cancellation: stop) { result in
                 progress?.record(result)
                 for writer in csv { writer.write(result) }
             }
         } catch {
+            flusher?.cancel()
             progress?.stop()
             stderr.write(Data("hit: \(error)\n".utf8))
             return .setup
         }
+        flusher?.cancel()
         onReport()
         progress?.stop()
         let verdict = Verdict(summary, thresholds: thresholds)

@@ -1,32 +1,53 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Writes one CSV row per request as each completes, after a header row; nothing is kept.
-/// Rows are buffered and written in chunks, and at least every quarter of a second.
-/// Not thread-safe: the aggregate stage's thread uses it.
+/// The header goes out at once; rows are buffered and written in chunks of 64 KiB, or when a
+/// result comes a quarter of a second after the last write, or when `flush()` is called (a
+/// caller's timer, so that rows reach the file within about a second even when results stop
+/// coming). Safe to use from several threads: the buffer is behind a lock.
 ///
 /// Each row carries its place in the schedule. Times are seconds; `offset_s` and `due_s` count
 /// from the run's start (the JSON's `startUptimeNs` on CLOCK_MONOTONIC), so
 /// `lateness_s == offset_s − due_s` for a request written late. Empty fields are unknown or do
 /// not apply (`due_s`, `lateness_s`, `corrected_s` in an unpaced run; a phase the transfer did not
 /// go through; `status` and the phases after a transport error).
-public final class CSVWriter {
+public final class CSVWriter: Sendable {
     /// The columns, in order; `write` fills them in this order.
     public static let header = "index,offset_s,due_s,lateness_s,latency_s,corrected_s,"
         + "dns_s,connect_s,tls_s,first_byte_s,transfer_s,"
         + "status,bytes,wire_bytes_received,wire_bytes_sent,http_version,target,transport_error"
 
-    private let output: FileHandle
+    private let output: @Sendable ([UInt8]) -> Bool
     private let targets: [String]
-    private var buffer = Data()
-    private var lastFlush = ContinuousClock.now
+    private let secrets: [String]
+    private struct State {
+        var buffer: [UInt8] = []
+        var lastFlush = DispatchTime.now()
+        var failed = false
+    }
+    private let state = Mutex(State())
     private static let chunk = 64 * 1024
 
-    /// `targets`: how each target is named in the `target` column (secrets redacted).
-    public init(output: FileHandle, targets: [String]) {
+    /// Writes through `output`, which returns `false` when a write failed; from then on nothing
+    /// more is written. `targets`: how each target is named in the `target` column (secrets
+    /// redacted); `secrets` are scrubbed from the transport errors' messages.
+    public init(output: @escaping @Sendable ([UInt8]) -> Bool, targets: [String], secrets: [String] = []) {
         self.output = output
         self.targets = targets.map(Redaction.url)
-        buffer.append(contentsOf: Array((Self.header + "\n").utf8))
+        self.secrets = secrets
+        state.withLock { $0.buffer = Array((Self.header + "\n").utf8) }
+        flush()
     }
+
+    /// Writes into `output`, ignoring failures (a library user who wants to know passes a closure).
+    public convenience init(output: FileHandle, targets: [String]) {
+        self.init(output: { bytes in (try? output.write(contentsOf: Data(bytes))) != nil }, targets: targets)
+    }
+
+    /// Whether a write failed: the reader went away, the disk is full.
+    public var failed: Bool { state.withLock { $0.failed } }
 
     public func write(_ result: RequestResult) {
         var fields = [String(result.index), Self.seconds(result.offset), result.due.map(Self.seconds) ?? "",
@@ -41,17 +62,23 @@ public final class CSVWriter {
         fields.append(String(result.wireBytesSent))
         fields.append(result.httpVersion?.rawValue ?? "")
         fields.append(Self.quoted(targets.indices.contains(result.target) ? targets[result.target] : String(result.target)))
-        fields.append(result.error.map { Self.quoted("\($0.kind.rawValue): \($0.message)") } ?? "")
-        buffer.append(contentsOf: Array((fields.joined(separator: ",") + "\n").utf8))
-        if buffer.count >= Self.chunk || ContinuousClock.now - lastFlush > .milliseconds(250) { flush() }
+        fields.append(result.error.map { Self.quoted(Redaction.scrub("\($0.kind.rawValue): \($0.message)", secrets: secrets)) } ?? "")
+        let row = Array((fields.joined(separator: ",") + "\n").utf8)
+        let due = state.withLock { state in
+            state.buffer += row
+            return state.buffer.count >= Self.chunk || DispatchTime.now().uptimeNanoseconds &- state.lastFlush.uptimeNanoseconds > 250_000_000
+        }
+        if due { flush() }
     }
 
     /// Writes out what is buffered.
     public func flush() {
-        guard !buffer.isEmpty else { return }
-        try? output.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-        lastFlush = ContinuousClock.now
+        state.withLock { state in
+            guard !state.buffer.isEmpty, !state.failed else { return }
+            if !output(state.buffer) { state.failed = true }
+            state.buffer.removeAll(keepingCapacity: true)
+            state.lastFlush = DispatchTime.now()
+        }
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -92,3 +92,23 @@ import Testing
         #expect(quiet.contains("Summary:"))
     }
 }
+
+/// CSV rows reach their file promptly, so that a kill -9 loses at most the last moment.
+@Suite struct CSVPromptnessTests {
+    @Test func rowsReachTheFileWhileTheRunGoesOn() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let path = NSTemporaryDirectory() + "hit-rows-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // The first request completes at once; the second hangs, so no further result comes.
+        let hit = try HitProcess(["-q", "-n", "2", "-c", "1", "-t", "20", "-o", "csv", "--output-file", path,
+                                  server.baseURL + "/", server.baseURL + "/hang"])
+        #expect(eventually(within: 3) {
+            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").count == 2
+        }, "the header and the first row, within about a second")
+        hit.send(SIGKILL)
+        _ = hit.wait(seconds: 5)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 2)
+    }
+}
+
