@@ -41,3 +41,36 @@ import Testing
         #expect(!hit.stderr.contains(Self.secret), "\(hit.stderr)")
     }
 }
+
+/// Proxies from the environment are used as curl uses them, and said.
+@Suite struct EnvironmentProxyTests {
+    @Test func anEnvironmentProxyIsNamedInTheReportAndCanBeTurnedOff() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let dead = "http://puser:ProxySECRET@127.0.0.1:\(try closedPort())"
+        let through = try HitProcess.run(["-n", "2", "{URL}/"], against: server, launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
+        #expect(through.exitStatus == 69, "a dead proxy: nothing connects")
+        #expect(through.stdout.contains("Proxy:      http://puser:[redacted]@127.0.0.1:"), "\(through.stdout)")
+        #expect(through.stdout.contains("(from http_proxy; -x '' for none)"))
+        #expect(!through.stdout.contains("ProxySECRET"))
+        let none = try HitProcess.run(["-n", "2", "-x", "", "{URL}/"], against: server, launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
+        #expect(none.exitStatus == 0, "\(none.stdout)")
+        #expect(!none.stdout.contains("Proxy:"))
+        let bypassed = try HitProcess.run(["-n", "2", "--noproxy", "127.0.0.1", "{URL}/"], against: server,
+                                          launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
+        #expect(bypassed.exitStatus == 0, "\(bypassed.stdout)")
+        let json = try HitProcess.run(["-n", "1", "-o", "json", "{URL}/"], against: server, launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
+        #expect(json.stdout.contains("\"proxySource\" : \"http_proxy\""), "\(json.stdout)")
+        #expect(!json.stdout.contains("ProxySECRET") && !json.stderr.contains("ProxySECRET"))
+    }
+
+    @Test func proxyAuthorizationIsNeverSentToAServer() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["-n", "1", "-H", "Proxy-Authorization: Basic c2VjcmV0", "-H", "X-Kept: 1", "{URL}/echo"], against: server)
+        #expect(hit.exitStatus == 0)
+        let headers = try #require(server.stats.recentRequests.last?.headers)
+        #expect(!headers.contains { $0.name.lowercased() == "proxy-authorization" })
+        #expect(headers.contains { $0.name == "X-Kept" })
+    }
+}
