@@ -36,6 +36,8 @@ extension Options {
     /// The slowest rate: one request a day. Every due time of a run stays representable in
     /// nanoseconds for hundreds of years of requests.
     public static let minimumRate = 1.0 / 86_400
+    /// The fastest rate: ten million requests a second, some hundred times what one machine sends.
+    public static let maximumRate = 10_000_000.0
 
     /// Why a set of options cannot run.
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -49,6 +51,7 @@ extension Options {
         case concurrencyTooHigh(Int)
         case loopsTooMany(Int)
         case rateTooLow(Double)
+        case rateTooHigh(Double)
 
         public var description: String {
             switch self {
@@ -61,6 +64,7 @@ extension Options {
             case .loopsNotPositive(let l): "--loops must be a positive whole number, not \(l)"
             case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
             case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
+            case .rateTooHigh(let r): "-rps \(Self.plain(r)) is above \(Int(Options.maximumRate)) requests per second, far beyond what one machine sends"
             case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(format: "%.6f", Options.minimumRate)) per second)"
             }
         }
@@ -83,5 +87,6 @@ extension Options {
         if concurrency > Self.maximumConcurrency { throw .concurrencyTooHigh(concurrency) }
         if let loops, loops > Self.maximumLoops { throw .loopsTooMany(loops) }
         if let rate, rate < Self.minimumRate { throw .rateTooLow(rate) }
+        if let rate, rate > Self.maximumRate { throw .rateTooHigh(rate) }
     }
 }

@@ -100,17 +100,19 @@ public struct Summary: Sendable, Equatable {
     /// `-rps`, every worker busy), the first due `firstOverdue` before the end and each later one
     /// `1 / rate` less. Each one's corrected latency is that wait, since a user would have waited at
     /// least that long. At most a million values are recorded one by one; beyond that, a million
-    /// evenly spaced ones stand for them, with their weight.
+    /// evenly spaced ones stand for them, with their weight, and beyond a billion dropped requests
+    /// a billion stand for them all (an HDR histogram's sums must stay within 64 bits).
     public mutating func recordDropped(count: Int, firstOverdue: Duration, rate: Double) {
         guard count > 0 else { return }
         dropped += count
-        let samples = Swift.min(count, 1_000_000)
-        let weight = UInt64(count / samples)
+        let represented = Swift.min(count, 1_000_000_000)
+        let samples = Swift.min(represented, 1_000_000)
+        let weight = UInt64(represented / samples)
         let first = firstOverdue.seconds
         for sample in 0..<samples {
             let index = Double(sample) * Double(count) / Double(samples)
             let overdue = Swift.max(0, first - index / rate)
-            correctedLatency.record(Duration(secondsValue: overdue) ?? .zero, count: sample < count % samples ? weight + 1 : weight)
+            correctedLatency.record(Duration(secondsValue: overdue) ?? .zero, count: sample < represented % samples ? weight + 1 : weight)
         }
     }
 

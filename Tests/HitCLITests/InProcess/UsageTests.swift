@@ -102,6 +102,7 @@ import Testing
         (["--loops", "256", "-z", "1s", url], "--loops 256 is more than 128 event loops"),
         (["-rps", "1e-11", url], "-rps 1e-11 is below one request a day"),
         (["-rps", "5e-324", url], "is below one request a day"),
+        (["-rps", "1e300", url], "-rps 1e+300 is above 10000000 requests per second"),
         (["http://127.0.0.1:99999/"], "the port '99999' is not a number from 1 to 65535"),
         (["http://127.0.0.1:abc/"], "the port 'abc'"),
         (["http://[::1/"], "is not an IPv6 address in brackets"),

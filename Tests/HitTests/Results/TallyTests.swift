@@ -52,3 +52,13 @@ import Testing
         #expect(summary.errorCounts[.dns]?.example == "Unsupported proxy syntax in 'http://u:[redacted]@127.0.0.1:3128x'")
     }
 }
+
+@Suite struct DroppedRequestBoundsTests {
+    @Test func anAbsurdNumberOfDroppedRequestsStaysRepresentable() {
+        var summary = Summary(requested: nil, rate: 10_000_000)
+        summary.recordDropped(count: 36_000_000_000, firstOverdue: .seconds(3600), rate: 10_000_000)
+        #expect(summary.dropped == 36_000_000_000)
+        #expect(summary.correctedLatency.mean > .zero, "the HDR sums do not overflow")
+        #expect(summary.correctedLatency.percentile(99) <= .seconds(3601))
+    }
+}
