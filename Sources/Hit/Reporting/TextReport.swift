@@ -50,7 +50,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         out.row("Errors", "\(s.unsuccessful)")
         out.row("Bytes", "\(s.bytes)")
         if s.wireBytesReceived > 0 || s.wireBytesSent > 0 {
-            out.row("On the wire", "\(s.wireBytesReceived) received, \(s.wireBytesSent) sent")
+            out.row("Wire bytes", "\(s.wireBytesReceived) received, \(s.wireBytesSent) sent")
         }
         out.row("Duration", Formatting.duration(s.duration) + (s.deadlineReached ? " (-z deadline reached)" : ""))
         out.row("Fastest", s.fastest.map(Formatting.duration) ?? "-")
