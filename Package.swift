@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// A sanitizer's runtime cannot be linked into a static executable: scripts/test sets this for its
+// ThreadSanitizer and AddressSanitizer builds, where the launcher is linked dynamically.
+let sanitizerBuild = Context.environment["HIT_SANITIZER_BUILD"] != nil
+
 let package = Package(
     name: "hit",
     products: [
@@ -44,7 +48,7 @@ let package = Package(
         // and SIGQUIT and runs hit-core, which catches them.
         .executableTarget(
             name: "HitLauncher",
-            linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "--wrap=dlopen"])]
+            linkerSettings: sanitizerBuild ? [] : [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "--wrap=dlopen"])]
         ),
         // Signal handling from the first statement of the process: a handler that only writes to a pipe.
         .target(name: "CHitSignals"),
