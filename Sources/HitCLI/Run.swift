@@ -21,10 +21,11 @@ enum CLI {
         do {
             try PeerSpelling.check(arguments)
             command = try HitCommand.parse(arguments)
-            loadTest = try command.loadTest(raw: raw ?? RawArguments(arguments.map { Array($0.utf8) }))
+            let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
+            loadTest = try command.loadTest(raw: raw)
             thresholds = try command.verdict.thresholds()
-            destination = try command.output.destination(stdout: stdout)
-            extra = try command.output.extraFiles()
+            destination = try command.output.destination(stdout: stdout, raw: raw)
+            extra = try command.output.extraFiles(raw: raw)
         } catch let error as UsageError {
             stderr.write(Data(error.line.utf8))
             return .usage

@@ -32,14 +32,14 @@ struct OutputFlags: ParsableArguments {
     }
 
     /// The report's destination, opened now so that an unwritable path stops the run before it starts.
-    func destination(stdout: FileHandle) throws(UsageError) -> OutputFile {
+    func destination(stdout: FileHandle, raw: RawArguments) throws(UsageError) -> OutputFile {
         guard let outputFile else { return OutputFile(standardOutput: stdout.fileDescriptor) }
-        return try OutputFile(path: outputFile, flag: "--output-file")
+        return try OutputFile(path: outputFile, flag: "--output-file", raw: raw)
     }
 
     /// The extra JSON and CSV files, opened now for the same reason.
-    func extraFiles() throws(UsageError) -> (json: OutputFile?, csv: OutputFile?) {
-        (try jsonFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--json-file") },
-         try csvFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--csv-file") })
+    func extraFiles(raw: RawArguments) throws(UsageError) -> (json: OutputFile?, csv: OutputFile?) {
+        (try jsonFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--json-file", raw: raw) },
+         try csvFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--csv-file", raw: raw) })
     }
 }

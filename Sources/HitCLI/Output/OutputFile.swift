@@ -27,11 +27,12 @@ final class OutputFile: Sendable {
         ownsDescriptor = false
     }
 
-    /// Opens `path` for writing, creating it (mode 0666 less the umask) if needed.
-    init(path: String, flag: String) throws(UsageError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    /// Opens `path` for writing, creating it (mode 0666 less the umask) if needed. `raw` gives
+    /// the path's bytes as the user typed them, when they are not UTF-8.
+    init(path: String, flag: String, raw: RawArguments = RawArguments([])) throws(UsageError) {
+        let fd = raw.withPath(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) }
         guard fd >= 0 else {
-            throw UsageError("\(flag) '\(path)' cannot be written: \(String(cString: strerror(errno)))")
+            throw UsageError("\(flag) '\(UsageError.escaped(path))' cannot be written: \(String(cString: strerror(errno)))")
         }
         var status = stat()
         if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {

@@ -91,3 +91,25 @@ import Testing
         }
     }
 }
+
+@Suite struct RawPathTests {
+    /// A path whose bytes are not UTF-8 is opened by those bytes, not by a look-alike.
+    @Test func anOutputPathThatIsNotUTF8() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let folder = NSTemporaryDirectory() + "hit-raw-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hit = try HitProcess.run(["-q", "-n", "1", "{URL}/"], against: server,
+                                     launcher: ["/bin/sh", "-c", "exec \"$0\" --output-file '\(folder)/'\"$(printf '\\377')\" \"$@\""])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        let directory = try #require(opendir(folder))
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name != Array(".".utf8), name != Array("..".utf8) { names.append(name) }
+        }
+        #expect(names == [[0xFF]], "the file is named by the byte given, not by U+FFFD")
+    }
+}
