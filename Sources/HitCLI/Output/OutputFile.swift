@@ -34,11 +34,6 @@ final class OutputFile: Sendable {
         guard fd >= 0 else {
             throw UsageError("\(flag) '\(UsageError.escaped(path))' cannot be written: \(String(cString: strerror(errno)))")
         }
-        var status = stat()
-        if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            close(fd)
-            throw UsageError("\(flag) '\(path)' cannot be written: it is a directory")
-        }
         name = "\(flag) '\(path)'"
         descriptor = fd
         isStandardOutput = false

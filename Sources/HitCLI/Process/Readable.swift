@@ -62,7 +62,7 @@ struct Readable {
     static func check(_ path: String, flag: String, holds what: String) throws(UsageError) {
         try check(path, flag: flag)
         guard let data = FileManager.default.contents(atPath: path), data.count < 64 << 20,
-              String(decoding: data, as: UTF8.self).contains("-----BEGIN") && String(decoding: data, as: UTF8.self).contains(what + "-----")
+              case let text = String(decoding: data, as: UTF8.self), text.contains("-----BEGIN"), text.contains(what + "-----")
         else {
             throw UsageError("\(flag) '\(UsageError.escaped(path))' holds no PEM \(what.lowercased())")
         }

@@ -23,16 +23,7 @@ import Testing
         // Aim every URL-shaped argument at the live server, so a request sent by mistake would show.
         let aimed = arguments.map { $0 == Self.url ? server.baseURL + "/" : $0 }
         let hit = try HitProcess.run(aimed)
-        #expect(hit.exitStatus == 64)
-        let lines = hit.stderr.split(separator: "\n")
-        #expect(lines.count == 1, "one line, got: \(hit.stderr)")
-        #expect(hit.stderr.hasPrefix("hit: "))
-        #expect(hit.stderr.contains(message), "got: \(hit.stderr)")
-        #expect(hit.stderr.contains("hit --help"))
-        #expect(!hit.stderr.contains("Fatal error"))
-        #expect(hit.stdout.isEmpty)
-        #expect(server.stats.requestsSeen == 0)
-        #expect(server.stats.connectionsAccepted == 0)
+        UsageTests.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr, naming: message, server: server)
     }
 
     @Test func helpIsPrintedWithExitZero() throws {

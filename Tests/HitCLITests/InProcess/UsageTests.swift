@@ -119,14 +119,19 @@ import Testing
         // Aim every URL-shaped argument at the live server, so a request sent by mistake would show.
         let aimed = arguments.map { $0 == Self.url ? server.baseURL + "/" : $0 }
         let hit = try InProcessRun(aimed)
-        #expect(hit.exitStatus == 64)
-        let lines = hit.stderr.split(separator: "\n")
-        #expect(lines.count == 1, "one line, got: \(hit.stderr)")
-        #expect(hit.stderr.hasPrefix("hit: "))
-        #expect(hit.stderr.contains(message), "got: \(hit.stderr)")
-        #expect(hit.stderr.contains("hit --help"))
-        #expect(!hit.stderr.contains("Fatal error"))
-        #expect(hit.stdout.isEmpty)
+        Self.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr, naming: message, server: server)
+    }
+
+    /// A usage error as every bad input must end: status 64, one line on stderr naming what was
+    /// wrong with a pointer to --help, no trap, nothing on stdout, and no request sent to `server`.
+    static func expectRefused(exitStatus: Int32?, stdout: String, stderr: String, naming message: String, server: TargetServer) {
+        #expect(exitStatus == 64)
+        #expect(stderr.split(separator: "\n").count == 1, "one line, got: \(stderr)")
+        #expect(stderr.hasPrefix("hit: "))
+        #expect(stderr.contains(message), "got: \(stderr)")
+        #expect(stderr.contains("hit --help"))
+        #expect(!stderr.contains("Fatal error"))
+        #expect(stdout.isEmpty)
         #expect(server.stats.requestsSeen == 0)
         #expect(server.stats.connectionsAccepted == 0)
     }
