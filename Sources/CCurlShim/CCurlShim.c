@@ -1,6 +1,9 @@
 #include "CCurlShim.h"
 
 #include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -76,11 +79,119 @@ int64_t hit_monotonic_ns(void) {
 /// The most a transfer is held before its write: a bound on the spin, whatever not_before says.
 static const int64_t max_hold_ns = 1000000;
 
+struct hit_connection_table {
+    /// Open addressing on `key` (0: an empty slot), at most half full.
+    struct hit_connection_slot { uint64_t key; int64_t carried; } *slots;
+    size_t capacity, used;
+};
+
+hit_connection_table *hit_connection_table_create(void) {
+    hit_connection_table *table = calloc(1, sizeof *table);
+    if (table == NULL) return NULL;
+    table->capacity = 256;
+    table->slots = calloc(table->capacity, sizeof *table->slots);
+    if (table->slots == NULL) { free(table); return NULL; }
+    return table;
+}
+
+void hit_connection_table_destroy(hit_connection_table *table) {
+    if (table == NULL) return;
+    free(table->slots);
+    free(table);
+}
+
+static uint64_t fnv1a(uint64_t hash, const char *text) {
+    for (; *text != 0; text++) hash = (hash ^ (unsigned char)*text) * 0x100000001b3ULL;
+    return hash;
+}
+
+static struct hit_connection_slot *connection_slot(hit_connection_table *table, uint64_t key) {
+    if (table->used * 2 >= table->capacity) {
+        size_t capacity = table->capacity * 2;
+        struct hit_connection_slot *slots = calloc(capacity, sizeof *slots);
+        if (slots == NULL) return NULL;
+        for (size_t i = 0; i < table->capacity; i++) {
+            if (table->slots[i].key == 0) continue;
+            size_t j = table->slots[i].key & (capacity - 1);
+            while (slots[j].key != 0) j = (j + 1) & (capacity - 1);
+            slots[j] = table->slots[i];
+        }
+        free(table->slots);
+        table->slots = slots;
+        table->capacity = capacity;
+    }
+    size_t i = key & (table->capacity - 1);
+    while (table->slots[i].key != 0 && table->slots[i].key != key) i = (i + 1) & (table->capacity - 1);
+    if (table->slots[i].key == 0) {
+        table->slots[i].key = key;
+        table->slots[i].carried = 0;
+        table->used++;
+    }
+    return &table->slots[i];
+}
+
+static uint64_t connection_key(const char *local_ip, long local_port, const char *primary_ip, long primary_port) {
+    uint64_t key = fnv1a(fnv1a(0xcbf29ce484222325ULL, local_ip), primary_ip);
+    key = (key ^ ((uint64_t)local_port << 16 | (uint64_t)primary_port)) * 0x9e3779b97f4a7c15ULL;
+    return key == 0 ? 1 : key;  // never 0, the empty slot
+}
+
+/// At the write of a transfer that made its connection: a new connection, whose count starts
+/// again (its ports may be an old connection's). The addresses and ports libcurl passes here are
+/// the handle's last connection's, right for the transfer that made it, stale for one that
+/// multiplexes on another: a request is counted at its end instead.
+static void note_new_connection(hit_transfer_stamps *s, const char *primary_ip, const char *local_ip,
+                                int primary_port, int local_port) {
+    if (s->connections == NULL || local_port <= 0) return;  // a unix-domain socket has no ports
+    long connects = 0;
+    curl_easy_getinfo(s->handle, CURLINFO_NUM_CONNECTS, &connects);
+    if (connects == 0) return;
+    struct hit_connection_slot *slot = connection_slot(s->connections, connection_key(local_ip, local_port, primary_ip, primary_port));
+    if (slot != NULL) slot->carried = 0;
+}
+
+int64_t hit_connection_count(hit_connection_table *table, CURL *handle) {
+    if (table == NULL) return 0;
+    char *local_ip = NULL, *primary_ip = NULL;
+    long local_port = 0, primary_port = 0;
+    curl_easy_getinfo(handle, CURLINFO_LOCAL_IP, &local_ip);
+    curl_easy_getinfo(handle, CURLINFO_LOCAL_PORT, &local_port);
+    curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &primary_ip);
+    curl_easy_getinfo(handle, CURLINFO_PRIMARY_PORT, &primary_port);
+    if (local_port <= 0 || local_ip == NULL || primary_ip == NULL) return 0;
+    struct hit_connection_slot *slot = connection_slot(table, connection_key(local_ip, local_port, primary_ip, primary_port));
+    return slot == NULL ? 0 : ++slot->carried;
+}
+
+void hit_transfer_stamps_reset(hit_transfer_stamps *stamps) {
+    hit_connection_table *connections = stamps->connections;
+    CURL *handle = stamps->handle;
+    memset(stamps, 0, sizeof *stamps);
+    stamps->connections = connections;
+    stamps->handle = handle;
+}
+
+static curl_socket_t open_gated(void *gate_pointer, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)purpose;
+    hit_socket_gate *gate = gate_pointer;
+    if (!gate->may_open) {
+        gate->refused = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, open_gated);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, (void *)gate);
+}
+
 static int stamp_written(void *stamps, char *primary_ip, char *local_ip, int primary_port, int local_port) {
-    (void)primary_ip; (void)local_ip; (void)primary_port; (void)local_port;
     hit_transfer_stamps *s = stamps;
     // A redirect calls it again for each hop: the first hop's request is the one that was due.
     if (s->written_ns != 0) return CURL_PREREQFUNC_OK;
+    note_new_connection(s, primary_ip, local_ip, primary_port, local_port);
     int64_t now = monotonic_ns();
     int64_t until = s->not_before_ns;
     if (until > now) {
@@ -103,6 +214,7 @@ static int stamp_progress(void *stamps, curl_off_t dltotal, curl_off_t dlnow, cu
 }
 
 CURLcode hit_easy_stamp_transfers(CURL *handle, hit_transfer_stamps *stamps) {
+    stamps->handle = handle;
     CURLcode code = curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, stamp_written);
     if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_PREREQDATA, (void *)stamps);
     if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, stamp_progress);

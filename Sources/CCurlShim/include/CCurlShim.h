@@ -65,7 +65,39 @@ typedef struct hit_transfer_stamps {
     /// The last CURLOPT_XFERINFOFUNCTION call: libcurl calls it once more when the transfer is
     /// done, right after it takes CURLINFO_TOTAL_TIME_T.
     int64_t ended_ns;
+    /// The requests each connection of the handle's event loop carried; NULL for none. Kept by
+    /// hit_transfer_stamps_reset. The PREREQFUNCTION callback restarts a connection's count when
+    /// the transfer made it.
+    struct hit_connection_table *connections;
+    /// The easy handle the stamps belong to (set by hit_easy_stamp_transfers; kept by the reset).
+    CURL *handle;
 } hit_transfer_stamps;
+
+/// Zeroes what one transfer stamps, keeping `connections` and `handle`.
+void hit_transfer_stamps_reset(hit_transfer_stamps *stamps);
+
+/// How many requests each connection of one event loop has carried, keyed by the connection's
+/// addresses and ports. A connection is recognised as new when the transfer that made it writes
+/// its first request (CURLINFO_NUM_CONNECTS > 0), and its count starts again. Used by one thread
+/// at a time: the event loop's.
+typedef struct hit_connection_table hit_connection_table;
+hit_connection_table *hit_connection_table_create(void);
+void hit_connection_table_destroy(hit_connection_table *table);
+/// Counts the transfer that just ended on `handle` (call only for one that was written) on its
+/// connection, and returns its place there: 1 for the connection's first request. 0 when not known
+/// (a unix-domain socket has no ports).
+int64_t hit_connection_count(hit_connection_table *table, CURL *handle);
+
+/// Whether a transfer may open a connection, and whether the open-socket callback refused it.
+/// A transfer that may not open one can only reuse (or multiplex on) a connection already there.
+typedef struct hit_socket_gate {
+    int may_open;
+    /// Set by the callback when it refused to open a socket: the transfer then ends with
+    /// CURLE_COULDNT_CONNECT before anything was sent.
+    int refused;
+} hit_socket_gate;
+/// Installs the open-socket callback that obeys *gate.
+CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate);
 
 /// Installs the two callbacks that fill *stamps on every transfer of this handle. They read the
 /// clock and, before the first write, may spin until not_before_ns; they never call libcurl.

@@ -26,6 +26,13 @@ public struct ClientOptions: Sendable, Equatable {
     public var followRedirects = false
     public var maxRedirects = 10
     public var httpVersion: HTTPVersion = .http1_1
+    /// With HTTP/2, the most connections to one origin (h2load's `-c`); `nil` for as many as the
+    /// workers need, each filled up to `streamsPerConnection` or the server's stream limit before
+    /// another is opened.
+    public var connectionsPerOrigin: Int?
+    /// With HTTP/2, the most requests at once on one connection (h2load's `-m`); `nil` for the
+    /// server's limit (its SETTINGS_MAX_CONCURRENT_STREAMS).
+    public var streamsPerConnection: Int?
     /// Skip certificate and host-name verification.
     public var insecure = false
     /// A PEM file of certificate authorities to verify the server with.

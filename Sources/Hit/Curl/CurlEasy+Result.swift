@@ -47,6 +47,10 @@ extension CurlEasy {
             bytesSent: Int(uploaded)
         )
         // The head as libcurl received it (every hop's) plus the body before decoding.
+        result.connectionsOpened = newConnections
+        if stamps.pointee.written_ns != 0 {
+            result.requestOnConnection = Int(hit_connection_count(stamps.pointee.connections, handle))
+        }
         result.wireBytesReceived = headerSize + Int(downloaded)
         // REQUEST_SIZE holds the body too when it went out with the head; a larger body went alone.
         result.wireBytesSent = requestSize + (Int(uploaded) > requestSize ? Int(uploaded) : 0)

@@ -21,6 +21,10 @@ final class CurlEasy {
     let stamps: UnsafeMutablePointer<hit_transfer_stamps>
     /// What this handle's transfer may receive of headers and trailers (see `headerLimit`).
     let headerBudget: UnsafeMutablePointer<hit_header_budget>
+    /// Whether the current transfer may open a connection (see `Role`), and whether it was refused.
+    let gate: UnsafeMutablePointer<hit_socket_gate>
+    /// The role the handle's options are set for; `nil` after `use(_:)` points it elsewhere.
+    private var appliedRole: Role?
     /// The most header and trailer bytes a transfer may receive (256 KiB): far above any real
     /// response, below libcurl's own 300 KB cap on headers, and a bound on what a hostile server
     /// can make hit hold, trailers included, which libcurl does not bound.
@@ -41,6 +45,8 @@ final class CurlEasy {
         stamps.initialize(to: hit_transfer_stamps())
         headerBudget = .allocate(capacity: 1)
         headerBudget.initialize(to: hit_header_budget(limit: Self.headerLimit, received: 0, exceeded: 0))
+        gate = .allocate(capacity: 1)
+        gate.initialize(to: hit_socket_gate(may_open: 1, refused: 0))
         try configure()
     }
 
@@ -51,6 +57,7 @@ final class CurlEasy {
         errorBuffer.deallocate()
         stamps.deallocate()
         headerBudget.deallocate()
+        gate.deallocate()
     }
 
     /// What stays the same for every request this worker sends.
@@ -64,6 +71,7 @@ final class CurlEasy {
         try check(hit_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(hit_easy_count_and_discard_body(handle, bodyBytes), "the body counter")
         try check(hit_easy_stamp_transfers(handle, stamps), "the write and end stamps")
+        try check(hit_easy_gate_sockets(handle, gate), "the open-socket callback")
 
         try set(CURLOPT_TIMEOUT_MS, client.timeout.map { Int($0.milliseconds) } ?? 0)
         if let connectTimeout = client.connectTimeout {
@@ -134,12 +142,10 @@ final class CurlEasy {
             try check(hit_easy_setopt_string(handle, CURLOPT_USERNAME, nil), "CURLOPT_USERNAME")
             try check(hit_easy_setopt_string(handle, CURLOPT_PASSWORD, nil), "CURLOPT_PASSWORD")
         }
-        let version = switch client.httpVersion {
-        case .http1_1: CURL_HTTP_VERSION_1_1
-        case .http2: request.isHTTPS ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
-        }
-        try set(CURLOPT_HTTP_VERSION, version)
+        try set(CURLOPT_HTTP_VERSION, httpVersion(for: .any, https: request.isHTTPS))
         self.target = target
+        appliedRole = nil
+        take(.any)
     }
 
     /// Whether requests to the current target use HTTP/2 with prior knowledge (h2c).
@@ -149,20 +155,50 @@ final class CurlEasy {
 
     /// Clears what the previous transfer left behind. Call before adding the handle to a multi;
     /// then set `stamps.pointee.not_before_ns` if the request must wait for its due time.
-    /// `h2cConnectionUp`: whether the multi handle already holds an h2c connection to the target's
-    /// origin; see `h2cReuseIsBroken`.
-    func prepare(h2cConnectionUp: Bool = false) {
+    func prepare() {
         bodyBytes.pointee = 0
         errorBuffer[0] = 0
-        stamps.pointee = hit_transfer_stamps()
+        hit_transfer_stamps_reset(stamps)
         headerBudget.pointee.received = 0
         headerBudget.pointee.exceeded = 0
-        if h2cReuseIsBroken && usesH2C {
-            _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
-            // On a live h2c connection, plain "HTTP/2" reuses it without the broken switch;
-            // a fresh connection needs prior knowledge again.
-            _ = hit_easy_setopt_long(handle, CURLOPT_HTTP_VERSION,
-                                     h2cConnectionUp ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+        gate.pointee.refused = 0
+    }
+
+    /// How a transfer gets its connection. With HTTP/2 the event loop, not libcurl, decides when a
+    /// connection to an origin is opened (see `TransferLoop`): libcurl would open dozens at once
+    /// over TLS before the first one says it can multiplex, and 7.88 cannot reuse an h2c connection
+    /// made with prior knowledge.
+    enum Role: Equatable {
+        /// Reuses an idle connection or opens one, as libcurl chooses: HTTP/1.1, and HTTP/2 to an
+        /// origin that answered in HTTP/1.1 or without keep-alive.
+        case any
+        /// Opens a new connection (HTTP/2 with prior knowledge on http), which later transfers
+        /// multiplex on.
+        case opener
+        /// Multiplexes on a connection that is open or opening, waiting for one to finish its
+        /// handshake if need be (PIPEWAIT); may not open one: the open-socket callback refuses, and
+        /// the transfer ends with `gate.refused` set and nothing sent.
+        case follower
+    }
+
+    /// Sets the handle's options for `role`, unless they are set for it already.
+    func take(_ role: Role) {
+        guard role != appliedRole, let target else { return }
+        gate.pointee.may_open = role == .follower ? 0 : 1
+        _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, role == .follower ? 1 : 0)
+        if client.keepAlive { _ = hit_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, role == .opener ? 1 : 0) }
+        _ = hit_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, httpVersion(for: role, https: target.request.isHTTPS))
+        appliedRole = role
+    }
+
+    /// What to ask libcurl for: HTTP/2 through ALPN on https; on http, prior knowledge, except for
+    /// a follower on a libcurl whose h2c reuse is broken, which asks for plain HTTP/2: on the h2c
+    /// connection it multiplexes on, that skips the broken switch, and it never opens one itself.
+    private func httpVersion(for role: Role, https: Bool) -> Int {
+        switch client.httpVersion {
+        case .http1_1: CURL_HTTP_VERSION_1_1
+        case .http2 where https: CURL_HTTP_VERSION_2TLS
+        case .http2: role == .follower && h2cReuseIsBroken ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
         }
     }
 

@@ -11,10 +11,16 @@ extension TransferLoop {
         var curlTargets: [CurlTarget] = []
         for target in targets { curlTargets.append(try CurlTarget(target)) }
         var transferLoops: [TransferLoop] = []
-        for share in Pipeline.split(concurrency, into: loops) {
+        // With --connections, each loop gets a share of the connections and of the workers in
+        // proportion (the pipeline makes no more loops than connections).
+        let connectionShares = client.connectionsPerOrigin.map { Pipeline.split($0, into: loops) }
+        let workerShares = connectionShares.map { Pipeline.split(concurrency, proportionally: $0) }
+            ?? Pipeline.split(concurrency, into: loops)
+        for (loop, share) in workerShares.enumerated() {
             var workers: [CurlEasy] = []
             for _ in 0..<share { workers.append(try CurlEasy(client: client)) }
-            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets))
+            transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets, client: client,
+                                                  connectionsPerOrigin: connectionShares?[loop]))
         }
         // Every target is applied once here, so that a refused option is reported now.
         let probe = try CurlEasy(client: client)

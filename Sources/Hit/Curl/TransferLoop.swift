@@ -15,6 +15,15 @@ import DequeModule
 /// before it, then hands the job to libcurl and drives it at once. libcurl gets the request
 /// ready, and its write callback (the shim's) spins the last few µs until the due time: the
 /// request is written on time, never early.
+///
+/// With HTTP/2 the loop decides when a connection to an origin is opened: one transfer at a time
+/// opens one (an opener); the others are followers, which multiplex on a connection that is open,
+/// or wait for the one opening, and may not open one themselves. A follower that finds every
+/// connection full (the server's stream limit, or `--streams`) is refused a socket before anything
+/// is sent; it then becomes the next opener, or waits until the opener's connection is up. So
+/// connections fill up to the limit before another opens, a GOAWAY or a restarted server costs
+/// the requests in flight and then one new connection, and h2c connections are always opened
+/// with prior knowledge.
 /// `@unchecked Sendable`: handed to its thread at start, then used by that thread alone.
 final class TransferLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
@@ -29,7 +38,27 @@ final class TransferLoop: @unchecked Sendable {
         let handedOff: UInt64
         let due: UInt64
         var retried = false
+        var role: CurlEasy.Role
     }
+    /// What the loop knows of one origin's HTTP/2 connections.
+    private struct Origin {
+        /// The opener whose connection is not up yet: followers wait for it.
+        var opening: UnsafeMutableRawPointer?
+        /// Followers refused a socket while a connection was opening, waiting for it.
+        var parked: [UnsafeMutableRawPointer] = []
+        /// Whether a transfer has opened a connection to it in this loop.
+        var opened = false
+        /// Whether it answered a request for HTTP/2 in HTTP/1.1 (a TLS server without h2 in ALPN):
+        /// then transfers connect as for HTTP/1.1.
+        var fellBack = false
+    }
+    /// By origin; `originOf[target]` is the target's.
+    private var origins: [Origin]
+    private let originOf: [Int]
+    /// Whether HTTP/2 transfers share connections (-h2 with keep-alive).
+    private let multiplexing: Bool
+    /// Requests carried by each connection, counted by the workers' PREREQFUNCTION callback.
+    private let connections: OpaquePointer?
     /// Paced jobs taken early and not yet due, earliest first; each holds one of the idle workers.
     private var early: Deque<Job> = []
     /// A CLOCK_MONOTONIC timerfd that wakes the poll just before the earliest job is due, and the
@@ -43,8 +72,6 @@ final class TransferLoop: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     /// The start of the run, in uptime nanoseconds; set by `run`.
     private var runStart: UInt64 = 0
-    /// Origins this multi handle holds a working h2c connection to (see `h2cReuseIsBroken`).
-    private var h2cOrigins: Set<String> = []
     /// Jobs taken from the channel, one batch at a time (a reused buffer).
     private var jobBatch: [Job] = []
     /// Results not yet handed to the aggregator, and since when (uptime nanoseconds). They go in
@@ -55,17 +82,45 @@ final class TransferLoop: @unchecked Sendable {
     static let flushCount = 256
     static let flushDelay: UInt64 = 10_000_000
 
-    init(workers: [CurlEasy], targets: [CurlTarget]) throws(SetupError) {
+    /// `connectionsPerOrigin`: this loop's share of `--connections`, if given.
+    init(workers: [CurlEasy], targets: [CurlTarget], client: ClientOptions, connectionsPerOrigin: Int? = nil) throws(SetupError) {
         guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
         self.multi = multi
         Diagnostics.curlHandles.add(1, ordering: .relaxed)
         self.idle = workers
         self.targets = targets
+        var originIndex: [String: Int] = [:]
+        originOf = targets.map { target in
+            if let index = originIndex[target.origin] { return index }
+            originIndex[target.origin] = originIndex.count
+            return originIndex.count - 1
+        }
+        origins = Array(repeating: Origin(), count: originIndex.count)
+        multiplexing = client.httpVersion == .http2 && client.keepAlive
+        connections = hit_connection_table_create()
+        for worker in workers { worker.stamps.pointee.connections = connections }
+        // libcurl keeps 4 idle connections per easy handle in the multi, and closes the oldest
+        // beyond that; workers waiting for a job are not in the multi, so that count would shrink
+        // in a paced run and close connections a worker is about to reuse. Every worker may need
+        // its own.
+        _ = hit_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(workers.count, 1))
+        if client.httpVersion == .http2 {
+            // libcurl's own cap is 100 streams a connection: without --streams the server's is the one.
+            _ = hit_multi_setopt_long(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, client.streamsPerConnection ?? Self.unlimitedStreams)
+            if let connectionsPerOrigin {
+                _ = hit_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, connectionsPerOrigin)
+            }
+        }
     }
+
+    /// Streams a connection may carry at once when the server alone sets the limit.
+    static let unlimitedStreams = 1 << 20
 
     deinit {
         for handle in active.keys { curl_multi_remove_handle(multi, handle) }
         curl_multi_cleanup(multi)
+        for worker in idle { worker.stamps.pointee.connections = nil }
+        hit_connection_table_destroy(connections)
         Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
     }
 
@@ -147,6 +202,7 @@ final class TransferLoop: @unchecked Sendable {
             if !active.isEmpty {
                 var running: Int32 = 0
                 curl_multi_perform(multi, &running)
+                if openingCount > 0 { releaseFollowersOfOpenConnections() }
                 freed = collectFinished(counters: counters)
             }
             let now = DispatchTime.now().uptimeNanoseconds
@@ -226,19 +282,101 @@ final class TransferLoop: @unchecked Sendable {
     private func start(_ job: Job, counters: PipelineCounters) {
         let worker = idle.removeLast()
         // Targets were all applied once to a probe handle at set-up, so this cannot fail here.
-        let target = targets[job.target]
-        try? worker.use(target)
-        // h2c on a libcurl with broken reuse: the first transfer to an origin connects with prior
-        // knowledge; the rest wait for that connection (PIPEWAIT) and multiplex on it.
-        worker.prepare(h2cConnectionUp: h2cOrigins.contains(target.origin))
-        if h2cReuseIsBroken, worker.usesH2C { h2cOrigins.insert(target.origin) }
+        try? worker.use(targets[job.target])
+        worker.prepare()
         // A paced request is written no earlier than it is due: the write callback waits for it.
         worker.stamps.pointee.not_before_ns = Int64(job.due?.uptimeNanoseconds ?? 0)
-        curl_multi_add_handle(multi, worker.handle)
+        let role = role(for: job.target)
         active[worker.handle] = Transfer(worker: worker, index: job.index, target: job.target,
                                          handedOff: PreciseWait.monotonicNanoseconds(),
-                                         due: job.due?.uptimeNanoseconds ?? 0)
+                                         due: job.due?.uptimeNanoseconds ?? 0, role: role ?? .follower)
         counters.started.add(1, ordering: .relaxed)
+        guard let role else {
+            // A connection to the origin is opening: wait for it, outside libcurl.
+            origins[originOf[job.target]].parked.append(worker.handle)
+            return
+        }
+        if role == .opener { opening(worker.handle, to: originOf[job.target]) }
+        worker.take(role)
+        curl_multi_add_handle(multi, worker.handle)
+    }
+
+    // MARK: - HTTP/2 connections
+
+    /// Origins with an opener whose connection is not up yet.
+    private var openingCount = 0
+
+    /// How a new transfer to `target` gets its connection; `nil` when it must wait for the
+    /// connection opening to its origin. Followers are handed to libcurl only once that connection
+    /// has shown it speaks HTTP/2: libcurl 7.88 would put them on an h2c connection as soon as its
+    /// preface is sent, and a stream on one that the server then closes may never end.
+    private func role(for target: Int) -> CurlEasy.Role? {
+        let origin = origins[originOf[target]]
+        guard multiplexing, !origin.fellBack else { return .any }
+        if origin.opening != nil { return nil }
+        return origin.opened ? .follower : .opener
+    }
+
+    private func opening(_ handle: UnsafeMutableRawPointer, to origin: Int) {
+        if origins[origin].opening == nil { openingCount += 1 }
+        origins[origin].opening = handle
+        origins[origin].opened = true
+    }
+
+    /// Ends the wait for `origin`'s opener: its connection is up (or it failed, `connected` false).
+    /// Waiting followers go to libcurl again: on a connection that is up they multiplex; if it
+    /// failed, the first becomes the next opener and the others keep waiting for it.
+    private func openerDone(origin index: Int, connected: Bool) {
+        guard origins[index].opening != nil else { return }
+        origins[index].opening = nil
+        openingCount -= 1
+        guard !origins[index].parked.isEmpty else { return }
+        if connected || origins[index].fellBack {
+            let parked = origins[index].parked
+            origins[index].parked.removeAll()
+            for handle in parked { resume(handle, as: origins[index].fellBack ? .any : .follower) }
+        } else {
+            let next = origins[index].parked.removeFirst()
+            opening(next, to: index)
+            resume(next, as: .opener)
+        }
+    }
+
+    /// Releases the followers waiting on every opener whose connection has shown what it speaks:
+    /// over TLS once the request is being written (ALPN has said whether it multiplexes); over
+    /// h2c once the response's head has begun, in HTTP/2.
+    private func releaseFollowersOfOpenConnections() {
+        for index in origins.indices {
+            guard let handle = origins[index].opening, let transfer = active[handle] else { continue }
+            let worker = transfer.worker
+            let shown = targets[transfer.target].request.isHTTPS ? worker.stamps.pointee.written_ns != 0
+                : worker.headerBudget.pointee.received > 0
+            if shown { openerDone(origin: index, connected: true) }
+        }
+    }
+
+    /// Hands a transfer that has not been sent back to libcurl, in `role`.
+    private func resume(_ handle: UnsafeMutableRawPointer, as role: CurlEasy.Role) {
+        guard let transfer = active[handle] else { return }
+        let worker = transfer.worker
+        worker.prepare()
+        worker.stamps.pointee.not_before_ns = Int64(transfer.due)
+        worker.take(role)
+        active[handle]?.role = role
+        curl_multi_add_handle(multi, handle)
+    }
+
+    /// A follower that was refused a socket: every connection to its origin was full (or gone).
+    /// It opens the next connection, or waits for the one opening.
+    private func refused(_ handle: UnsafeMutableRawPointer, transfer: Transfer) {
+        curl_multi_remove_handle(multi, handle)
+        let index = originOf[transfer.target]
+        if origins[index].opening == nil {
+            opening(handle, to: index)
+            resume(handle, as: .opener)
+        } else {
+            origins[index].parked.append(handle)
+        }
     }
 
     /// Collects every finished transfer's result into `unsent` and returns its worker to the
@@ -248,11 +386,17 @@ final class TransferLoop: @unchecked Sendable {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                  var transfer = active.removeValue(forKey: handle)
+                  var transfer = active[handle]
             else { continue }
             let worker = transfer.worker
+            if worker.gate.pointee.refused != 0 {
+                refused(handle, transfer: transfer)
+                continue
+            }
+            active[handle] = nil
             let code = hit_multi_msg_result(message)
             var result = worker.result(code: code, target: transfer.target)
+            if transfer.role == .opener { opened(result: &result, handle: handle, target: transfer.target) }
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
                 // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
@@ -265,12 +409,6 @@ final class TransferLoop: @unchecked Sendable {
                 continue
             }
             place(&result, transfer: transfer, stamps: worker.stamps.pointee)
-            if worker.usesH2C, let origin = worker.target?.origin {
-                // A failure on a new connection means there is none to reuse: connect afresh.
-                if !worker.reusedConnection && !(result.error == nil && result.httpVersion == .http2) {
-                    h2cOrigins.remove(origin)
-                }
-            }
             curl_multi_remove_handle(multi, handle)
             idle.append(worker)
             freed += 1
@@ -278,6 +416,19 @@ final class TransferLoop: @unchecked Sendable {
             unsent.append(result)
         }
         return freed
+    }
+
+    /// What an opener's end says about its origin: whether it answered in HTTP/1.1 though HTTP/2
+    /// was asked for (ALPN without h2), and, for h2c, whether it speaks HTTP/2 at all.
+    private func opened(result: inout RequestResult, handle: UnsafeMutableRawPointer, target: Int) {
+        let index = originOf[target]
+        if result.status > 0, let version = result.httpVersion, version < .http2 { origins[index].fellBack = true }
+        if let error = result.error, result.status == 0, result.phases.connect != nil,
+           error.kind == .reset || error.kind == .protocolError, targets[target].request.isHTTPS == false {
+            result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "
+                + "may speak HTTP/1.1 only (\(error.message))")
+        }
+        if origins[index].opening == handle { openerDone(origin: index, connected: result.status > 0) }
     }
 
     /// Places a result in the run: its index, when it was written (else handed off) and, if paced,
@@ -314,6 +465,11 @@ final class TransferLoop: @unchecked Sendable {
         counters.abandoned.add(active.count, ordering: .relaxed)
         active.removeAll()
         early.removeAll()
+        for index in origins.indices {
+            origins[index].opening = nil
+            origins[index].parked.removeAll()
+        }
+        openingCount = 0
     }
 }
 

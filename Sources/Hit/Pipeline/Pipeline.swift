@@ -42,7 +42,9 @@ final class Pipeline: Sendable {
     /// (default: `options.loops`, else `defaultLoops(concurrency:)`).
     init(targets: [Request], options: Options, client: ClientOptions = ClientOptions(),
          cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
-        let loopCount = max(1, min(options.concurrency, loops ?? options.loops ?? Self.defaultLoops(concurrency: options.concurrency)))
+        // With --connections, no more loops than connections: each loop opens its own.
+        let loopCount = max(1, min(options.concurrency, client.connectionsPerOrigin ?? .max,
+                                   loops ?? options.loops ?? Self.defaultLoops(concurrency: options.concurrency)))
         let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: options.concurrency,
                                                      loops: loopCount, client: client)
         self.cancellation = cancellation

@@ -39,6 +39,18 @@ public struct JSONReport: Encodable, Sendable {
     public let phases: [String: PhaseFigures]
     public let statusCodes: [String: Int]
     public let httpVersions: [String: Int]
+    public let connections: Connections
+
+    public struct Connections: Encodable, Sendable {
+        /// Connections the run opened.
+        public let opened: Int
+        /// The most requests one connection carried (with HTTP/2, streams); null when not known
+        /// (a unix-domain socket).
+        public let mostRequestsOnOne: Int?
+        /// With `-h2`: responses that came in HTTP/1.x, because the server did not offer h2 in
+        /// TLS's ALPN; null without `-h2`.
+        public let http1Fallbacks: Int?
+    }
     /// Transport errors by kind.
     public let transportErrors: [ErrorFigures]
     public let targets: [TargetFigures]
@@ -82,6 +94,9 @@ public struct JSONReport: Encodable, Sendable {
         public let unixSocket: String?
         public let resolve: [String]
         public let connectTo: [String]
+        /// With HTTP/2: `--connections` and `--streams`, null when not given.
+        public let connectionsPerOrigin: Int?
+        public let streamsPerConnection: Int?
     }
 
     public struct TargetConfiguration: Encodable, Sendable {
@@ -199,7 +214,9 @@ public struct JSONReport: Encodable, Sendable {
             noProxy: test.client.noProxy,
             unixSocket: test.client.unixSocket,
             resolve: test.client.resolve,
-            connectTo: test.client.connectTo
+            connectTo: test.client.connectTo,
+            connectionsPerOrigin: test.client.connectionsPerOrigin,
+            streamsPerConnection: test.client.streamsPerConnection
         )
         summary = Counts(
             requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
@@ -232,6 +249,9 @@ public struct JSONReport: Encodable, Sendable {
         self.phases = phases
         statusCodes = Dictionary(uniqueKeysWithValues: s.statusCounts.map { (String($0.key), $0.value) })
         httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
+        connections = Connections(opened: s.connectionsOpened,
+                                  mostRequestsOnOne: s.mostRequestsOnOneConnection > 0 ? s.mostRequestsOnOneConnection : nil,
+                                  http1Fallbacks: test.client.httpVersion == .http2 ? s.http1Responses : nil)
         transportErrors = s.errorCounts.sorted { $0.key < $1.key }.map {
             ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
         }

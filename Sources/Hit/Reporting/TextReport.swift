@@ -12,9 +12,12 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let verdict: Verdict?
     /// The proxy the requests went through and who named it ("-x", "https_proxy"), if any.
     public let proxy: (url: String, source: String)?
+    /// Whether the run asked for HTTP/2 (`-h2`): responses in HTTP/1.x are then pointed out.
+    public let askedForHTTP2: Bool
 
     public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil,
-                proxy: (url: String, source: String)? = nil) {
+                proxy: (url: String, source: String)? = nil, askedForHTTP2: Bool = false) {
+        self.askedForHTTP2 = askedForHTTP2
         self.summary = summary
         self.targets = targets
         self.width = min(max(width, 40), 1000)
@@ -124,6 +127,18 @@ public struct TextReport: CustomStringConvertible, Sendable {
         var throughput = [String(format: "%.1f requests/s", s.requestsPerSecond), Formatting.bytes(s.bytesPerSecond) + "/s received"]
         if s.bytesSent > 0 { throughput.append(Formatting.bytes(s.bytesSentPerSecond) + "/s sent") }
         out.append("  " + throughput.joined(separator: ", "))
+        if s.connectionsOpened > 0 || s.mostRequestsOnOneConnection > 0 {
+            out.section("Connections:")
+            var line = "  opened \(s.connectionsOpened)"
+            if s.mostRequestsOnOneConnection > 0 {
+                line += ", the most requests one carried \(s.mostRequestsOnOneConnection)"
+            }
+            out.append(line)
+            if askedForHTTP2, s.http1Responses > 0 {
+                out.append("  HTTP/2 was asked for, but \(s.http1Responses) responses came in HTTP/1.x: "
+                    + "the server did not offer h2 in TLS (ALPN), and libcurl fell back")
+            }
+        }
     }
 
     private func breakdownBlocks(_ out: inout Lines) {

@@ -39,6 +39,12 @@ public struct RequestResult: Sendable, Equatable {
     public var phases: Phases
     /// Body bytes sent.
     public var bytesSent: Int
+    /// Connections the transfer opened (CURLINFO_NUM_CONNECTS): 0 on a reused or multiplexed
+    /// connection, more than 1 when a followed redirect needed others.
+    public var connectionsOpened: Int = 0
+    /// The request's place on its connection: 1 for the first request (HTTP/2 stream) a
+    /// connection carried. 0 when not known (over a unix-domain socket).
+    public var requestOnConnection: Int = 0
     /// In a paced run, how long after its intended send time the request was written: `offset −
     /// due` (never negative). Measured at the write, so it includes any wait for a worker, for the
     /// event loop and for a connection.

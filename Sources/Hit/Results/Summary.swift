@@ -57,6 +57,10 @@ public struct Summary: Sendable, Equatable {
     public var errorCounts: [TransferError.Kind: ErrorTally] = [:]
     /// Responses by the HTTP version they came in.
     public var httpVersions: [HTTPVersion: Int] = [:]
+    /// Connections the run's transfers opened (redirects included).
+    public var connectionsOpened = 0
+    /// The most requests one connection carried (with HTTP/2, streams); 0 when not known.
+    public var mostRequestsOnOneConnection = 0
     /// The same accounting per target.
     public var perTarget: [Tally]
 
@@ -132,6 +136,8 @@ public struct Summary: Sendable, Equatable {
         bytesSent += result.bytesSent
         wireBytesReceived += result.wireBytesReceived
         wireBytesSent += result.wireBytesSent
+        connectionsOpened += result.connectionsOpened
+        mostRequestsOnOneConnection = Swift.max(mostRequestsOnOneConnection, result.requestOnConnection)
         firstSend = min(firstSend ?? result.offset, result.offset)
         lastSend = max(lastSend ?? result.offset, result.offset)
         let end = result.offset + result.latency
@@ -189,6 +195,11 @@ public struct Summary: Sendable, Equatable {
     /// Whether the run went through (not interrupted) and every request that completed succeeded.
     public var allSucceeded: Bool {
         !interrupted && total.completed > 0 && total.succeeded == total.completed
+    }
+
+    /// Responses that came in HTTP/1.0 or HTTP/1.1.
+    public var http1Responses: Int {
+        httpVersions.filter { $0.key < .http2 }.values.reduce(0, +)
     }
 
     /// Requests that were never handed to libcurl.

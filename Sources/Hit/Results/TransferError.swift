@@ -1,7 +1,11 @@
 /// A transfer that did not complete, grouped into the kinds a user acts on.
 public struct TransferError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, CaseIterable, Comparable {
-        case connect, timeout, dns, tls, reset, protocolError = "protocol", other
+        case connect, timeout, dns, tls, reset, protocolError = "protocol"
+        /// The server did not answer HTTP/2 with prior knowledge (h2c, `-h2` on http): it speaks
+        /// HTTP/1.1 only, most likely.
+        case noHTTP2 = "no-h2c"
+        case other
 
         public static func < (a: Kind, b: Kind) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
