@@ -59,6 +59,7 @@ struct HitCommand: ParsableCommand {
         client.compression = !request.disableCompression
         try connection.apply(to: &client)
         try tls.apply(to: &client)
-        return LoadTest(targets: targets, options: try load.options(), client: client)
+        let options = try load.options(client: &client)
+        return LoadTest(targets: targets, options: options, client: client)
     }
 }

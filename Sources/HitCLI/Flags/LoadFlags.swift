@@ -10,8 +10,18 @@ struct LoadFlags: ParsableArguments {
     var requests: Int?
 
     @Option(name: [.customShort("c"), .customLong("concurrency")], parsing: .unconditional,
-            help: "Number of workers sending at once (at most -n).")
-    var concurrency = 1
+            help: "Number of workers sending at once (at most -n; default 1, or --connections × --streams).")
+    var concurrency: Int?
+
+    @Option(name: .customLong("connections"), parsing: .unconditional,
+            help: ArgumentHelp("With -h2: the most connections to each origin, as h2load's -c (default: as many as -c needs, "
+                + "each filled up to the stream limit before another opens).", valueName: "n"))
+    var connections: Int?
+
+    @Option(name: .customLong("streams"), parsing: .unconditional,
+            help: ArgumentHelp("With -h2: the most requests at once on one connection, as h2load's -m (default: the server's limit).",
+                               valueName: "n"))
+    var streams: Int?
 
     @Option(name: [.customLong("rps", withSingleDash: true), .customLong("rps")], parsing: .unconditional,
             help: ArgumentHelp("Requests per second in total, across all workers, not per worker (default: no limit).", valueName: "rate"))
@@ -26,7 +36,37 @@ struct LoadFlags: ParsableArguments {
             help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers, at most one per core).", valueName: "n"))
     var loops: Int?
 
-    func options() throws(UsageError) -> Options {
+    /// The options these flags describe; `--connections` and `--streams` go into `client`, whose
+    /// HTTP version must be set already.
+    func options(client: inout ClientOptions) throws(UsageError) -> Options {
+        var concurrency = self.concurrency ?? 1
+        for (flag, value) in [("--connections", connections), ("--streams", streams)] {
+            guard let value else { continue }
+            guard client.httpVersion == .http2 else {
+                throw UsageError("\(flag) needs -h2: HTTP/1.1 carries one request at a time on each of -c connections")
+            }
+            guard value > 0 else { throw UsageError("\(flag) must be a positive whole number, not \(value)") }
+            guard value <= Options.maximumConcurrency else {
+                throw UsageError("\(flag) \(value) is more than \(Options.maximumConcurrency)")
+            }
+        }
+        if let connections, let streams {
+            let most = connections.multipliedReportingOverflow(by: streams)
+            if let given = self.concurrency {
+                if !most.overflow, given > most.partialValue {
+                    throw UsageError("-c \(given) is more than --connections \(connections) × --streams \(streams) = "
+                        + "\(most.partialValue) requests at once")
+                }
+            } else {
+                guard !most.overflow, most.partialValue <= Options.maximumConcurrency else {
+                    throw UsageError("--connections \(connections) × --streams \(streams) is more than "
+                        + "\(Options.maximumConcurrency) requests at once")
+                }
+                concurrency = most.partialValue
+            }
+        }
+        client.connectionsPerOrigin = connections
+        client.streamsPerConnection = streams
         var runFor: Duration?
         if let duration {
             guard let parsed = Duration(parsing: duration) else {
@@ -34,7 +74,11 @@ struct LoadFlags: ParsableArguments {
             }
             runFor = parsed
         }
-        let options = Options(requests: requests ?? (runFor == nil ? 100 : nil), concurrency: concurrency, rate: rps, duration: runFor, loops: loops)
+        let total = requests ?? (runFor == nil ? 100 : nil)
+        // Workers derived from --connections × --streams never outnumber the requests.
+        if self.concurrency == nil, let total, total > 0 { concurrency = min(concurrency, total) }
+        let options = Options(requests: total, concurrency: concurrency, rate: rps,
+                              duration: runFor, loops: loops)
         do {
             try options.validate()
         } catch {

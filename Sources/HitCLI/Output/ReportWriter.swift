@@ -18,7 +18,8 @@ struct ReportWriter {
             let width = Terminal.width(of: destination.descriptor)
             let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
             let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
-            let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy)
+            let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
+                                    askedForHTTP2: loadTest.client.httpVersion == .http2)
             destination.write(report.description + "\n")
         case .json:
             destination.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")

@@ -137,6 +137,33 @@ import Testing
         }
     }
 
+    @Test func http2WithPriorKnowledgeToAnHTTP1ServerEndsWithAClearError() throws {
+        // With no timeout: before, this run never ended.
+        try Self.run(["-n", "4", "-c", "2", "-h2", "-t", "0", "{URL}/"]) { hit, server in
+            #expect(hit.exitStatus == 1)
+            #expect(hit.stdout.contains("no-h2c   4"))
+            #expect(hit.stdout.contains("HTTP/1.1 only"))
+            #expect(server.stats.connectionsAccepted >= 1)
+        }
+    }
+
+    @Test func connectionsAndStreamsAreReportedAndSplitTheWorkers() throws {
+        var configuration = TargetServer.Configuration()
+        configuration.http2 = true
+        try Self.run(["-n", "200", "-h2", "--connections", "2", "--streams", "5", "-o", "json", "{URL}/"], server: configuration) { hit, server in
+            #expect(hit.exitStatus == 0)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(hit.stdout.utf8)) as? [String: Any])
+            let configuration = try #require(json["configuration"] as? [String: Any])
+            #expect(configuration["concurrency"] as? Int == 10, "--connections 2 × --streams 5")
+            #expect(configuration["connectionsPerOrigin"] as? Int == 2)
+            #expect(configuration["streamsPerConnection"] as? Int == 5)
+            let connections = try #require(json["connections"] as? [String: Any])
+            #expect(connections["opened"] as? Int == 2)
+            #expect(server.stats.connectionsAccepted == 2)
+            #expect(server.stats.maxInFlight <= 10)
+        }
+    }
+
     @Test func aDurationBoundsTheRun() throws {
         let start = Date()
         try Self.run(["-z", "800ms", "-c", "2", "{URL}/delay/10"]) { hit, server in
