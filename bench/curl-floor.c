@@ -4,11 +4,17 @@
  * for the same work hit asks for by default (a 20 s timeout, compressed responses, HTTP/1.1, web
  * protocols only), so that scripts/bench, comparing the two, measures what hit's Swift layers add.
  *
- *   curl-floor URL CONCURRENCY REQUESTS
+ *   curl-floor URL CONCURRENCY REQUESTS [h2c]
+ *
+ * With h2c: HTTP/2 with prior knowledge, every transfer multiplexed on one connection (the
+ * CONCURRENCY streams of scripts/bench h2's 1 × 100 row). The first request opens it alone; the
+ * others join once it has answered, asking for plain HTTP/2: libcurl 7.88 cannot reuse a
+ * connection made with prior knowledge for a transfer that asks for prior knowledge again.
  */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static size_t discard(char *data, size_t size, size_t count, void *counter) {
@@ -18,10 +24,11 @@ static size_t discard(char *data, size_t size, size_t count, void *counter) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: curl-floor URL CONCURRENCY REQUESTS\n");
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "h2c") == 0)) {
+        fprintf(stderr, "usage: curl-floor URL CONCURRENCY REQUESTS [h2c]\n");
         return 64;
     }
+    int h2c = argc == 5;
     const char *url = argv[1];
     int concurrency = atoi(argv[2]);
     long requests = atol(argv[3]);
@@ -29,6 +36,9 @@ int main(int argc, char **argv) {
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CURLM *multi = curl_multi_init();
+    if (h2c) curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, 1L << 20);
+    CURL **waiting = calloc((size_t)concurrency, sizeof *waiting);
+    int waiting_count = 0;
     size_t bytes = 0;
     long started = 0, completed = 0, failed = 0;
     struct timespec begin, end;
@@ -43,8 +53,11 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_USERAGENT, "curl-floor");
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 20000L);
         curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-        curl_multi_add_handle(multi, easy);
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)(h2c ? (i == 0 ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0)
+                                                                 : CURL_HTTP_VERSION_1_1));
+        if (h2c) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+        if (h2c && i > 0) waiting[waiting_count++] = easy;  // until the connection has answered
+        else curl_multi_add_handle(multi, easy);
         started++;
     }
     int running = 1;
@@ -60,6 +73,11 @@ int main(int argc, char **argv) {
             if (message->data.result != CURLE_OK || status >= 400) failed++;
             completed++;
             curl_multi_remove_handle(multi, easy);
+            if (h2c && waiting_count > 0) {
+                curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_0);
+                for (int i = 0; i < waiting_count; i++) curl_multi_add_handle(multi, waiting[i]);
+                waiting_count = 0;
+            }
             if (started < requests) {
                 curl_multi_add_handle(multi, easy);
                 started++;
@@ -73,6 +91,7 @@ int main(int argc, char **argv) {
     double seconds = (end.tv_sec - begin.tv_sec) + (end.tv_nsec - begin.tv_nsec) / 1e9;
     printf("requests %ld failed %ld seconds %.3f rps %.1f bytes %zu\n", completed, failed, seconds, completed / seconds, bytes);
     curl_multi_cleanup(multi);
+    free(waiting);
     curl_global_cleanup();
     return failed == 0 ? 0 : 1;
 }
