@@ -51,6 +51,9 @@ final class TransferLoop: @unchecked Sendable {
         /// Whether it answered a request for HTTP/2 in HTTP/1.1 (a TLS server without h2 in ALPN):
         /// then transfers connect as for HTTP/1.1.
         var fellBack = false
+        /// Whether it has answered in HTTP/2: a connection that dies later was reset, and does not
+        /// show a server without HTTP/2.
+        var spokeHTTP2 = false
     }
     /// By origin; `originOf[target]` is the target's.
     private var origins: [Origin]
@@ -396,6 +399,8 @@ final class TransferLoop: @unchecked Sendable {
             active[handle] = nil
             let code = hit_multi_msg_result(message)
             var result = worker.result(code: code, target: transfer.target)
+            worker.fitBuffer(toReceived: result.wireBytesReceived)
+            if result.httpVersion == .http2 { origins[originOf[transfer.target]].spokeHTTP2 = true }
             if transfer.role == .opener { opened(result: &result, handle: handle, target: transfer.target) }
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
@@ -423,7 +428,7 @@ final class TransferLoop: @unchecked Sendable {
     private func opened(result: inout RequestResult, handle: UnsafeMutableRawPointer, target: Int) {
         let index = originOf[target]
         if result.status > 0, let version = result.httpVersion, version < .http2 { origins[index].fellBack = true }
-        if let error = result.error, result.status == 0, result.phases.connect != nil,
+        if let error = result.error, result.status == 0, result.phases.connect != nil, !origins[index].spokeHTTP2,
            error.kind == .reset || error.kind == .protocolError, targets[target].request.isHTTPS == false {
             result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "
                 + "may speak HTTP/1.1 only (\(error.message))")

@@ -69,9 +69,11 @@ import Testing
         let (connections, _) = seen(log)
         #expect(connections == 4)
         #expect(summary.connectionsOpened == 4)
-        // Four connections share the requests; none carries them all.
+        // Four connections share the requests (libcurl fills the first with free streams first,
+        // so not evenly); none carries them all.
         let perConnection = Dictionary(grouping: log, by: \.connection).values.map(\.count)
-        #expect(perConnection.allSatisfy { $0 >= 400 }, "\(perConnection)")
+        #expect(perConnection.allSatisfy { $0 > 0 && $0 < 4000 }, "\(perConnection)")
+        #expect(summary.mostRequestsOnOneConnection == perConnection.max())
     }
 
     @Test(.enabled(if: Nginx.isInstalled))
