@@ -16,7 +16,8 @@ build_release() {
   echo "Building hit (release)..." >&2
   local log
   log=$(mktemp)
-  swift build -c release >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+  # The Swift runtime linked in: a quicker start and less memory (see the README).
+  swift build -c release --static-swift-stdlib >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
   rm -f "$log"
-  BIN=$(swift build -c release --show-bin-path)
+  BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)
 }

@@ -89,7 +89,7 @@ public final class TargetServer: Sendable {
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    stats.connectionAccepted()
+                    stats.connectionAccepted(from: channel.remoteAddress?.ipAddress)
                     return Self.initialize(channel, configuration: configuration, sslContext: sslContext, stats: stats,
                                            arrivals: arrivals)
                 }

@@ -38,6 +38,7 @@ public final class TargetStats: Sendable {
     private let written = Atomic<Int>(0)
     private let readBytes = Atomic<Int>(0)
     private let recent = Mutex<[SeenRequest]>([])
+    private let peers = Mutex<[String: Int]>([:])
     /// Until when (uptime nanoseconds) new requests are held; see `TargetServer.stall(for:)`.
     let stalledUntil = Atomic<UInt64>(0)
 
@@ -57,11 +58,14 @@ public final class TargetStats: Sendable {
     public var bytesWritten: Int { written.load(ordering: .acquiring) }
     /// Bytes read from clients on the wire (before any decryption).
     public var bytesRead: Int { readBytes.load(ordering: .acquiring) }
+    /// Connections accepted by the client's address (TCP only).
+    public var connectionsByPeerAddress: [String: Int] { peers.withLock { $0 } }
     /// The last `recentLimit` requests, oldest first.
     public var recentRequests: [SeenRequest] { recent.withLock { $0 } }
 
-    func connectionAccepted() {
+    func connectionAccepted(from address: String?) {
         connections.add(1, ordering: .acquiringAndReleasing)
+        if let address { peers.withLock { $0[address, default: 0] += 1 } }
     }
 
     func requestBegan(proxied isProxied: Bool) {

@@ -62,6 +62,11 @@ public struct ClientOptions: Sendable, Equatable {
     /// `HOST:PORT:HOST2:PORT2` entries that redirect connections, as curl's `--connect-to`.
     public var connectTo: [String] = []
     public var ipVersion: IPVersion = .any
+    /// Local addresses to connect from (curl's `--interface`), dealt to the workers in turn:
+    /// worker i connects from address i mod count. A connection to one server address and port
+    /// needs a local port of its own, so one local address allows some 28,000 connections there
+    /// (`net.ipv4.ip_local_port_range`); several allow that many each. Empty: the system chooses.
+    public var sourceAddresses: [String] = []
 
     public init() {}
 }

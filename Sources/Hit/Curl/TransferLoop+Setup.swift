@@ -8,6 +8,10 @@ extension TransferLoop {
     static func prepare(targets: [Request], concurrency: Int, loops: Int, client: ClientOptions) throws(SetupError) -> [TransferLoop] {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
         try OpenFileLimit.ensure(concurrency: concurrency)
+        // Checked for one server: connections to several can share local ports.
+        if client.httpVersion == .http1_1, client.unixSocket == nil, Set(targets.map(\.parsedURL.origin)).count == 1 {
+            try LocalPorts.ensure(connections: concurrency, sourceAddresses: max(1, client.sourceAddresses.count))
+        }
         var curlTargets: [CurlTarget] = []
         for target in targets { curlTargets.append(try CurlTarget(target)) }
         var transferLoops: [TransferLoop] = []
@@ -16,9 +20,15 @@ extension TransferLoop {
         let connectionShares = client.connectionsPerOrigin.map { Pipeline.split($0, into: loops) }
         let workerShares = connectionShares.map { Pipeline.split(concurrency, proportionally: $0) }
             ?? Pipeline.split(concurrency, into: loops)
+        let sources = client.sourceAddresses
+        var workerIndex = 0
         for (loop, share) in workerShares.enumerated() {
             var workers: [CurlEasy] = []
-            for _ in 0..<share { workers.append(try CurlEasy(client: client)) }
+            for _ in 0..<share {
+                let source = sources.isEmpty ? nil : sources[workerIndex % sources.count]
+                workers.append(try CurlEasy(client: client, sourceAddress: source))
+                workerIndex += 1
+            }
             transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets, client: client,
                                                   connectionsPerOrigin: connectionShares?[loop]))
         }

@@ -97,6 +97,8 @@ public struct JSONReport: Encodable, Sendable {
         /// With HTTP/2: `--connections` and `--streams`, null when not given.
         public let connectionsPerOrigin: Int?
         public let streamsPerConnection: Int?
+        /// `--interface`: the local addresses connections were made from; empty for the system's choice.
+        public let sourceAddresses: [String]
     }
 
     public struct TargetConfiguration: Encodable, Sendable {
@@ -216,7 +218,8 @@ public struct JSONReport: Encodable, Sendable {
             resolve: test.client.resolve,
             connectTo: test.client.connectTo,
             connectionsPerOrigin: test.client.connectionsPerOrigin,
-            streamsPerConnection: test.client.streamsPerConnection
+            streamsPerConnection: test.client.streamsPerConnection,
+            sourceAddresses: test.client.sourceAddresses
         )
         summary = Counts(
             requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,

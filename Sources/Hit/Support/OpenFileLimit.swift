@@ -18,7 +18,8 @@ enum OpenFileLimit {
         _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         guard limit.rlim_cur >= needed else {
             throw SetupError("-c \(concurrency) needs about \(needed) open files, but this process may open at most "
-                + "\(limit.rlim_max) (the hard limit, ulimit -Hn): raise it, or lower -c")
+                + "\(limit.rlim_max), its hard limit (ulimit -Hn): raise it where hit is started (as root, "
+                + "ulimit -Hn \(needed); for a service, LimitNOFILE=\(needed); for a container, --ulimit nofile=\(needed)), or lower -c")
         }
     }
 }

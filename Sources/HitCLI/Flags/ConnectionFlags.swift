@@ -52,6 +52,12 @@ struct ConnectionFlags: ParsableArguments {
     @Option(name: .customLong("connect-to"), help: ArgumentHelp("Connect to HOST2:PORT2 instead of HOST:PORT, as curl does; repeatable.", valueName: "host:port:host2:port2"))
     var connectTo: [String] = []
 
+    @Option(name: .customLong("interface"),
+            help: ArgumentHelp("Connect from this local address, as curl's --interface; repeatable: the workers take the "
+                + "addresses in turn, which gets past one address's ~28,000 local ports (127.0.0.2, 127.0.0.3, … on loopback).",
+                valueName: "address"))
+    var interfaces: [String] = []
+
     @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Resolve names to IPv4 addresses only.")
     var ipv4 = false
 
@@ -122,7 +128,41 @@ struct ConnectionFlags: ParsableArguments {
             throw UsageError("--connect-to '\(entry)' is not HOST:PORT:HOST2:PORT2")
         }
         client.connectTo = connectTo
+        for address in interfaces {
+            try Self.checkLocal(address)
+        }
+        client.sourceAddresses = interfaces
         if ipv4 && ipv6 { throw UsageError("choose -4 or -6, not both") }
         client.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
+    }
+
+    /// Refuses an --interface that is not an IP address this machine can connect from.
+    static func checkLocal(_ address: String) throws(UsageError) {
+        let shown = UsageError.escaped(address)
+        var v4 = sockaddr_in(), v6 = sockaddr_in6()
+        let bound: Int32
+        if inet_pton(AF_INET, address, &v4.sin_addr) == 1 {
+            v4.sin_family = sa_family_t(AF_INET)
+            bound = Self.canBind(family: AF_INET, &v4, length: MemoryLayout<sockaddr_in>.size)
+        } else if inet_pton(AF_INET6, address, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            bound = Self.canBind(family: AF_INET6, &v6, length: MemoryLayout<sockaddr_in6>.size)
+        } else {
+            throw UsageError("--interface '\(shown)' is not an IP address (e.g. 127.0.0.2 or ::1)")
+        }
+        guard bound == 0 else {
+            throw UsageError("--interface '\(shown)' is not an address of this machine: \(String(cString: strerror(bound)))")
+        }
+    }
+
+    /// 0 if a TCP socket can be bound to `address` (port 0), else the errno.
+    private static func canBind<Address>(family: Int32, _ address: inout Address, length: Int) -> Int32 {
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(length)) }
+        }
+        return result == 0 ? 0 : errno
     }
 }
