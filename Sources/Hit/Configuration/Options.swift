@@ -13,8 +13,8 @@ public struct Options: Sendable, Equatable {
     /// At the deadline no new request starts, and requests in flight are aborted and counted as
     /// cut off, neither completed nor failed.
     public var duration: Duration?
-    /// Event-loop threads that drive the workers' transfers; `nil` for one per 256 workers, at
-    /// most one per core (see `Pipeline.defaultLoops(concurrency:)`).
+    /// Event-loop threads that drive the workers' transfers; `nil` for one per 256 workers up to
+    /// one per core, and one per 640 workers beyond (see `Pipeline.defaultLoops(concurrency:)`).
     public var loops: Int?
 
     public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil, loops: Int? = nil) {

@@ -33,7 +33,7 @@ struct LoadFlags: ParsableArguments {
     var duration: String?
 
     @Option(name: .customLong("loops"), parsing: .unconditional,
-            help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers, at most one per core).", valueName: "n"))
+            help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers up to one per core; beyond, one per 640 workers).", valueName: "n"))
     var loops: Int?
 
     /// The options these flags describe; `--connections` and `--streams` go into `client`, whose
