@@ -33,6 +33,8 @@ let package = Package(
         ),
         // ThreadSanitizer's lock annotations, for the standard library's Mutex (empty otherwise).
         .target(name: "CHitSanitizer"),
+        // hit's version, for the library and the launcher alike.
+        .target(name: "CHitVersion"),
         // The load-testing library: configuration, pipeline, the libcurl boundary, results,
         // reporting and verdicts, in a folder each.
         .target(
@@ -40,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CCurlShim",
                 "CHitSanitizer",
+                "CHitVersion",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -48,6 +51,7 @@ let package = Package(
         // and SIGQUIT and runs hit-core, which catches them.
         .executableTarget(
             name: "HitLauncher",
+            dependencies: ["CHitVersion"],
             linkerSettings: sanitizerBuild ? [] : [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "--wrap=dlopen"])]
         ),
         // Signal handling from the first statement of the process: a handler that only writes to a pipe.
