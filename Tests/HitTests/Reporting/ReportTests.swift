@@ -11,7 +11,10 @@ import Testing
             let summary = try LoadTest(request: Request(url: server.baseURL + "/delay/50"),
                                        options: Options(requests: 40, concurrency: 4)).run()
             let p50 = summary.latency.percentile(50)
-            #expect(p50 >= .milliseconds(50) && p50 <= .milliseconds(65), "p50 \(p50)")
+            // At least the server's delay, and well under two of them: a median that counted a
+            // request twice, or missed the delay, would fall outside. (Not tighter: under a
+            // sanitizer on a loaded machine the loop's own time adds tens of milliseconds.)
+            #expect(p50 >= .milliseconds(50) && p50 < .milliseconds(100), "p50 \(p50)")
             #expect(summary.latency.count == 40)
             #expect(summary.latency.percentile(99.99) >= p50)
             let firstByte = try #require(summary.phases[.firstByte])
