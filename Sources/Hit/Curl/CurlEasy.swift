@@ -159,11 +159,6 @@ final class CurlEasy {
         take(.any)
     }
 
-    /// Whether requests to the current target use HTTP/2 with prior knowledge (h2c).
-    var usesH2C: Bool {
-        client.httpVersion == .http2 && target?.request.isHTTPS == false
-    }
-
     /// Grows the receive buffer once a response came in more than one buffer's worth: libcurl
     /// reallocates it before the next transfer.
     func fitBuffer(toReceived bytes: Int) {

@@ -405,11 +405,10 @@ final class TransferLoop: @unchecked Sendable {
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
                 // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
-                curl_multi_remove_handle(multi, handle)
-                worker.prepare()
-                curl_multi_add_handle(multi, handle)
                 transfer.retried = true
                 active[handle] = transfer
+                curl_multi_remove_handle(multi, handle)
+                resume(handle, as: transfer.role)
                 counters.retried.add(1, ordering: .relaxed)
                 continue
             }
