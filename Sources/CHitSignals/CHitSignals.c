@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,4 +52,8 @@ int hit_signals_next(void) {
 
 void hit_signals_begin_report(void) {
     reporting = 1;
+}
+
+void hit_signals_name_thread(void) {
+    pthread_setname_np(pthread_self(), "hit.signals");
 }

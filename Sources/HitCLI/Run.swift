@@ -1,6 +1,9 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hit
 
 /// The `hit` command as a function: arguments in, report out, exit status back. `main.swift`
@@ -10,7 +13,7 @@ enum CLI {
     /// its report. Usage errors print one line on `stderr` and return `.usage` before anything is
     /// sent. `cancellation` stops the run early (Ctrl-C); `onStart` is called just before the run
     /// starts, `onReport` once it has ended and its report is about to be written.
-    static func run(arguments: [String], raw: RawArguments? = nil, stdout: FileHandle = .standardOutput, stderr: FileHandle = .standardError,
+    static func run(arguments: [String], raw: RawArguments? = nil, stdout: TextStream = .standardOutput, stderr: TextStream = .standardError,
                     cancellation: CancellationToken = CancellationToken(),
                     onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
         let command: HitCommand
@@ -27,14 +30,14 @@ enum CLI {
             destination = try command.output.destination(stdout: stdout, raw: raw)
             extra = try command.output.extraFiles(raw: raw)
         } catch let error as UsageError {
-            stderr.write(Data(error.line.utf8))
+            stderr.write(error.line)
             return .usage
         } catch {
             if HitCommand.exitCode(for: error) == .success {
-                stdout.write(Data((HitCommand.fullMessage(for: error) + "\n").utf8))  // --help, --version
+                stdout.write(HitCommand.fullMessage(for: error) + "\n")  // --help, --version
                 return .success
             }
-            stderr.write(Data(UsageError(PeerSpelling.message(for: error, arguments: arguments)).line.utf8))
+            stderr.write(UsageError(PeerSpelling.message(for: error, arguments: arguments)).line)
             return .usage
         }
 
@@ -72,7 +75,7 @@ enum CLI {
         } catch {
             flusher?.cancel()
             progress?.stop()
-            stderr.write(Data("hit: \(error)\n".utf8))
+            stderr.write("hit: \(error)\n")
             return .setup
         }
         flusher?.cancel()
@@ -83,7 +86,7 @@ enum CLI {
             .write(summary, of: loadTest, verdict: verdict, csv: csv)
         // A report that could not be written is never lost in silence.
         let failures = [destination, extra.json, extra.csv].compactMap { $0?.failureLine }
-        for line in failures { stderr.write(Data(line.utf8)) }
+        for line in failures { stderr.write(line) }
         return failures.isEmpty ? ExitStatus(verdict) : .ioError
     }
 }

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Signals first: one that comes while the arguments are read cancels the run before it starts.
 let interrupts = Interrupts()

@@ -14,4 +14,7 @@ int hit_signals_next(void);
 /// and is not cut off for it. (The grace period after the first signal still bounds the wait.)
 void hit_signals_begin_report(void);
 
+/// Names the calling thread "hit.signals", for debuggers and `top -H`.
+void hit_signals_name_thread(void);
+
 #endif

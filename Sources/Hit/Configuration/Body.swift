@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A request body, held once in memory and shared by every request and every worker: libcurl reads
 /// it in place (CURLOPT_POSTFIELDS), so nothing is copied per request, and a body read from a file

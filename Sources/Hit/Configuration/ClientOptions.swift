@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How hit connects: timeouts, connection reuse, redirects, HTTP version, TLS, proxies and
 /// name resolution. Every field maps onto a libcurl option, set once per worker.
@@ -90,7 +90,7 @@ extension ClientOptions {
 
     /// Whether `host` is in a no-proxy list: `*`, the host itself, or a domain it ends in.
     static func bypasses(_ host: String, noProxy: String) -> Bool {
-        for entry in noProxy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !entry.isEmpty {
+        for entry in noProxy.split(separator: ",").map({ $0.trimmingWhitespace().lowercased() }) where !entry.isEmpty {
             if entry == "*" { return true }
             let domain = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
             if host == domain || host.hasSuffix("." + domain) { return true }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How much to send: how many requests, how many at once, how fast and for how long.
 public struct Options: Sendable, Equatable {
@@ -65,7 +65,7 @@ extension Options {
             case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
             case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
             case .rateTooHigh(let r): "-rps \(Self.plain(r)) is above \(Int(Options.maximumRate)) requests per second, far beyond what one machine sends"
-            case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(format: "%.6f", Options.minimumRate)) per second)"
+            case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(cFormat: "%.6f", Options.minimumRate)) per second)"
             }
         }
 

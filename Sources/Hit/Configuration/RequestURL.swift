@@ -13,7 +13,7 @@ public struct RequestURL: Sendable, Equatable {
 
     public init(_ string: String) {
         self.string = string
-        if let separator = string.range(of: "://") {
+        if let separator = string.firstRange(of: "://") {
             let rest = string[separator.upperBound...]
             authority = separator.upperBound..<(rest.firstIndex { "/?#".contains($0) } ?? string.endIndex)
         } else {

@@ -21,6 +21,6 @@ final class CurlTarget: Sendable {
     }
 
     private static func isProxyHeader(_ line: String) -> Bool {
-        line.split(separator: ":", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() == "proxy-authorization"
+        line.split(separator: ":", maxSplits: 1).first?.trimmingWhitespace().lowercased() == "proxy-authorization"
     }
 }

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Writes one CSV row per request as each completes, after a header row; nothing is kept.
@@ -41,9 +41,9 @@ public final class CSVWriter: Sendable {
         flush()
     }
 
-    /// Writes into `output`, ignoring failures (a library user who wants to know passes a closure).
-    public convenience init(output: FileHandle, targets: [String]) {
-        self.init(output: { bytes in (try? output.write(contentsOf: Data(bytes))) != nil }, targets: targets)
+    /// Writes into an open file descriptor, which stays open; `failed` tells whether a write failed.
+    public convenience init(fileDescriptor: Int32, targets: [String]) {
+        self.init(output: { bytes in writeAll(bytes, to: fileDescriptor) == 0 }, targets: targets)
     }
 
     /// Whether a write failed: the reader went away, the disk is full.
@@ -82,13 +82,13 @@ public final class CSVWriter: Sendable {
     }
 
     static func seconds(_ duration: Duration) -> String {
-        String(format: "%.6f", duration.seconds)
+        String(cFormat: "%.6f", duration.seconds)
     }
 
     /// RFC 4180 quoting, when a field needs it.
     static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 
     deinit {

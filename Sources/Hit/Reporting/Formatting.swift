@@ -1,11 +1,11 @@
-import Foundation
+import FoundationEssentials
 
 /// How durations, byte counts, shares and percentiles read in text: in reports, verdicts and the
 /// progress line alike.
 public enum Formatting {
     /// A share in percent: 100%, 99.50%.
     static func percent(_ value: Double) -> String {
-        value == value.rounded() ? String(format: "%.0f%%", value) : String(format: "%.2f%%", value)
+        value == value.rounded() ? String(cFormat: "%.0f%%", value) : String(cFormat: "%.2f%%", value)
     }
 
     /// p50, p99.9.
@@ -17,24 +17,24 @@ public enum Formatting {
     public static func duration(_ duration: Duration) -> String {
         let seconds = duration.seconds
         switch seconds {
-        case ..<0.001: return String(format: "%.0fµs", seconds * 1e6)
-        case ..<0.01: return String(format: "%.2fms", seconds * 1e3)
-        case ..<1: return String(format: "%.1fms", seconds * 1e3)
-        case ..<60: return String(format: "%.2fs", seconds)
-        case 1e12...: return String(format: "%.3gs", seconds)  // beyond any run, but never a trap
+        case ..<0.001: return String(cFormat: "%.0fµs", seconds * 1e6)
+        case ..<0.01: return String(cFormat: "%.2fms", seconds * 1e3)
+        case ..<1: return String(cFormat: "%.1fms", seconds * 1e3)
+        case ..<60: return String(cFormat: "%.2fs", seconds)
+        case 1e12...: return String(cFormat: "%.3gs", seconds)  // beyond any run, but never a trap
         default:
             let whole = Int(seconds)
-            return String(format: "%dm%02ds", whole / 60, whole % 60)
+            return String(cFormat: "%dm%02ds", whole / 60, whole % 60)
         }
     }
 
     /// A byte count in the unit that reads best: 512 B, 2.1 KiB, 3.4 MiB.
     public static func bytes(_ count: Double) -> String {
         switch count {
-        case ..<1024: return String(format: "%.0f B", count)
-        case ..<(1024 * 1024): return String(format: "%.1f KiB", count / 1024)
-        case ..<(1024 * 1024 * 1024): return String(format: "%.1f MiB", count / 1024 / 1024)
-        default: return String(format: "%.2f GiB", count / 1024 / 1024 / 1024)
+        case ..<1024: return String(cFormat: "%.0f B", count)
+        case ..<(1024 * 1024): return String(cFormat: "%.1f KiB", count / 1024)
+        case ..<(1024 * 1024 * 1024): return String(cFormat: "%.1f MiB", count / 1024 / 1024)
+        default: return String(cFormat: "%.2f GiB", count / 1024 / 1024 / 1024)
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The machine-readable report: one JSON document (schema in the README, `version` 2). Durations
 /// are in microseconds; the latency histogram's `counts` can be merged exactly with another run's

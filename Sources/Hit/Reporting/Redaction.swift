@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Keeps secrets out of every output: Authorization and Proxy-Authorization header values,
 /// passwords, and credentials inside URLs.
@@ -24,8 +24,8 @@ public enum Redaction {
     /// Any text hit echoes back (a usage error, a line of a targets file): a secret header's value
     /// and the secrets of every URL-like word in it are replaced.
     public static func text(_ text: String) -> String {
-        let asHeader = header(text.trimmingCharacters(in: .whitespaces))
-        guard asHeader == text.trimmingCharacters(in: .whitespaces) else { return asHeader }
+        let asHeader = header(text.trimmingWhitespace())
+        guard asHeader == text.trimmingWhitespace() else { return asHeader }
         return text.split(separator: " ", omittingEmptySubsequences: false).map { url(String($0)) }.joined(separator: " ")
     }
 
@@ -33,7 +33,7 @@ public enum Redaction {
     /// error text quotes a proxy URL as it was given).
     public static func scrub(_ text: String, secrets: [String]) -> String {
         secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }.reduce(text) {
-            $0.replacingOccurrences(of: $1, with: marker)
+            $0.replacing($1, with: marker)
         }
     }
 
@@ -56,7 +56,7 @@ public enum Redaction {
             if let password = request.credentials?.password { secrets.append(password) }
             for line in request.headers where header(line) != line {
                 if let colon = line.firstIndex(of: ":") {
-                    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    let value = line[line.index(after: colon)...].trimmingWhitespace()
                     secrets.append(value)
                     secrets += value.split(separator: " ").dropFirst().map(String.init)  // "Bearer TOKEN" → TOKEN
                 }

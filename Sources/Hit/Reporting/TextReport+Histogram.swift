@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension TextReport {
     /// Bars for about ten buckets from the fastest to the slowest response. The buckets are

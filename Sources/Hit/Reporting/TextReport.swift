@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The human-readable report of a run: the Go original's summary first, then the latency
 /// distribution, phases, accounting, throughput, status codes, errors, HTTP versions and targets.
@@ -48,7 +48,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         out.append(s.interrupted ? "Summary (interrupted):" : "Summary:")
         let requested = s.requested.map(String.init) ?? "unlimited"
         out.row("Success", s.successPercent.map(Formatting.percent) ?? "- (nothing completed: nothing to measure)")
-        out.row("RPS", String(format: "%.1f", s.requestsPerSecond))
+        out.row("RPS", String(cFormat: "%.1f", s.requestsPerSecond))
         out.row("Requests", s.interrupted ? "\(s.completed) of \(requested)" : "\(s.completed)")
         out.row("Errors", "\(s.unsuccessful)")
         out.row("Bytes", "\(s.bytes)")
@@ -82,7 +82,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             // intended send time, so a stall that held requests back shows in it.
             out.section("Latency:" + String(repeating: " ", count: 6) + Self.column("uncorrected", 13) + Self.column("corrected", 13))
             func pair(_ label: String, _ a: Duration, _ b: Duration) {
-                out.append("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0)
+                out.append("  " + (label + ":").padded(to: 12)
                     + Self.column(Formatting.duration(a), 13) + Self.column(Formatting.duration(b), 13))
             }
             pair("min", summary.fastest ?? latency.min, corrected.min)
@@ -93,7 +93,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 pair(Formatting.percentileLabel(p), latency.percentile(p), corrected.percentile(p))
             }
             out.append("  (corrected: from each request's intended send time, for coordinated omission)")
-            let achieved = summary.achievedSendRate.map { String(format: "%.1f requests/s achieved", $0) } ?? "achieved rate unknown"
+            let achieved = summary.achievedSendRate.map { String(cFormat: "%.1f requests/s achieved", $0) } ?? "achieved rate unknown"
             out.section("Pacing: " + achieved + (summary.late == 0 ? ", no request sent late." : ", "
                 + "\(summary.late) requests sent late (more than \(Formatting.duration(Summary.lateAfter)) behind schedule) "
                 + "by p50 \(Formatting.duration(summary.lateness.percentile(50))), p99 \(Formatting.duration(summary.lateness.percentile(99))), "
@@ -109,7 +109,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         out.section("Phases:" + String(repeating: " ", count: 8) + ["p50", "p90", "p99", "max"].map { Self.column($0) }.joined() + "  count")
         for (phase, histogram) in phases {
             let cells = [histogram.percentile(50), histogram.percentile(90), histogram.percentile(99), histogram.max]
-            out.append("  " + phase.label.padding(toLength: 13, withPad: " ", startingAt: 0)
+            out.append("  " + phase.label.padded(to: 13)
                 + cells.map { Self.column(Formatting.duration($0)) }.joined() + "  \(histogram.count)")
         }
     }
@@ -124,7 +124,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
         out.section("Throughput:")
-        var throughput = [String(format: "%.1f requests/s", s.requestsPerSecond), Formatting.bytes(s.bytesPerSecond) + "/s received"]
+        var throughput = [String(cFormat: "%.1f requests/s", s.requestsPerSecond), Formatting.bytes(s.bytesPerSecond) + "/s received"]
         if s.bytesSent > 0 { throughput.append(Formatting.bytes(s.bytesSentPerSecond) + "/s sent") }
         out.append("  " + throughput.joined(separator: ", "))
         if s.connectionsOpened > 0 || s.mostRequestsOnOneConnection > 0 {
@@ -158,7 +158,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if !s.errorCounts.isEmpty {
             out.section("Transport errors:")
             for (kind, tally) in s.errorCounts.sorted(by: { $0.key < $1.key }) {
-                out.append("  " + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                out.append("  " + kind.rawValue.padded(to: 9)
                     + "\(tally.count)  (e.g. \(tally.example))")
             }
         }
@@ -185,7 +185,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             out.section("Thresholds (--fail-if):")
             let ruleWidth = verdict.thresholds.map(\.threshold.text.count).max() ?? 0
             for result in verdict.thresholds {
-                out.append("  " + result.threshold.text.padding(toLength: ruleWidth, withPad: " ", startingAt: 0)
+                out.append("  " + result.threshold.text.padded(to: ruleWidth)
                     + "  measured " + result.measuredText + "  " + (result.failed ? "FAIL" : "pass"))
             }
         }
@@ -215,7 +215,7 @@ private struct Lines {
 
     /// "  Label:      value", aligned.
     mutating func row(_ label: String, _ value: String) {
-        lines.append("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + value)
+        lines.append("  " + (label + ":").padded(to: 12) + value)
     }
 
     var text: String { lines.joined(separator: "\n") }

@@ -13,7 +13,7 @@ extension Duration {
     var microsecondsValue: Int64 { whole(1_000_000) }
 
     /// Whole nanoseconds.
-    var nanoseconds: Int64 { whole(1_000_000_000) }
+    package var nanoseconds: Int64 { whole(1_000_000_000) }
 
     /// A duration of `seconds` seconds, rounded to the nanosecond; `nil` unless finite and within
     /// ±292 years (what whole nanoseconds in an `Int64` hold).

@@ -108,8 +108,8 @@ extension Threshold {
             guard let measured else { return threshold.metric.isLatency ? "no responses" : "nothing completed" }
             let text: String = switch threshold.value {
             case .duration: Formatting.duration(.microseconds(Int64(measured.rounded())))
-            case .percent: String(format: "%.2f%%", measured)
-            case .count: threshold.metric == .rps ? String(format: "%.1f", measured) : String(Int(measured))
+            case .percent: String(cFormat: "%.2f%%", measured)
+            case .count: threshold.metric == .rps ? String(cFormat: "%.1f", measured) : String(Int(measured))
             }
             return judged.map { text + " (\($0.rawValue))" } ?? text
         }

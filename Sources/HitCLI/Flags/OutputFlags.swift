@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// Where the report goes and in what form.
 struct OutputFlags: ParsableArguments {
@@ -32,8 +32,8 @@ struct OutputFlags: ParsableArguments {
     }
 
     /// The report's destination, opened now so that an unwritable path stops the run before it starts.
-    func destination(stdout: FileHandle, raw: RawArguments) throws(UsageError) -> OutputFile {
-        guard let outputFile else { return OutputFile(standardOutput: stdout.fileDescriptor) }
+    func destination(stdout: TextStream, raw: RawArguments) throws(UsageError) -> OutputFile {
+        guard let outputFile else { return OutputFile(standardOutput: stdout.descriptor) }
         return try OutputFile(path: outputFile, flag: "--output-file", raw: raw)
     }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Hit
 
 /// What each request carries: method, headers, body, credentials.
@@ -77,7 +77,7 @@ struct RequestFlags: ParsableArguments {
 
     /// Whether `lines` set the header `name` (a `Name:` line that removes it counts too).
     private static func has(_ name: String, in lines: [String]) -> Bool {
-        lines.contains { $0.split(separator: ":", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() == name.lowercased() }
+        lines.contains { $0.split(separator: ":", maxSplits: 1).first?.trimmingWhitespace().lowercased() == name.lowercased() }
     }
 
     /// The body, byte for byte: `-d TEXT` as the bytes given, `-d @FILE` and `-D FILE` read once

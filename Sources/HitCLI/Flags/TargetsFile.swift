@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Hit
 
 /// A `-f` targets file: one target per line, `URL` or `METHOD URL`; blank lines and lines
@@ -10,7 +10,7 @@ enum TargetsFile {
         let lines = try files.lines(path, flag: "-f")
         var targets: [(method: String?, url: String)] = []
         for (number, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
             switch words.count {

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hit
 import Synchronization
 
 /// Where a report goes: stdout, or a file the user named, opened as a shell redirection (`>`)
@@ -16,9 +20,6 @@ final class OutputFile: Sendable {
     private let ownsDescriptor: Bool
     /// errno of the first write that failed; 0 while every write has succeeded.
     private let firstFailure = Atomic<Int32>(0)
-
-    /// A file handle on the same descriptor, for writers that take one.
-    var handle: FileHandle { FileHandle(fileDescriptor: descriptor, closeOnDealloc: false) }
 
     init(standardOutput descriptor: Int32) {
         name = "stdout"
@@ -46,18 +47,12 @@ final class OutputFile: Sendable {
 
     /// Writes all of `data`; returns `false`, and keeps the reason, if it could not.
     @discardableResult
-    func write(_ data: some DataProtocol) -> Bool {
+    func write(_ bytes: some Collection<UInt8>) -> Bool {
         guard firstFailure.load(ordering: .relaxed) == 0 else { return false }
-        let bytes = Array(data)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if result >= 0 {
-                written += result
-            } else if errno != EINTR {
-                firstFailure.store(errno, ordering: .relaxed)
-                return false
-            }
+        let failure = writeAll(bytes, to: descriptor)
+        guard failure == 0 else {
+            firstFailure.store(failure, ordering: .relaxed)
+            return false
         }
         return true
     }
@@ -65,7 +60,7 @@ final class OutputFile: Sendable {
     /// Writes `text` as UTF-8.
     @discardableResult
     func write(_ text: String) -> Bool {
-        write(Array(text.utf8))
+        write(text.utf8)
     }
 
     /// errno of the first write that failed, if one did.

@@ -1,5 +1,8 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hit
 import Synchronization
 
@@ -68,7 +71,7 @@ final class ProgressLine: @unchecked Sendable {
             let remaining = max(0, (duration - elapsed).seconds)
             left = min(left ?? remaining, remaining)
         }
-        parts.append(String(format: "%.0f req/s", rate))
+        parts.append(String(cFormat: "%.0f req/s", rate))
         parts.append("\(errors.load(ordering: .relaxed)) errors")
         if let left, let remaining = Duration(secondsValue: min(left, 1e12)) { parts.append(Formatting.duration(remaining) + " left") }
         Self.write("\r\u{1B}[K" + parts.joined(separator: "  "))

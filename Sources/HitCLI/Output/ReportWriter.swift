@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hit
 
 /// Writes a finished run's report in the chosen format, and the extra JSON file if one was asked
@@ -9,7 +12,7 @@ struct ReportWriter {
     let output: OutputFlags
     let destination: OutputFile
     let jsonFile: OutputFile?
-    let stderr: FileHandle
+    let stderr: TextStream
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
         csv.forEach { $0.flush() }
@@ -30,7 +33,7 @@ struct ReportWriter {
             jsonFile.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
         }
         if output.reportIsMachineReadable, verdict.outcome != .passed {
-            stderr.write(Data("hit: \(verdict.outcome == .failed ? "FAIL" : verdict.outcome.rawValue): \(Self.oneLine(verdict.reason))\n".utf8))
+            stderr.write("hit: \(verdict.outcome == .failed ? "FAIL" : verdict.outcome.rawValue): \(Self.oneLine(verdict.reason))\n")
         }
     }
 

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum Terminal {
     /// The widest report hit lays out, whatever the terminal or $COLUMNS says.

@@ -1,5 +1,8 @@
 import CHitSignals
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hit
 import Synchronization
 
@@ -30,19 +33,39 @@ final class Interrupts: Sendable {
     /// Starts catching signals. Call first thing in the process.
     init() {
         guard hit_signals_install() == 0 else {
-            FileHandle.standardError.write(Data("hit: cannot catch signals: \(String(cString: strerror(errno)))\n".utf8))
+            TextStream.standardError.write("hit: cannot catch signals: \(String(cString: strerror(errno)))\n")
             return
         }
-        let token = self.token
-        let watcher = Thread { [phase] in
-            guard hit_signals_next() > 0 else { return }
+        let watcher = Unmanaged.passRetained(Watcher(token: token, phase: phase)).toOpaque()
+        var thread = pthread_t()
+        guard pthread_create(&thread, nil, { Unmanaged<Watcher>.fromOpaque($0!).takeRetainedValue().run() }, watcher) == 0 else {
+            Unmanaged<Watcher>.fromOpaque(watcher).release()
+            TextStream.standardError.write("hit: cannot catch signals: no thread for them\n")
+            return
+        }
+        pthread_detach(thread)
+    }
+
+    /// What the signal thread runs: it waits for the first signal, cancels, and exits after the grace period.
+    private final class Watcher: Sendable {
+        let token: CancellationToken
+        let phase: Phase
+
+        init(token: CancellationToken, phase: Phase) {
+            self.token = token
+            self.phase = phase
+        }
+
+        func run() -> UnsafeMutableRawPointer? {
+            hit_signals_name_thread()
+            guard hit_signals_next() > 0 else { return nil }
             guard phase.started.load(ordering: .acquiring) else { _exit(ExitStatus.interrupted.rawValue) }
             token.cancel()
-            Thread.sleep(forTimeInterval: Self.grace.seconds)
+            var grace = timespec(tv_sec: 0, tv_nsec: Int(Interrupts.grace.nanoseconds))
+            var left = timespec()
+            while nanosleep(&grace, &left) != 0 && errno == EINTR { grace = left }
             _exit(ExitStatus.interrupted.rawValue)
         }
-        watcher.name = "hit.signals"
-        watcher.start()
     }
 
     /// The run is about to start: from now on a signal cancels it, and its report is printed.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Hit
 
 /// One clear line for what the argument parser refuses, including the spellings other load testers
@@ -12,7 +12,7 @@ enum PeerSpelling {
         var message = HitCommand.message(for: error)
         // Quoted values keep their control characters escaped, not broken over lines.
         for argument in arguments where argument.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            message = message.replacingOccurrences(of: argument, with: UsageError.escaped(argument))
+            message = message.replacing(argument, with: UsageError.escaped(argument))
         }
         // The parser may add alternatives on further lines ("or: Missing value ..."): the first says it.
         message = String(message.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
@@ -24,7 +24,7 @@ enum PeerSpelling {
 
     /// The option named in "Unknown option '-n5'...".
     static func unknownOption(in message: String) -> String? {
-        guard let start = message.range(of: "Unknown option '")?.upperBound,
+        guard let start = message.firstRange(of: "Unknown option '")?.upperBound,
               let end = message[start...].firstIndex(of: "'") else { return nil }
         return String(message[start..<end])
     }
@@ -54,7 +54,7 @@ enum PeerSpelling {
         for line in HitCommand.helpMessage(columns: 1000).split(separator: "\n") {
             guard let bracket = line.firstIndex(of: "<") else { continue }
             for word in line[..<bracket].split(separator: " ") where word.hasPrefix("-") {
-                names.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
+                names.insert(word.filter { $0 != "," })
             }
         }
         return names
@@ -65,7 +65,7 @@ enum PeerSpelling {
         var names: Set<String> = []
         for line in HitCommand.helpMessage(columns: 1000).split(separator: "\n") {
             for word in line.split(separator: " ") where word.hasPrefix("-") && !word.hasPrefix("--") && word.count > 3 {
-                names.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
+                names.insert(word.filter { $0 != "," })
             }
         }
         return names
@@ -76,7 +76,7 @@ enum PeerSpelling {
         let help = HitCommand.helpMessage(columns: 1000)
         var names: Set<String> = []
         var rest = Substring(help)
-        while let range = rest.range(of: "--") {
+        while let range = rest.firstRange(of: "--") {
             let name = rest[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
             if !name.isEmpty { names.insert(String(name)) }
             rest = rest[range.upperBound...]

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hit
 
 /// Files the user names for reading: targets, bodies, headers, certificates. `-` is standard
@@ -49,11 +52,11 @@ struct Readable {
 
     /// Checks that a file exists and can be read; returns a usage error naming the flag if not.
     static func check(_ path: String, flag: String) throws(UsageError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             throw UsageError("\(flag) '\(UsageError.escaped(path))': no such file")
         }
-        guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: path) else {
+        guard status.st_mode & S_IFMT != S_IFDIR, access(path, R_OK) == 0 else {
             throw UsageError("\(flag) '\(UsageError.escaped(path))': not a readable file")
         }
     }

@@ -17,7 +17,8 @@ struct InProcessRun {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        exitStatus = CLI.run(arguments: arguments, stdout: out, stderr: err, cancellation: cancellation).rawValue
+        exitStatus = CLI.run(arguments: arguments, stdout: TextStream(descriptor: out.fileDescriptor),
+                             stderr: TextStream(descriptor: err.fileDescriptor), cancellation: cancellation).rawValue
         try out.close()
         try err.close()
         stdout = try String(contentsOf: outURL, encoding: .utf8)

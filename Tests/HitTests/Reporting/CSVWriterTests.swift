@@ -14,7 +14,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let handle = try #require(FileHandle(forWritingAtPath: path))
-        var writer: CSVWriter? = CSVWriter(output: handle, targets: ["http://u:pw@h/"])
+        var writer: CSVWriter? = CSVWriter(fileDescriptor: handle.fileDescriptor, targets: ["http://u:pw@h/"])
         var phases = RequestResult.Phases()
         phases.firstByte = .microseconds(1500)
         var paced = RequestResult(status: 200, bytes: 11, latency: .milliseconds(2), httpVersion: .http1_1,
@@ -25,7 +25,9 @@ import Testing
         writer?.write(paced)
         writer?.write(RequestResult(status: 0, bytes: 0, latency: .zero,
                                     error: TransferError(kind: .connect, message: "refused, twice"), index: 3))
+        #expect(writer?.failed == false)
         writer = nil  // flushes
+        try handle.close()
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == Substring(CSVWriter.header))
         #expect(lines[1] == "7,0.005000,0.004750,0.000250,0.002000,0.002250,,,,0.001500,,200,11,124,60,HTTP/1.1,http://u:[redacted]@h/,")
