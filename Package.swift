@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "CHitSanitizer"),
         // hit's version, for the library and the launcher alike.
         .target(name: "CHitVersion"),
+        // zlib, for HdrHistogram's compressed encoding (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The load-testing library: configuration, pipeline, the libcurl boundary, results,
         // reporting and verdicts, in a folder each.
         .target(
@@ -43,6 +45,7 @@ let package = Package(
                 "CCurlShim",
                 "CHitSanitizer",
                 "CHitVersion",
+                "CZlib",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
