@@ -25,10 +25,12 @@ public struct LoadTest: Sendable {
 
     /// Runs the pipeline and aggregates its results on this thread until every request has
     /// ended, the duration is over, or `cancellation` fires. Returns once every stage has
-    /// returned: nothing is left running. `onResult` sees each result as it arrives.
+    /// returned: nothing is left running. `onResult` sees each result as it arrives, on this
+    /// thread; `onInterval` each interval of the timeline as it closes, on a queue of its own.
     public func run(
         cancellation: CancellationToken = CancellationToken(),
-        onResult: (RequestResult) -> Void = { _ in }
+        onResult: (RequestResult) -> Void = { _ in },
+        onInterval: @escaping @Sendable (Timeline.Interval) -> Void = { _ in }
     ) throws(SetupError) -> Summary {
         // The pipeline stops on either the caller's cancellation or the deadline.
         let stop = CancellationToken()
@@ -49,14 +51,37 @@ public struct LoadTest: Sendable {
             deadline = timer
         }
         defer { deadline?.cancel() }
+        // The timeline: a timer on the run's clock closes each interval at its boundary.
+        let recorder = TimelineRecorder(interval: options.interval, runStart: pipeline.runStart,
+                                        startUnixNanoseconds: WallClock.unixNanoseconds(at: pipeline.runStart))
+        let timelineQueue = DispatchQueue(label: "hit.timeline")
+        let boundaries = DispatchSource.makeTimerSource(queue: timelineQueue)
+        let step = DispatchTimeInterval.nanoseconds(Int(options.interval.nanoseconds))
+        boundaries.schedule(deadline: pipeline.runStart + step, repeating: step, leeway: .milliseconds(1))
+        boundaries.setEventHandler { [weak pipeline] in
+            guard let pipeline else { return }
+            for interval in recorder.closeIntervals(endedBy: .now(), sent: pipeline.started) { onInterval(interval) }
+        }
+        boundaries.resume()
+        defer {
+            boundaries.cancel()
+            timelineQueue.sync {}  // a boundary being closed finishes before the run returns
+        }
 
         var summary = Summary(requested: options.requests, targets: targets.count, rate: options.rate)
         // One clock (CLOCK_MONOTONIC) and one origin for the whole run: the pipeline's.
         summary.startUptimeNanoseconds = pipeline.runStart.uptimeNanoseconds
-        pipeline.aggregate(into: &summary, onResult: onResult)
+        pipeline.aggregate(into: &summary) { result in
+            recorder.record(result)
+            onResult(result)
+        }
         pipeline.wait()
-        summary.duration = .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - pipeline.runStart.uptimeNanoseconds))
+        let end = DispatchTime.now()
+        boundaries.cancel()
+        timelineQueue.sync {}
+        summary.duration = .nanoseconds(Int64(end.uptimeNanoseconds - pipeline.runStart.uptimeNanoseconds))
         summary.started = pipeline.started
+        summary.timeline = recorder.finish(at: end, sent: pipeline.started)
         summary.abandoned = pipeline.abandoned
         summary.retried = pipeline.retried
         summary.interrupted = cancellation.isCancelled && !deadlineReached.isSet

@@ -10,7 +10,7 @@ struct HitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hit",
         abstract: "Load-test an HTTP server: send N requests from C workers, optionally at R requests per second in total.",
-        usage: "hit [options] <url>...\n  hit [options] -f <targets-file>",
+        usage: "hit [options] <url>...\n  hit [options] -f <targets-file>\n  hit report <run.json> --html <path>",
         discussion: """
         Several URLs, or a targets file, are sent to round-robin; the report breaks results down per target. \
         Press Ctrl-C to stop early: the report of what completed is printed, marked as interrupted. \
@@ -59,7 +59,13 @@ struct HitCommand: ParsableCommand {
         client.compression = !request.disableCompression
         try connection.apply(to: &client)
         try tls.apply(to: &client)
-        let options = try load.options(client: &client)
+        var options = try load.options(client: &client)
+        options.interval = try output.intervalLength()
+        do {
+            try options.validate()
+        } catch {
+            throw UsageError(error.description)
+        }
         return LoadTest(targets: targets, options: options, client: client)
     }
 }

@@ -16,11 +16,15 @@ enum CLI {
     static func run(arguments: [String], raw: RawArguments? = nil, stdout: TextStream = .standardOutput, stderr: TextStream = .standardError,
                     cancellation: CancellationToken = CancellationToken(),
                     onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
+        // `hit report ...`: no URL is ever "report" (a target is an absolute http(s) URL).
+        if arguments.first == "report" {
+            return report(arguments: Array(arguments.dropFirst()), raw: raw, stdout: stdout, stderr: stderr)
+        }
         let command: HitCommand
         let loadTest: LoadTest
         let thresholds: [Threshold]
         let destination: OutputFile
-        let extra: (json: OutputFile?, csv: OutputFile?)
+        let extra: ExtraFiles
         do {
             try PeerSpelling.check(arguments)
             command = try HitCommand.parse(arguments)
@@ -64,14 +68,15 @@ enum CLI {
         flusher?.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
         flusher?.setEventHandler { [csv] in csv.forEach { $0.flush() } }
         flusher?.resume()
-        let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet)
+        let csvOnTerminal = command.output.format == .csv && destination.isStandardOutput && isatty(destination.descriptor) == 1
+        let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet, csvOnTerminal: csvOnTerminal)
         let summary: Summary
         onStart()
         do {
-            summary = try loadTest.run(cancellation: stop) { result in
+            summary = try loadTest.run(cancellation: stop, onResult: { result in
                 progress?.record(result)
                 for writer in csv { writer.write(result) }
-            }
+            }, onInterval: { progress?.interval($0) })
         } catch {
             flusher?.cancel()
             progress?.stop()
@@ -82,11 +87,40 @@ enum CLI {
         onReport()
         progress?.stop()
         let verdict = Verdict(summary, thresholds: thresholds)
-        ReportWriter(output: command.output, destination: destination, jsonFile: extra.json, stderr: stderr)
+        ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
             .write(summary, of: loadTest, verdict: verdict, csv: csv)
         // A report that could not be written is never lost in silence.
-        let failures = [destination, extra.json, extra.csv].compactMap { $0?.failureLine }
+        let failures = ([destination] + extra.all).compactMap { $0.failureLine }
         for line in failures { stderr.write(line) }
         return failures.isEmpty ? ExitStatus(verdict) : .ioError
+    }
+
+    /// `hit report RUN.json --html FILE`.
+    static func report(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
+        let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
+        let command: ReportCommand
+        let report: JSONReport
+        let html: OutputFile
+        do {
+            command = try ReportCommand.parse(arguments)
+            report = try command.report(raw: raw)
+            html = try OutputFile(path: command.html, flag: "--html", raw: raw)
+        } catch let error as UsageError {
+            stderr.write(UsageError(error.message, command: "hit report").line)
+            return .usage
+        } catch {
+            if ReportCommand.exitCode(for: error) == .success {
+                stdout.write(ReportCommand.fullMessage(for: error) + "\n")
+                return .success
+            }
+            stderr.write(UsageError(ReportCommand.message(for: error), command: "hit report").line)
+            return .usage
+        }
+        html.write(HTMLReport(report).description)
+        if let failure = html.failureLine {
+            stderr.write(failure)
+            return .ioError
+        }
+        return .success
     }
 }

@@ -12,6 +12,9 @@ public final class Body: @unchecked Sendable, Equatable {
     public let count: Int
     let bytes: UnsafeMutableRawPointer
 
+    /// A copy of the bytes.
+    package var contents: [UInt8] { Array(UnsafeRawBufferPointer(start: bytes, count: count)) }
+
     /// Why a body could not be read.
     public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
         public let reason: String

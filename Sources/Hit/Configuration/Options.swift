@@ -16,13 +16,17 @@ public struct Options: Sendable, Equatable {
     /// Event-loop threads that drive the workers' transfers; `nil` for one per 256 workers up to
     /// one per core, and one per 640 workers beyond (see `Pipeline.defaultLoops(concurrency:)`).
     public var loops: Int?
+    /// The length of each interval of the run's `Timeline` (and of the live view's figures).
+    public var interval: Duration
 
-    public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil, loops: Int? = nil) {
+    public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil, loops: Int? = nil,
+                interval: Duration = .seconds(1)) {
         self.requests = requests
         self.concurrency = concurrency
         self.rate = rate
         self.duration = duration
         self.loops = loops
+        self.interval = interval
     }
 }
 
@@ -38,6 +42,8 @@ extension Options {
     public static let minimumRate = 1.0 / 86_400
     /// The fastest rate: ten million requests a second, some hundred times what one machine sends.
     public static let maximumRate = 10_000_000.0
+    /// The shortest and longest timeline interval.
+    public static let intervals: ClosedRange<Duration> = .milliseconds(10) ... .seconds(3600)
 
     /// Why a set of options cannot run.
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -52,6 +58,7 @@ extension Options {
         case loopsTooMany(Int)
         case rateTooLow(Double)
         case rateTooHigh(Double)
+        case intervalOutOfRange(Duration)
 
         public var description: String {
             switch self {
@@ -65,6 +72,7 @@ extension Options {
             case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
             case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
             case .rateTooHigh(let r): "-rps \(Self.plain(r)) is above \(Int(Options.maximumRate)) requests per second, far beyond what one machine sends"
+            case .intervalOutOfRange(let i): "--interval \(i.seconds)s is outside 10ms to 1h"
             case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(cFormat: "%.6f", Options.minimumRate)) per second)"
             }
         }
@@ -88,5 +96,6 @@ extension Options {
         if let loops, loops > Self.maximumLoops { throw .loopsTooMany(loops) }
         if let rate, rate < Self.minimumRate { throw .rateTooLow(rate) }
         if let rate, rate > Self.maximumRate { throw .rateTooHigh(rate) }
+        if !Self.intervals.contains(interval) { throw .intervalOutOfRange(interval) }
     }
 }

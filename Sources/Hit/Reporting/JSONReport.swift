@@ -1,21 +1,27 @@
 import FoundationEssentials
 
-/// The machine-readable report: one JSON document (schema in the README, `version` 2). Durations
+/// The machine-readable report: one JSON document (schema in the README, `version` 3). Durations
 /// are in microseconds; the latency histogram's `counts` can be merged exactly with another run's
-/// (`LatencyHistogram(sparseCounts:minimum:maximum:)`).
+/// (`LatencyHistogram(sparseCounts:minimum:maximum:)`), and `encoded` is the same histogram in
+/// HdrHistogram's V2 encoding, which HdrHistogram's own libraries read.
+///
+/// It decodes as well: `hit report` renders a saved document.
 ///
 /// The document has one shape: every key is always present, with `null` where a run has no value
 /// (no response, no schedule, no rule).
-public struct JSONReport: Encodable, Sendable {
-    public static let schemaVersion = 2
+public struct JSONReport: Codable, Sendable {
+    public static let schemaVersion = 3
 
-    public let version = JSONReport.schemaVersion
-    public let hit = hitVersion
+    public private(set) var version = JSONReport.schemaVersion
+    public private(set) var hit = hitVersion
     public let interrupted: Bool
     public let deadlineReached: Bool
     /// The run's origin on CLOCK_MONOTONIC, in nanoseconds: request i of a paced run was due at
     /// `startUptimeNs + i / rate` seconds.
     public let startUptimeNs: UInt64
+    /// The same instant on the wall clock: nanoseconds since 1970, and RFC 3339 in UTC.
+    public let startUnixNs: Int64
+    public let startTime: String
     public let configuration: Configuration
     public let summary: Counts
     public let latency: Latency?
@@ -23,7 +29,7 @@ public struct JSONReport: Encodable, Sendable {
     public let correctedLatency: Latency?
     public let pacing: Pacing?
 
-    public struct Pacing: Encodable, Sendable {
+    public struct Pacing: Codable, Sendable {
         public let rate: Double
         /// Requests per second between the first send and the last.
         public let achievedRate: Double?
@@ -41,7 +47,7 @@ public struct JSONReport: Encodable, Sendable {
     public let httpVersions: [String: Int]
     public let connections: Connections
 
-    public struct Connections: Encodable, Sendable {
+    public struct Connections: Codable, Sendable {
         /// Connections the run opened.
         public let opened: Int
         /// The most requests one connection carried (with HTTP/2, streams); null when not known
@@ -59,8 +65,48 @@ public struct JSONReport: Encodable, Sendable {
     /// Why, in one line.
     public let verdictReason: String?
     public let thresholds: [ThresholdFigures]
+    public let timeline: TimelineFigures
 
-    public struct ThresholdFigures: Encodable, Sendable {
+    public struct TimelineFigures: Codable, Sendable {
+        public let intervalUs: Int64
+        public let intervals: [IntervalFigures]
+    }
+
+    /// One interval of the timeline (see `Timeline.Interval`).
+    public struct IntervalFigures: Codable, Sendable {
+        /// From the run's start, and on the wall clock (RFC 3339, UTC; and nanoseconds since 1970).
+        public let offsetUs: Int64
+        public let startTime: String
+        public let startUnixNs: Int64
+        public let durationUs: Int64
+        public let sent: Int
+        public let completed: Int
+        public let succeeded: Int
+        public let failedByStatus: Int
+        public let transportErrors: Int
+        public let timeouts: Int
+        public let statusClasses: [String: Int]
+        public let errorKinds: [String: Int]
+        public let bodyBytesReceived: Int
+        public let inFlight: Int
+        public let sendRate: Double
+        public let completedRate: Double
+        public let late: Int?
+        public let latenessMaxUs: Int64?
+        public let latency: IntervalLatency?
+        public let correctedLatency: IntervalLatency?
+    }
+
+    public struct IntervalLatency: Codable, Sendable {
+        public let p50Us: Int64
+        public let p90Us: Int64
+        public let p99Us: Int64
+        public let maxUs: Int64
+        /// The interval's histogram, HdrHistogram V2 compressed, base64.
+        public let encoded: String?
+    }
+
+    public struct ThresholdFigures: Codable, Sendable {
         public let rule: String
         /// In the rule's unit: microseconds for latencies, percent for shares; null with nothing to measure.
         public let measured: Double?
@@ -69,7 +115,7 @@ public struct JSONReport: Encodable, Sendable {
         public let failed: Bool
     }
 
-    public struct Configuration: Encodable, Sendable {
+    public struct Configuration: Codable, Sendable {
         public let targets: [TargetConfiguration]
         public let requests: Int?
         public let concurrency: Int
@@ -101,12 +147,12 @@ public struct JSONReport: Encodable, Sendable {
         public let sourceAddresses: [String]
     }
 
-    public struct TargetConfiguration: Encodable, Sendable {
+    public struct TargetConfiguration: Codable, Sendable {
         public let method: String
         public let url: String
     }
 
-    public struct Counts: Encodable, Sendable {
+    public struct Counts: Codable, Sendable {
         public let requested: Int?
         public let started: Int
         public let completed: Int
@@ -138,7 +184,7 @@ public struct JSONReport: Encodable, Sendable {
         public let bodyBytesSentPerSecond: Double
     }
 
-    public struct Latency: Encodable, Sendable {
+    public struct Latency: Codable, Sendable {
         public let count: Int
         public let minUs: Int64
         public let meanUs: Int64
@@ -149,15 +195,17 @@ public struct JSONReport: Encodable, Sendable {
         public let histogram: HistogramFigures
     }
 
-    public struct HistogramFigures: Encodable, Sendable {
-        public let unit = "us"
-        public let significantDigits = 3
-        public let highestTrackableUs = LatencyHistogram.highestTrackable
+    public struct HistogramFigures: Codable, Sendable {
+        public private(set) var unit = "us"
+        public private(set) var significantDigits = 3
+        public private(set) var highestTrackableUs = LatencyHistogram.highestTrackable
         /// `[value, count]` for every non-empty bucket.
         public let counts: [[UInt64]]
+        /// The same histogram in HdrHistogram's V2 compressed encoding, base64 (`HISTFAAA...`).
+        public let encoded: String
     }
 
-    public struct PhaseFigures: Encodable, Sendable {
+    public struct PhaseFigures: Codable, Sendable {
         public let count: Int
         public let p50Us: Int64
         public let p90Us: Int64
@@ -165,13 +213,13 @@ public struct JSONReport: Encodable, Sendable {
         public let maxUs: Int64
     }
 
-    public struct ErrorFigures: Encodable, Sendable {
+    public struct ErrorFigures: Codable, Sendable {
         public let kind: String
         public let count: Int
         public let example: String
     }
 
-    public struct TargetFigures: Encodable, Sendable {
+    public struct TargetFigures: Codable, Sendable {
         public let method: String
         public let url: String
         public let completed: Int
@@ -190,6 +238,22 @@ public struct JSONReport: Encodable, Sendable {
         }
         interrupted = s.interrupted
         startUptimeNs = s.startUptimeNanoseconds
+        startUnixNs = s.timeline.startUnixNanoseconds
+        startTime = WallClock.rfc3339(unixNanoseconds: s.timeline.startUnixNanoseconds)
+        let paced = test.options.rate != nil
+        timeline = TimelineFigures(intervalUs: s.timeline.interval.microsecondsValue, intervals: s.timeline.intervals.map { interval in
+            let start = s.timeline.startUnixNanoseconds + interval.offset.nanoseconds
+            return IntervalFigures(
+                offsetUs: interval.offset.microsecondsValue, startTime: WallClock.rfc3339(unixNanoseconds: start), startUnixNs: start,
+                durationUs: interval.length.microsecondsValue, sent: interval.sent, completed: interval.completed,
+                succeeded: interval.succeeded, failedByStatus: interval.failedByStatus, transportErrors: interval.transportErrors,
+                timeouts: interval.timeouts, statusClasses: interval.statusClasses, errorKinds: interval.errorKinds,
+                bodyBytesReceived: interval.bytes, inFlight: interval.inFlight, sendRate: interval.sendRate,
+                completedRate: interval.completedRate, late: paced ? interval.late : nil,
+                latenessMaxUs: paced ? (interval.latenessMax?.microsecondsValue ?? 0) : nil,
+                latency: interval.latency.map { Self.figures($0, encoded: interval.encodedLatency) },
+                correctedLatency: interval.correctedLatency.map { Self.figures($0, encoded: interval.encodedCorrectedLatency) })
+        })
         deadlineReached = s.deadlineReached
         let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }
         let first = test.targets.first
@@ -276,8 +340,18 @@ public struct JSONReport: Encodable, Sendable {
             percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map {
                 (Self.key($0), histogram.percentile($0).microsecondsValue)
             }),
-            histogram: HistogramFigures(counts: histogram.sparseCounts)
+            histogram: HistogramFigures(counts: histogram.sparseCounts, encoded: HdrHistogramV2(histogram).base64Encoded())
         )
+    }
+
+    private static func figures(_ percentiles: Timeline.Percentiles, encoded: String?) -> IntervalLatency {
+        IntervalLatency(p50Us: percentiles.p50.microsecondsValue, p90Us: percentiles.p90.microsecondsValue,
+                        p99Us: percentiles.p99.microsecondsValue, maxUs: percentiles.max.microsecondsValue, encoded: encoded)
+    }
+
+    /// Reads a document that `encoded()` wrote (`version` 3).
+    public static func decode(_ bytes: some Collection<UInt8>) throws -> JSONReport {
+        try JSONDecoder().decode(JSONReport.self, from: Data(bytes))
     }
 
     /// "50" for 50, "99.9" for 99.9.

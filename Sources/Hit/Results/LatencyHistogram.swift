@@ -55,6 +55,14 @@ public struct LatencyHistogram: Sendable, Equatable {
         highest = Swift.max(highest, other.highest)
     }
 
+    /// Empties it, keeping its memory: an interval's histogram is reset at each interval's end.
+    public mutating func reset() {
+        guard !isEmpty else { return }
+        histogram.reset()
+        lowest = .max
+        highest = 0
+    }
+
     public var count: Int { Int(histogram.totalCount) }
     public var isEmpty: Bool { histogram.totalCount == 0 }
 
@@ -82,6 +90,14 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// turns back into the same histogram, so runs can be merged exactly.
     public var sparseCounts: [[UInt64]] {
         histogram.recordedValues().map { [$0.value, $0.count] }
+    }
+
+    /// HdrHistogram's percentile distribution text (what wrk2 prints and `.hgrm` files hold), in
+    /// milliseconds: the value at each percentile, with five steps per halving of what is left.
+    public var percentileDistribution: String {
+        var text = ""
+        histogram.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
+        return text
     }
 
     private func clamped(_ value: UInt64) -> UInt64 {

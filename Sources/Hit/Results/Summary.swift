@@ -63,6 +63,8 @@ public struct Summary: Sendable, Equatable {
     public var mostRequestsOnOneConnection = 0
     /// The same accounting per target.
     public var perTarget: [Tally]
+    /// The run interval by interval.
+    public var timeline = Timeline()
 
     public struct ErrorTally: Sendable, Equatable {
         public var count: Int

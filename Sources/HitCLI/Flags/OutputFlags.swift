@@ -22,8 +22,37 @@ struct OutputFlags: ParsableArguments {
             help: ArgumentHelp("Also write one CSV row per request to this file, whatever -o is.", valueName: "path"))
     var csvFile: String?
 
-    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No live progress line on stderr.")
+    @Option(name: .customLong("hlog"),
+            help: ArgumentHelp("Also write an HdrHistogram interval log: one compressed latency histogram (µs) per interval, "
+                + "as HdrHistogram's log readers and plotters read it. Under -rps, the corrected latency.", valueName: "path"))
+    var hlogFile: String?
+
+    @Option(name: .customLong("hgrm"),
+            help: ArgumentHelp("Also write the latency percentile distribution (ms) as wrk2 prints it and HdrHistogram's plotter "
+                + "and hdr-plot read it. Under -rps, the corrected latency.", valueName: "path"))
+    var hgrmFile: String?
+
+    @Option(name: .customLong("html"),
+            help: ArgumentHelp("Also write a self-contained HTML report with charts (no request leaves the page). "
+                + "'hit report RUN.json --html FILE' makes the same page from a saved JSON report.", valueName: "path"))
+    var htmlFile: String?
+
+    @Option(name: .customLong("interval"), parsing: .unconditional,
+            help: ArgumentHelp("Length of each interval of the timeline (JSON, interval log, HTML report, live view), "
+                + "from 10ms to 1h (default: 1s).", valueName: "duration"))
+    var interval: String?
+
+    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No live view on stderr.")
     var quiet = false
+
+    /// `--interval`, parsed.
+    func intervalLength() throws(UsageError) -> Duration {
+        guard let interval else { return .seconds(1) }
+        guard let parsed = Duration(parsing: interval) else {
+            throw UsageError("--interval '\(interval)' is not a duration: use a number with a unit, e.g. 500ms, 1s, 1m")
+        }
+        return parsed
+    }
 
     /// Whether the report a person reads is somewhere other than a text report on stdout, so that
     /// a verdict that did not pass must be explained on stderr.
@@ -37,9 +66,24 @@ struct OutputFlags: ParsableArguments {
         return try OutputFile(path: outputFile, flag: "--output-file", raw: raw)
     }
 
-    /// The extra JSON and CSV files, opened now for the same reason.
-    func extraFiles(raw: RawArguments) throws(UsageError) -> (json: OutputFile?, csv: OutputFile?) {
-        (try jsonFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--json-file", raw: raw) },
-         try csvFile.map { path throws(UsageError) in try OutputFile(path: path, flag: "--csv-file", raw: raw) })
+    /// The extra files, opened now for the same reason.
+    func extraFiles(raw: RawArguments) throws(UsageError) -> ExtraFiles {
+        func open(_ path: String?, _ flag: String) throws(UsageError) -> OutputFile? {
+            guard let path else { return nil }
+            return try OutputFile(path: path, flag: flag, raw: raw)
+        }
+        return ExtraFiles(json: try open(jsonFile, "--json-file"), csv: try open(csvFile, "--csv-file"),
+                          hlog: try open(hlogFile, "--hlog"), hgrm: try open(hgrmFile, "--hgrm"), html: try open(htmlFile, "--html"))
     }
+}
+
+/// The files written beside the report.
+struct ExtraFiles {
+    let json: OutputFile?
+    let csv: OutputFile?
+    let hlog: OutputFile?
+    let hgrm: OutputFile?
+    let html: OutputFile?
+
+    var all: [OutputFile] { [json, csv, hlog, hgrm, html].compactMap { $0 } }
 }

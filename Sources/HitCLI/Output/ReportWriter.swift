@@ -11,7 +11,7 @@ import Hit
 struct ReportWriter {
     let output: OutputFlags
     let destination: OutputFile
-    let jsonFile: OutputFile?
+    let extra: ExtraFiles
     let stderr: TextStream
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
@@ -29,9 +29,12 @@ struct ReportWriter {
         case .csv:
             break
         }
-        if let jsonFile {
-            jsonFile.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
-        }
+        let json = JSONReport(summary, test: loadTest, verdict: verdict)
+        extra.json?.write(json.encoded() + "\n")
+        let paced = loadTest.options.rate != nil
+        extra.hlog?.write(IntervalLog(summary.timeline, corrected: paced).description)
+        extra.hgrm?.write((paced ? summary.correctedLatency : summary.latency).percentileDistribution)
+        extra.html?.write(HTMLReport(json).description)
         if output.reportIsMachineReadable, verdict.outcome != .passed {
             stderr.write("hit: \(verdict.outcome == .failed ? "FAIL" : verdict.outcome.rawValue): \(Self.oneLine(verdict.reason))\n")
         }

@@ -1,13 +1,16 @@
 /// A usage error: reported on one line, with a pointer to `--help`, and exit status 64.
 struct UsageError: Error {
     let message: String
+    /// The command it is about: `hit`, or `hit report`.
+    let command: String
 
-    init(_ message: String) {
+    init(_ message: String, command: String = "hit") {
         self.message = message
+        self.command = command
     }
 
     /// The line hit prints on stderr for it: one line, whatever the values it quotes contain.
-    var line: String { "hit: \(Self.escaped(message)) (see 'hit --help')\n" }
+    var line: String { "\(command): \(Self.escaped(message)) (see '\(command) --help')\n" }
 
     /// `text` with control characters written as escapes (`\n`, `\r`, `\t`, `\0`, `\u{1B}`), so that
     /// a quoted value can neither break the line nor drive the terminal.
