@@ -72,7 +72,7 @@ extension Options {
             case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
             case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
             case .rateTooHigh(let r): "-rps \(Self.plain(r)) is above \(Int(Options.maximumRate)) requests per second, far beyond what one machine sends"
-            case .intervalOutOfRange(let i): "--interval \(i.seconds)s is outside 10ms to 1h"
+            case .intervalOutOfRange(let i): "--interval \(Formatting.duration(i)) is not from 10ms to 1h"
             case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(cFormat: "%.6f", Options.minimumRate)) per second)"
             }
         }

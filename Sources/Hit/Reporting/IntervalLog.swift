@@ -16,11 +16,11 @@ public struct IntervalLog: CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        let start = Double(timeline.startUnixNanoseconds) / 1e9
+        let start = WallClock.seconds(unixNanoseconds: timeline.startUnixNanoseconds)
         var lines = [
             "#[Histogram log format version 1.3]",
-            "#[StartTime: \(String(cFormat: "%.3f", start)) (seconds since epoch), \(WallClock.rfc3339(unixNanoseconds: timeline.startUnixNanoseconds))]",
-            "#[BaseTime: \(String(cFormat: "%.3f", start)) (seconds since epoch)]",
+            "#[StartTime: \(start) (seconds since epoch), \(WallClock.rfc3339(unixNanoseconds: timeline.startUnixNanoseconds))]",
+            "#[BaseTime: \(start) (seconds since epoch)]",
             "#[Written by hit \(hitVersion): \(corrected ? "latency from each request's intended send time" : "latency") in microseconds]",
             "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"",
         ]

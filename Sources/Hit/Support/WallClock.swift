@@ -20,6 +20,11 @@ package enum WallClock {
         return wall - Int64(clamping: since)
     }
 
+    /// Seconds since 1970 with milliseconds, cut (not rounded) as `rfc3339` cuts them: `1795341402.486`.
+    package static func seconds(unixNanoseconds nanoseconds: Int64) -> String {
+        String(cFormat: "%lld.%03lld", nanoseconds.floorDivided(by: 1_000_000_000), nanoseconds.floorModulo(1_000_000_000) / 1_000_000)
+    }
+
     /// RFC 3339 in UTC with milliseconds: `2026-11-22T09:52:01.123Z`.
     package static func rfc3339(unixNanoseconds nanoseconds: Int64) -> String {
         var seconds = time_t(nanoseconds.floorDivided(by: 1_000_000_000))
