@@ -55,10 +55,14 @@ import Testing
         try withTargetServer { server in
             let test = LoadTest(request: Request(url: server.baseURL + "/delay/3"), options: Options(requests: 200, concurrency: 8))
             let summary = try test.run()
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport(summary, test: test).encoded().utf8)) as? [String: Any])
-            #expect(document["version"] as? Int == 2)
+            let encoded = JSONReport(summary, test: test).encoded()
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: Any])
+            #expect(document["version"] as? Int == 3)
             #expect(document["interrupted"] as? Bool == false)
-            for key in ["configuration", "summary", "latency", "phases", "statusCodes", "httpVersions", "transportErrors", "targets"] {
+            // The document decodes (as `hit report` reads it) to one that encodes the same.
+            #expect(try JSONReport.decode(Array(encoded.utf8)).encoded() == encoded)
+            for key in ["configuration", "summary", "latency", "phases", "statusCodes", "httpVersions", "transportErrors", "targets",
+                        "timeline", "startTime", "startUnixNs"] {
                 #expect(document[key] != nil, "\(key) is in the JSON")
             }
             let counts = try #require(document["summary"] as? [String: Any])
@@ -72,6 +76,9 @@ import Testing
                                            maximum: (latency["maxUs"] as? UInt64))
             #expect(rebuilt == summary.latency)
             #expect(rebuilt.count == 200)
+            // The V2 encoding holds the same buckets.
+            let blob = try #require(histogram["encoded"] as? String)
+            #expect(LatencyHistogram(try HdrHistogramV2(base64: blob)).sparseCounts == summary.latency.sparseCounts)
             for p in Summary.reportedPercentiles {
                 let key = p == p.rounded() ? String(Int(p)) : String(p)
                 #expect(Int64(percentiles[key] ?? -1) == rebuilt.percentile(p).components.seconds * 1_000_000
