@@ -19,13 +19,12 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
 
     public var description: String {
         let title = "hit: " + (report.configuration.targets.first.map { "\($0.method) \($0.url)" } ?? "load test")
-        var body = header() + verdict() + numbers()
+        var body = header() + verdict() + numbers() + configuration()
         body += section("Throughput", throughputChart())
         body += section("Latency over time", latencyChart())
         body += section("Latency by percentile", spectrumChart())
         body += section("Responses", statusChart())
         if !report.phases.isEmpty { body += section("Phases", phasesChart()) }
-        body += configuration()
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -119,8 +118,9 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         if let user = c.user { rows.append(("user", user)) }
         if let body = c.bodyBytes { rows.append(("body", "\(body) bytes")) }
         if let proxy = c.proxy { rows.append(("proxy", proxy)) }
-        let table = rows.map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined()
-        return "<section><h2>Configuration</h2><table class=\"config\">\(table)</table></section>"
+        let wide: Set<String> = ["targets", "headers", "proxy"]
+        let cells = rows.map { "<div\(wide.contains($0.0) ? " class=\"wide\"" : "")><span>\(HTML.escape($0.0))</span><code>\(HTML.escape($0.1))</code></div>" }.joined()
+        return "<section><h2>Configuration</h2><div class=\"config\">\(cells)</div></section>"
     }
 
     private func section(_ title: String, _ content: String) -> String {
@@ -270,6 +270,8 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     .hbars{display:grid;gap:4px}.hbar{display:grid;grid-template-columns:120px 1fr 80px;align-items:center;gap:8px}
     .hbar div{background:var(--bg);height:14px;border-radius:3px}.hbar i{display:block;height:14px;border-radius:3px}
     .hbar i.s0{background:var(--s0)}.hbar i.bad{background:var(--bad)}.hbar b{text-align:right}
+    .config{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:4px 16px}
+    .config div{display:flex;gap:8px;align-items:baseline}.config div.wide{grid-column:1/-1}.config span{color:var(--muted);min-width:100px}.config code{white-space:pre-wrap;word-break:break-all}
     .empty{color:var(--muted)}footer{color:var(--muted);font-size:12px;margin:16px 0}
     """
 }
