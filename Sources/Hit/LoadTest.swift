@@ -68,7 +68,8 @@ public struct LoadTest: Sendable {
             timelineQueue.sync {}  // a boundary being closed finishes before the run returns
         }
 
-        var summary = Summary(requested: options.requests, targets: targets.count, rate: options.rate)
+        let schedule = options.schedule
+        var summary = Summary(requested: options.requestLimit, targets: targets.count, rate: schedule?.peakRate)
         // One clock (CLOCK_MONOTONIC) and one origin for the whole run: the pipeline's.
         summary.startUptimeNanoseconds = pipeline.runStart.uptimeNanoseconds
         pipeline.aggregate(into: &summary) { result in
@@ -87,13 +88,16 @@ public struct LoadTest: Sendable {
         summary.interrupted = cancellation.isCancelled && !deadlineReached.isSet
             && summary.completed < (summary.requested ?? .max)
         summary.deadlineReached = deadlineReached.isSet
-        if let rate = options.rate, let duration = options.duration, summary.deadlineReached {
+        summary.dropped += pipeline.dropped
+        summary.allWorkersWereBusy = pipeline.allWorkersWereBusy
+        if let schedule, let duration = options.duration, summary.deadlineReached {
             // Requests due by the deadline that no worker was free to send: dropped, and charged in
             // corrected latency from when they were due to the end of the run.
-            let due = min(options.requests ?? .max, Int(min(duration.seconds * rate, 1e15).rounded(.down)) + 1)
-            let dropped = due - summary.started
+            let due = min(options.requestLimit ?? .max, schedule.count(dueBy: duration))
+            let dropped = due - summary.started - pipeline.dropped
             if dropped > 0 {
-                let firstDue = Double(summary.started) / rate
+                let firstDue = schedule.dueSeconds(Double(summary.started)) ?? duration.seconds
+                let rate = max(schedule.rate(at: Duration(secondsValue: firstDue) ?? .zero), Options.minimumRate)
                 summary.recordDropped(count: dropped, firstOverdue: Duration(secondsValue: max(0, summary.duration.seconds - firstDue)) ?? .zero,
                                       rate: rate)
             }

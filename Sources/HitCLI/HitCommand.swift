@@ -27,6 +27,7 @@ struct HitCommand: ParsableCommand {
     @OptionGroup(title: "TLS") var tls: TLSFlags
     @OptionGroup(title: "Output") var output: OutputFlags
     @OptionGroup(title: "Verdict") var verdict: VerdictFlags
+    @OptionGroup(title: "Capacity search") var findMax: FindMaxFlags
 
     @Option(name: [.customShort("f"), .customLong("targets")],
             help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))

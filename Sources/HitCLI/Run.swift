@@ -33,6 +33,12 @@ enum CLI {
             thresholds = try command.verdict.thresholds()
             destination = try command.output.destination(stdout: stdout, raw: raw)
             extra = try command.output.extraFiles(raw: raw)
+            if command.findMax.settingsWithoutSearch { throw UsageError("the --find-max-... settings need --find-max") }
+            if command.findMax.findMax {
+                let search = try command.findMax.search(for: loadTest, thresholds: thresholds, load: command.load)
+                return runSearch(search, json: command.output.format == .json, destination: destination, stderr: stderr,
+                                 cancellation: cancellation, onStart: onStart, onReport: onReport)
+            }
         } catch let error as UsageError {
             stderr.write(error.line)
             return .usage
@@ -122,5 +128,29 @@ enum CLI {
             return .ioError
         }
         return .success
+    }
+
+    /// `--find-max`: the search, a row printed as each step ends (text), or the document at the end (JSON).
+    static func runSearch(_ search: CapacitySearch, json: Bool, destination: OutputFile, stderr: TextStream,
+                          cancellation: CancellationToken, onStart: () -> Void, onReport: () -> Void) -> ExitStatus {
+        if !json { destination.write(SearchReport.header(rules: search.thresholds) + "\n") }
+        onStart()
+        let outcome: CapacitySearch.Outcome
+        do {
+            outcome = try search.run(cancellation: cancellation) { step in
+                if !json { destination.write(SearchReport.row(step) + "\n") }
+            }
+        } catch {
+            stderr.write("hit: \(error)\n")
+            return .setup
+        }
+        onReport()
+        destination.write((json ? SearchReport.json(outcome, rules: search.thresholds) : SearchReport.conclusion(outcome)) + "\n")
+        if let failure = destination.failureLine {
+            stderr.write(failure)
+            return .ioError
+        }
+        if outcome.interrupted { return .interrupted }
+        return outcome.maximumRate == nil ? .failure : .success
     }
 }

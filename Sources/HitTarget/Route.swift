@@ -6,6 +6,9 @@ enum Route: Equatable {
     case status(Int)
     /// `/delay/{ms}`: a 200 after that many milliseconds.
     case delay(milliseconds: Int)
+    /// `/capacity/{slots}/{ms}`: a service of known capacity (`ServiceSlots`): `slots` requests at
+    /// once, `ms` each, the rest queued; `slots × 1000 / ms` requests a second at most.
+    case capacity(slots: Int, milliseconds: Int)
     /// `/hang`: never answers.
     case hang
     /// `/bytes/{n}`: a 200 with an n-byte body.
@@ -64,6 +67,12 @@ enum Route: Equatable {
         case ("status", 2):
             guard let code = Int(parts[1]), (100...999).contains(code) else { self = .notFound; return }
             self = .status(code)
+        case ("capacity", 3):
+            guard let slots = Int(parts[1]), (1...10_000).contains(slots), let ms = Int(parts[2]), (1...60_000).contains(ms) else {
+                self = .notFound
+                return
+            }
+            self = .capacity(slots: slots, milliseconds: ms)
         case ("delay", 2):
             guard let ms = Int(parts[1]), ms >= 0 else { self = .notFound; return }
             self = .delay(milliseconds: ms)

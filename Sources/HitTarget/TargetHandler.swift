@@ -90,6 +90,11 @@ final class TargetHandler: ChannelInboundHandler {
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) {
                 self.respond(context, head, status: .ok, body: "Hello, hit\n")
             }
+        case .capacity(let slots, let milliseconds):
+            let wait = stats.serviceSlots.admit(slots: slots, milliseconds: milliseconds)
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(wait))) {
+                self.respond(context, head, status: .ok, body: "Hello, hit\n")
+            }
         case .hang:
             break
         case .bytes(let count):

@@ -2,6 +2,8 @@ import Synchronization
 
 /// What the target server has seen, for tests to compare with what hit reports.
 public final class TargetStats: Sendable {
+    /// The queue behind `/capacity/{slots}/{ms}`, shared by every connection.
+    public let serviceSlots = ServiceSlots()
     /// One request as the server received it.
     public struct SeenRequest: Sendable, Equatable {
         public var method: String

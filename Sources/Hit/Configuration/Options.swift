@@ -18,6 +18,13 @@ public struct Options: Sendable, Equatable {
     public var loops: Int?
     /// The length of each interval of the run's `Timeline` (and of the live view's figures).
     public var interval: Duration
+    /// Stages of arrival rate (`--stages`): the rate moves linearly through them, starting from
+    /// `rate` (or 0). They end the run unless `requests` or `duration` end it first. A request
+    /// whose time comes while every worker is busy waits for one and is counted late; one still
+    /// waiting at the stages' end is dropped, never sent, and counted as dropped.
+    public var stages: [Stage] = []
+    /// Under the closed model (no rate): start the workers evenly over this time (`--ramp-up`).
+    public var rampUp: Duration?
 
     public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil, loops: Int? = nil,
                 interval: Duration = .seconds(1)) {
@@ -42,6 +49,20 @@ extension Options {
     public static let minimumRate = 1.0 / 86_400
     /// The fastest rate: ten million requests a second, some hundred times what one machine sends.
     public static let maximumRate = 10_000_000.0
+    /// When each request is due: along the stages, or at the constant rate; `nil` when unpaced.
+    public var schedule: ArrivalSchedule? {
+        if !stages.isEmpty { return ArrivalSchedule(stages: stages, initialRate: rate ?? 0) }
+        return rate.map { ArrivalSchedule(rate: $0) }
+    }
+
+    /// The most requests the run sends: `requests`, and at most what the stages schedule.
+    public var requestLimit: Int? {
+        switch (requests, stages.isEmpty ? nil : schedule?.totalRequests) {
+        case let (n?, total?): min(n, total)
+        case let (n, total): n ?? total
+        }
+    }
+
     /// The shortest and longest timeline interval.
     public static let intervals: ClosedRange<Duration> = .milliseconds(10) ... .seconds(3600)
 
@@ -59,6 +80,9 @@ extension Options {
         case rateTooLow(Double)
         case rateTooHigh(Double)
         case intervalOutOfRange(Duration)
+        case stagesScheduleNothing
+        case rampUpWithRate
+        case rampUpNotPositive
 
         public var description: String {
             switch self {
@@ -72,6 +96,9 @@ extension Options {
             case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
             case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
             case .rateTooHigh(let r): "-rps \(Self.plain(r)) is above \(Int(Options.maximumRate)) requests per second, far beyond what one machine sends"
+            case .stagesScheduleNothing: "--stages schedule no request: every rate is 0"
+            case .rampUpWithRate: "--ramp-up starts workers gradually (closed model); with -rps or --stages the rate sets the pace"
+            case .rampUpNotPositive: "--ramp-up must be a positive duration"
             case .intervalOutOfRange(let i): "--interval \(Formatting.duration(i)) is not from 10ms to 1h"
             case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(cFormat: "%.6f", Options.minimumRate)) per second)"
             }
@@ -87,10 +114,16 @@ extension Options {
     public func validate() throws(Problem) {
         if let requests, requests <= 0 { throw .requestsNotPositive(requests) }
         guard concurrency > 0 else { throw .concurrencyNotPositive(concurrency) }
-        if let requests, concurrency > requests { throw .concurrencyAboveRequests(concurrency: concurrency, requests: requests) }
+        if !stages.isEmpty, (schedule?.totalRequests ?? 0) == 0 { throw .stagesScheduleNothing }
+        // Under stages, workers only cap the requests in flight: more than the requests is harmless.
+        if stages.isEmpty, let requests, concurrency > requests {
+            throw .concurrencyAboveRequests(concurrency: concurrency, requests: requests)
+        }
         if let rate, !(rate > 0 && rate.isFinite) { throw .rateNotPositive(rate) }
         if let duration, duration <= .zero { throw .durationNotPositive }
-        if requests == nil && duration == nil { throw .unbounded }
+        if requests == nil && duration == nil && stages.isEmpty { throw .unbounded }
+        if let rampUp, rampUp <= .zero { throw .rampUpNotPositive }
+        if rampUp != nil, rate != nil || !stages.isEmpty { throw .rampUpWithRate }
         if let loops, loops <= 0 { throw .loopsNotPositive(loops) }
         if concurrency > Self.maximumConcurrency { throw .concurrencyTooHigh(concurrency) }
         if let loops, loops > Self.maximumLoops { throw .loopsTooMany(loops) }

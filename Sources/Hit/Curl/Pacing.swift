@@ -6,6 +6,11 @@ struct Pacing: Sendable {
     /// The timerfd's wake-up comes some 30 µs late (more on a busy machine); the loop spins from
     /// it to `handOffLead`.
     var wakeLead: UInt64 = 0
+    /// Under `--stages`: the stages' end (uptime nanoseconds). A job not started by then is
+    /// dropped: due while every worker was busy, it never found one in time.
+    var cutoff: UInt64?
+    /// Under `--ramp-up`: the time over which each loop starts its workers, evenly (nanoseconds).
+    var rampUp: UInt64 = 0
 
     init() {}
 

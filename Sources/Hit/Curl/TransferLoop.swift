@@ -70,6 +70,9 @@ final class TransferLoop: @unchecked Sendable {
     private var timerArmedFor: UInt64 = 0
     /// When the loop wakes for a kept job and when it hands it to libcurl.
     private var pacing = Pacing()
+    /// Under `--ramp-up`, the workers not started yet and when each starts (uptime nanoseconds),
+    /// earliest first.
+    private var dormant: Deque<(at: UInt64, worker: CurlEasy)> = []
 
     /// Transfers in flight, by easy handle.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -134,11 +137,21 @@ final class TransferLoop: @unchecked Sendable {
              counters: PipelineCounters, runStart: DispatchTime, pacing: Pacing = Pacing()) {
         self.runStart = runStart.uptimeNanoseconds
         self.pacing = pacing
+        if pacing.rampUp > 0, idle.count > 1 {
+            // The first worker at once, the k-th of n at k/n of the ramp.
+            let count = UInt64(idle.count)
+            for (k, worker) in idle.enumerated().dropFirst() {
+                dormant.append((self.runStart &+ pacing.rampUp / count * UInt64(k), worker))
+            }
+            idle = [idle[0]]
+        }
         timer = hit_timerfd_create()
         defer {
             if timer >= 0 { _ = hit_close(timer) }
             timer = -1
             early.removeAll()
+            idle += dormant.map(\.worker)
+            dormant.removeAll()
         }
         PreciseWait.withMinimalTimerSlack {
             drive(jobs: jobs, results: results, cancellation: cancellation, counters: counters)
@@ -160,6 +173,7 @@ final class TransferLoop: @unchecked Sendable {
         // Every way out hands on what finished; a send that fits is delivered even after a cancel.
         defer { flush(results, cancellation: cancellation) }
         while true {
+            wakeDormantWorkers()
             // Take a job for every idle worker not already held by an early job, in batches.
             fill: while !jobsDone, idle.count > early.count, !cancellation.isCancelled {
                 let room = idle.count - early.count
@@ -183,7 +197,13 @@ final class TransferLoop: @unchecked Sendable {
                     }
                 }
                 for job in jobBatch {
-                    if job.due == nil { start(job, counters: counters) } else { keepUntilDue(job) }
+                    if let cutoff = pacing.cutoff, PreciseWait.monotonicNanoseconds() > cutoff {
+                        counters.dropped.add(1, ordering: .relaxed)  // due before the end, and no worker was free in time
+                    } else if job.due == nil {
+                        start(job, counters: counters)
+                    } else {
+                        keepUntilDue(job)
+                    }
                 }
                 jobBatch.removeAll(keepingCapacity: true)
             }
@@ -219,9 +239,18 @@ final class TransferLoop: @unchecked Sendable {
             // cancellation, the next due job or the results' flush time needs us.
             if freed == 0 || jobsDone {
                 let untilFlush = unsent.isEmpty ? 1000 : max(1, Int32((Self.flushDelay &- (now &- unsentSince)) / 1_000_000))
-                wait(timeoutMilliseconds: min(1000, untilFlush))
+                let untilWorker = dormant.first.map { $0.at > now ? Int32(min(1000, ($0.at - now) / 1_000_000 + 1)) : 0 } ?? 1000
+                wait(timeoutMilliseconds: min(1000, untilFlush, untilWorker))
             }
         }
+    }
+
+    /// Under `--ramp-up`, makes the workers whose start has come idle, ready for jobs.
+    private func wakeDormantWorkers() {
+        guard let first = dormant.first else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard first.at <= now else { return }
+        while let next = dormant.first, next.at <= now { idle.append(dormant.removeFirst().worker) }
     }
 
     /// Keeps a paced job until it is due, in order of due time (jobs mostly come in that order).
@@ -294,6 +323,7 @@ final class TransferLoop: @unchecked Sendable {
                                          handedOff: PreciseWait.monotonicNanoseconds(),
                                          due: job.due?.uptimeNanoseconds ?? 0, role: role ?? .follower)
         counters.started.add(1, ordering: .relaxed)
+        if idle.isEmpty, dormant.isEmpty { counters.allBusy.store(true, ordering: .relaxed) }
         guard let role else {
             // A connection to the origin is opening: wait for it, outside libcurl.
             origins[originOf[job.target]].parked.append(worker.handle)

@@ -30,6 +30,10 @@ final class Pipeline: Sendable {
     var abandoned: Int { counters.abandoned.load(ordering: .relaxed) }
     /// Requests sent a second time because the server closed a kept-alive connection under them.
     var retried: Int { counters.retried.load(ordering: .relaxed) }
+    /// Under `--stages`: requests dropped at the stages' end, never sent.
+    var dropped: Int { counters.dropped.load(ordering: .relaxed) }
+    /// Whether every worker (of an event loop) was busy at some moment: a paced request then waits.
+    var allWorkersWereBusy: Bool { counters.allBusy.load(ordering: .relaxed) }
 
     /// A pipeline with a single target.
     convenience init(request: Request, options: Options, client: ClientOptions = ClientOptions(),
@@ -60,22 +64,27 @@ final class Pipeline: Sendable {
         // from here.
         let runStart = DispatchTime.now()
         self.runStart = runStart
-        let produced = Channel<Job>(capacity: options.rate == nil ? max(capacity, 512) : capacity)
+        let schedule = options.schedule
+        let produced = Channel<Job>(capacity: schedule == nil ? max(capacity, 512) : capacity)
         startStage("produce") {
-            Self.produce(options.requests, targets: targets.count, into: produced, cancellation: cancellation)
+            Self.produce(options.requestLimit, targets: targets.count, into: produced, cancellation: cancellation)
         }
         var jobs = produced
-        if let rate = options.rate {
+        if let schedule {
             let paced = Channel<Job>(capacity: capacity)
             startStage("throttle") {
-                Self.throttle(produced, into: paced, rate: rate, runStart: runStart, cancellation: cancellation)
+                Self.throttle(produced, into: paced, schedule: schedule, runStart: runStart, cancellation: cancellation)
             }
             jobs = paced
         }
         let loopsRunning = LoopCountdown(transferLoops.count)
-        let pacing = Pacing(rate: options.rate)
+        var pacing = Pacing(rate: schedule?.peakRate)
+        if !options.stages.isEmpty, let end = schedule?.end {
+            pacing.cutoff = runStart.uptimeNanoseconds &+ UInt64(end.nanoseconds)
+        }
+        if let rampUp = options.rampUp { pacing.rampUp = UInt64(rampUp.nanoseconds) }
         for (index, loop) in transferLoops.enumerated() {
-            startStage("dispatch.\(index)") { [jobs, results, counters] in
+            startStage("dispatch.\(index)") { [jobs, results, counters, pacing] in
                 Self.dispatch(jobs, through: loop, into: results, cancellation: cancellation, counters: counters,
                               runStart: runStart, pacing: pacing, loopsRunning: loopsRunning)
             }
@@ -104,4 +113,8 @@ final class PipelineCounters: Sendable {
     let started = Atomic<Int>(0)
     let abandoned = Atomic<Int>(0)
     let retried = Atomic<Int>(0)
+    /// Under `--stages`: jobs due before the stages' end that found no free worker by then.
+    let dropped = Atomic<Int>(0)
+    /// Whether a loop ever had every one of its workers busy.
+    let allBusy = Atomic<Bool>(false)
 }

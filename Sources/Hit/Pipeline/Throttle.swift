@@ -6,17 +6,19 @@ extension Pipeline {
     /// time itself would make every request tens of µs late.
     static let releaseLead: UInt64 = 1_000_000
 
-    /// Stage 2, throttle (only with a rate): gives each job its place in an absolute schedule,
-    /// `runStart + index / rate`, so that delays never accumulate as a ticker's do, and passes it on
-    /// `releaseLead` before that (a late job goes at once). The channel's capacity bounds how many
-    /// jobs are released ahead. Closes `out` when done.
-    static func throttle(_ input: Channel<Job>, into out: Channel<Job>, rate: Double, runStart: DispatchTime,
+    /// Stage 2, throttle (only with a rate or stages): gives each job its place in an absolute
+    /// schedule, `runStart + schedule.due(index)` (`index / rate` at a constant rate), so that
+    /// delays never accumulate as a ticker's do, and passes it on `releaseLead` before that (a late
+    /// job goes at once). The channel's capacity bounds how many jobs are released ahead. Stops at
+    /// the schedule's end. Closes `out` when done.
+    static func throttle(_ input: Channel<Job>, into out: Channel<Job>, schedule: ArrivalSchedule, runStart: DispatchTime,
                          cancellation: CancellationToken) {
         defer { out.close() }
         let start = runStart.uptimeNanoseconds
         PreciseWait.withMinimalTimerSlack {
             while var job = input.receive(cancellation: cancellation) {
-                let due = start + UInt64((Double(job.index) / rate * 1e9).rounded())
+                guard let offset = schedule.dueSeconds(Double(job.index)) else { return }
+                let due = start + UInt64((offset * 1e9).rounded())
                 let release = max(start, due >= releaseLead ? due - releaseLead : 0)
                 if cancellation.wait(until: DispatchTime(uptimeNanoseconds: release)) { return }
                 job.due = DispatchTime(uptimeNanoseconds: due)

@@ -117,8 +117,13 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         if !c.headers.isEmpty { rows.append(("headers", c.headers.joined(separator: "\n"))) }
         if let user = c.user { rows.append(("user", user)) }
         if let body = c.bodyBytes { rows.append(("body", "\(body) bytes")) }
+        if !c.stages.isEmpty {
+            rows.append(("stages", c.stages.map { Formatting.duration(.microseconds($0.durationUs)) + ":" + Self.number($0.targetRate) }
+                .joined(separator: ",")))
+        }
+        if let rampUp = c.rampUpUs { rows.append(("ramp-up", Formatting.duration(.microseconds(rampUp)))) }
         if let proxy = c.proxy { rows.append(("proxy", proxy)) }
-        let wide: Set<String> = ["targets", "headers", "proxy"]
+        let wide: Set<String> = ["targets", "headers", "proxy", "stages"]
         let cells = rows.map { "<div\(wide.contains($0.0) ? " class=\"wide\"" : "")><span>\(HTML.escape($0.0))</span><code>\(HTML.escape($0.1))</code></div>" }.joined()
         return "<section><h2>Configuration</h2><div class=\"config\">\(cells)</div></section>"
     }
@@ -156,7 +161,14 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
             return (middle(interval), seconds > 0 ? Double(interval.failedByStatus + interval.transportErrors) / seconds : 0)
         }
         series.append(SVGChart.Series(name: "errors/s", colour: "bad", style: .bars, points: errors))
-        if let rate = report.pacing?.rate, let first = intervals.first, let last = intervals.last {
+        if !report.configuration.stages.isEmpty {
+            // The asked rate along the stages: their corners are the stage boundaries.
+            let stages = report.configuration.stages
+            let initial = report.configuration.rate ?? 0
+            var corners: [(x: Double, y: Double)] = [(0, initial)]
+            for stage in stages { corners.append((Double(stage.startUs + stage.durationUs) / 1e6, stage.targetRate)) }
+            series.append(SVGChart.Series(name: "asked rate (stages)", colour: "s3", style: .dashed, points: corners))
+        } else if let rate = report.pacing?.rate, let first = intervals.first, let last = intervals.last {
             series.append(SVGChart.Series(name: "asked rate", colour: "s3", style: .dashed,
                                           points: [(Double(first.offsetUs) / 1e6, rate), (Double(last.offsetUs + last.durationUs) / 1e6, rate)]))
         }

@@ -30,6 +30,7 @@ public struct JSONReport: Codable, Sendable {
     public let pacing: Pacing?
 
     public struct Pacing: Codable, Sendable {
+        /// The asked rate; under `--stages`, the highest the stages reach.
         public let rate: Double
         /// Requests per second between the first send and the last.
         public let achievedRate: Double?
@@ -145,6 +146,17 @@ public struct JSONReport: Codable, Sendable {
         public let streamsPerConnection: Int?
         /// `--interface`: the local addresses connections were made from; empty for the system's choice.
         public let sourceAddresses: [String]
+        /// `--stages`, each with its start from the run's start; empty without.
+        public let stages: [StageFigures]
+        /// `--ramp-up`; null without.
+        public let rampUpUs: Int64?
+    }
+
+    public struct StageFigures: Codable, Sendable {
+        public let startUs: Int64
+        public let durationUs: Int64
+        /// Requests per second at the stage's end; it starts from the previous stage's.
+        public let targetRate: Double
     }
 
     public struct TargetConfiguration: Codable, Sendable {
@@ -240,7 +252,7 @@ public struct JSONReport: Codable, Sendable {
         startUptimeNs = s.startUptimeNanoseconds
         startUnixNs = s.timeline.startUnixNanoseconds
         startTime = WallClock.rfc3339(unixNanoseconds: s.timeline.startUnixNanoseconds)
-        let paced = test.options.rate != nil
+        let paced = test.options.schedule != nil
         timeline = TimelineFigures(intervalUs: s.timeline.interval.microsecondsValue, intervals: s.timeline.intervals.map { interval in
             let start = s.timeline.startUnixNanoseconds + interval.offset.nanoseconds
             return IntervalFigures(
@@ -283,7 +295,11 @@ public struct JSONReport: Codable, Sendable {
             connectTo: test.client.connectTo,
             connectionsPerOrigin: test.client.connectionsPerOrigin,
             streamsPerConnection: test.client.streamsPerConnection,
-            sourceAddresses: test.client.sourceAddresses
+            sourceAddresses: test.client.sourceAddresses,
+            stages: (test.options.schedule?.pieces ?? []).filter(\.duration.isFinite).map { piece in
+                StageFigures(startUs: Int64((piece.start * 1e6).rounded()), durationUs: Int64((piece.duration * 1e6).rounded()), targetRate: piece.to)
+            },
+            rampUpUs: test.options.rampUp?.microsecondsValue
         )
         summary = Counts(
             requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
@@ -296,7 +312,7 @@ public struct JSONReport: Codable, Sendable {
         )
         latency = Self.latency(s.latency, mean: s.meanLatency)
         correctedLatency = Self.latency(s.correctedLatency, mean: nil)
-        pacing = test.options.rate.map { rate in
+        pacing = test.options.schedule.map(\.peakRate).map { rate in
             Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
                    latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
                    latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,

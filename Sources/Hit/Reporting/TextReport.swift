@@ -14,10 +14,13 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let proxy: (url: String, source: String)?
     /// Whether the run asked for HTTP/2 (`-h2`): responses in HTTP/1.x are then pointed out.
     public let askedForHTTP2: Bool
+    /// The run's `--stages`, listed under pacing; empty without.
+    public let stages: [Stage]
 
     public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil,
-                proxy: (url: String, source: String)? = nil, askedForHTTP2: Bool = false) {
+                proxy: (url: String, source: String)? = nil, askedForHTTP2: Bool = false, stages: [Stage] = []) {
         self.askedForHTTP2 = askedForHTTP2
+        self.stages = stages
         self.summary = summary
         self.targets = targets
         self.width = min(max(width, 40), 1000)
@@ -98,6 +101,10 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 + "\(summary.late) requests sent late (more than \(Formatting.duration(Summary.lateAfter)) behind schedule) "
                 + "by p50 \(Formatting.duration(summary.lateness.percentile(50))), p99 \(Formatting.duration(summary.lateness.percentile(99))), "
                 + "max \(Formatting.duration(summary.lateness.max))."))
+            if !stages.isEmpty {
+                out.append("  stages: " + stages.map(\.description).joined(separator: ", ")
+                    + (summary.dropped > 0 ? "; \(summary.dropped) requests dropped (no worker free before the stages ended)" : ""))
+            }
         }
         out.section("Latency histogram:")
         out.lines += Self.histogramBars(latency, width: width)

@@ -65,6 +65,9 @@ public struct Summary: Sendable, Equatable {
     public var perTarget: [Tally]
     /// The run interval by interval.
     public var timeline = Timeline()
+    /// Whether every worker (of an event loop) was busy at some moment: under a rate, requests due
+    /// then waited for one, and hit rather than the server may have set the pace.
+    public var allWorkersWereBusy = false
 
     public struct ErrorTally: Sendable, Equatable {
         public var count: Int

@@ -33,7 +33,7 @@ final class TimelineRecorder: Sendable {
 
     /// Counts `result` in the current interval.
     func record(_ result: RequestResult) {
-        state.withLock { state in
+        state.withLock(for: self) { state in
             guard !state.finished else { return }
             var current = state.current
             current.completed += 1
@@ -61,7 +61,7 @@ final class TimelineRecorder: Sendable {
     /// Returns the intervals it closed.
     func closeIntervals(endedBy now: DispatchTime, sent: Int) -> ArraySlice<Timeline.Interval> {
         let elapsed = Self.duration(from: runStart, to: now)
-        return state.withLock { state in
+        return state.withLock(for: self) { state in
             guard !state.finished else { return [] }
             let before = state.timeline.intervals.count
             while state.current.offset + interval <= elapsed {
@@ -74,7 +74,7 @@ final class TimelineRecorder: Sendable {
     /// Closes the last interval at `end`, the run's end, and returns the timeline.
     func finish(at end: DispatchTime, sent: Int) -> Timeline {
         let elapsed = Self.duration(from: runStart, to: end)
-        return state.withLock { state in
+        return state.withLock(for: self) { state in
             guard !state.finished else { return state.timeline }
             while state.current.offset + interval < elapsed {
                 close(&state, length: interval, sent: sent)

@@ -12,4 +12,9 @@ extension StringProtocol {
     package func padded(to width: Int) -> String {
         count >= width ? String(prefix(width)) : String(self) + String(repeating: " ", count: width - count)
     }
+
+    /// The text padded with spaces on the left to `width` characters: a right-aligned column.
+    package func leftPadded(to width: Int) -> String {
+        count >= width ? String(self) : String(repeating: " ", count: width - count) + String(self)
+    }
 }

@@ -69,6 +69,20 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         case percent(Double)
     }
 
+    /// Whether some run could break the rule: not one that no measurement can make true, such as
+    /// `errors>100%`, `p99>2h` (beyond the histograms' hour) or `rps<0`.
+    public var canFail: Bool {
+        let longest = Duration.microseconds(Int64(LatencyHistogram.highestTrackable))
+        switch (comparison, value) {
+        case (.greater, .percent(let p)): return p < 100
+        case (.greaterOrEqual, .percent(let p)): return p <= 100
+        case (.greater, .duration(let d)): return !metric.isLatency || d < longest
+        case (.greaterOrEqual, .duration(let d)): return !metric.isLatency || d <= longest
+        case (.less, .count(let c)), (.less, .percent(let c)): return c > 0
+        default: return true
+        }
+    }
+
     /// The rule as written.
     public let text: String
     public let metric: Metric

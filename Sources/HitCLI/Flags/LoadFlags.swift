@@ -32,6 +32,19 @@ struct LoadFlags: ParsableArguments {
                 + "Requests in flight at the deadline are aborted and not counted.", valueName: "duration"))
     var duration: String?
 
+    @Option(name: .customLong("stages"), parsing: .unconditional,
+            help: ArgumentHelp("Arrival-rate stages, DURATION:RATE,...: each moves the rate linearly from where the last ended "
+                + "(the first from -rps, or 0) to RATE requests/s over DURATION, e.g. 30s:1000,2m:1000,30s:0. They end the run "
+                + "(-n caps it, -z cuts it off). -c caps the requests in flight (default: peak rate ÷ 10, at most 1000): a request "
+                + "due while every worker is busy waits and is counted late; one still waiting when the stages end is dropped, "
+                + "never sent, and counted as dropped.", valueName: "stages"))
+    var stages: String?
+
+    @Option(name: .customLong("ramp-up"), parsing: .unconditional,
+            help: ArgumentHelp("Start the -c workers evenly over this time instead of all at once (without -rps or --stages).",
+                               valueName: "duration"))
+    var rampUp: String?
+
     @Option(name: .customLong("loops"), parsing: .unconditional,
             help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers up to one per core; beyond, one per 640 workers).", valueName: "n"))
     var loops: Int?
@@ -74,11 +87,33 @@ struct LoadFlags: ParsableArguments {
             }
             runFor = parsed
         }
-        let total = requests ?? (runFor == nil ? 100 : nil)
+        var stageList: [Stage] = []
+        if let stages {
+            do {
+                stageList = try Stage.parseList(stages)
+            } catch {
+                throw UsageError(error.description)
+            }
+        }
+        var rampUpTime: Duration?
+        if let rampUp {
+            guard let parsed = Duration(parsing: rampUp) else {
+                throw UsageError("--ramp-up '\(rampUp)' is not a duration: use a number with a unit, e.g. 10s, 1m")
+            }
+            rampUpTime = parsed
+        }
+        let total = requests ?? (runFor == nil && stageList.isEmpty ? 100 : nil)
         // Workers derived from --connections × --streams never outnumber the requests.
-        if self.concurrency == nil, let total, total > 0 { concurrency = min(concurrency, total) }
-        let options = Options(requests: total, concurrency: concurrency, rate: rps,
+        var options = Options(requests: total, concurrency: concurrency, rate: rps,
                               duration: runFor, loops: loops)
+        options.stages = stageList
+        options.rampUp = rampUpTime
+        if self.concurrency == nil, !stageList.isEmpty, let peak = options.schedule?.peakRate {
+            // Enough workers for responses of up to 100 ms at the peak rate.
+            concurrency = max(1, min(Self.defaultStageWorkers, Int((peak / 10).rounded(.up))))
+        }
+        if self.concurrency == nil, let limit = options.requestLimit, limit > 0 { concurrency = min(concurrency, limit) }
+        options.concurrency = concurrency
         do {
             try options.validate()
         } catch {
@@ -86,4 +121,7 @@ struct LoadFlags: ParsableArguments {
         }
         return options
     }
+
+    /// The most workers `--stages` takes without `-c`.
+    static let defaultStageWorkers = 1000
 }

@@ -22,7 +22,7 @@ struct ReportWriter {
             let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
             let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
             let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
-                                    askedForHTTP2: loadTest.client.httpVersion == .http2)
+                                    askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages)
             destination.write(report.description + "\n")
         case .json:
             destination.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
@@ -31,7 +31,7 @@ struct ReportWriter {
         }
         let json = JSONReport(summary, test: loadTest, verdict: verdict)
         extra.json?.write(json.encoded() + "\n")
-        let paced = loadTest.options.rate != nil
+        let paced = loadTest.options.schedule != nil
         extra.hlog?.write(IntervalLog(summary.timeline, corrected: paced).description)
         extra.hgrm?.write((paced ? summary.correctedLatency : summary.latency).percentileDistribution)
         extra.html?.write(HTMLReport(json).description)

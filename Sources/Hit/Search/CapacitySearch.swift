@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--find-max`: the highest request rate at which every `--fail-if` rule passes.
+///
+/// It runs steps of `step` at a constant rate (after a `warmUp` whose results are discarded),
+/// raises the rate by `growth` until a step fails, then bisects between the last rate that passed
+/// and the first that failed until they are within `resolution` of each other, bounded by
+/// `maximumRate` and `timeLimit`. Each step is judged by the rules on its own results.
+///
+/// It must not mistake its own limit for the server's: a step in which requests went late because
+/// every worker was busy, or were dropped, is marked as limited by hit. Without a fixed
+/// concurrency, workers grow between steps (Little's law: rate × the last step's p99, twice over)
+/// and a limited step is run again with more; with `-c` fixed, the answer says that hit was the
+/// limit and suggests a larger `-c`. After a step that failed, one request to each target must be
+/// answered before the next step starts: an overloaded server's queue is worked off first.
+public struct CapacitySearch: Sendable {
+    public var targets: [Request]
+    public var client: ClientOptions
+    public var thresholds: [Threshold]
+    public var startRate: Double = 10
+    public var maximumRate: Double = 100_000
+    public var step: Duration = .seconds(5)
+    public var warmUp: Duration = .seconds(1)
+    /// How close the last pass and the first fail must come, as a fraction of the pass.
+    public var resolution: Double = 0.05
+    public var timeLimit: Duration = .seconds(600)
+    public var growth: Double = 2
+    /// Fixed workers (`-c`); `nil` to size them for each step.
+    public var concurrency: Int?
+    public var interval: Duration = .seconds(1)
+
+    /// The most workers a step is given when hit sizes them.
+    public static let maximumWorkers = 4096
+
+    public init(targets: [Request], client: ClientOptions, thresholds: [Threshold]) {
+        self.targets = targets
+        self.client = client
+        self.thresholds = thresholds
+    }
+
+    /// One step of the search: a point of the latency–throughput curve.
+    public struct Step: Sendable, Equatable {
+        public var askedRate: Double
+        public var workers: Int
+        /// Completed requests per second, after the warm-up.
+        public var achievedRate: Double
+        public var p50: Duration?
+        /// Corrected for coordinated omission (from each request's intended send time).
+        public var p99: Duration?
+        public var errorsPercent: Double
+        public var passed: Bool
+        /// Requests went late for want of a free worker, or were dropped: hit, not the server, may
+        /// have been the limit.
+        public var limitedByHit: Bool
+        /// The rules that failed, as written.
+        public var failedRules: [String]
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var steps: [Step]
+        /// The highest rate that passed; `nil` when even the first step failed.
+        public var maximumRate: Double?
+        /// Whether the answer is bounded by hit rather than the server (see `Step.limitedByHit`).
+        public var limitedByHit: Bool
+        /// Why the search stopped, in one line.
+        public var reason: String
+        public var interrupted: Bool
+    }
+
+    /// Why a search cannot run.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case noRules
+        case rulesCannotFail([String])
+        case badSetting(String)
+
+        public var description: String {
+            switch self {
+            case .noRules: "--find-max needs --fail-if rules: the service level to keep, e.g. --fail-if 'p99>50ms,errors>1%'"
+            case .rulesCannotFail(let rules): "--find-max: no rate could fail \(rules.joined(separator: ",")): nothing to search for"
+            case .badSetting(let text): text
+            }
+        }
+    }
+
+    public func validate() throws(Problem) {
+        guard !thresholds.isEmpty else { throw .noRules }
+        if thresholds.allSatisfy({ !$0.canFail }) { throw .rulesCannotFail(thresholds.map(\.text)) }
+        guard startRate > 0, startRate.isFinite, maximumRate >= startRate, maximumRate <= Options.maximumRate else {
+            throw .badSetting("--find-max: the rates must run from a positive start up to at most \(Int(Options.maximumRate)) requests/s")
+        }
+        guard step > .zero, warmUp >= .zero, timeLimit > .zero, resolution > 0, resolution < 1 else {
+            throw .badSetting("--find-max: steps, warm-up and time limit must be positive, the resolution between 0 and 100%")
+        }
+    }
+
+    /// Runs the search; `onStep` sees each step as it ends. Cancellation ends it with the curve so far.
+    public func run(cancellation: CancellationToken = CancellationToken(),
+                    onStep: (Step) -> Void = { _ in }) throws(SetupError) -> Outcome {
+        let began = ContinuousClock.now
+        var steps: [Step] = []
+        var lastPass: Double?, firstFail: Double?
+        var rate = startRate
+        var workers = concurrency ?? workersFor(rate: rate, latency: nil)
+        var reason = ""
+        var limited = false
+        var retriedWithMoreWorkers = Set<Double>()
+        while true {
+            if cancellation.isCancelled { reason = "interrupted"; break }
+            if began.duration(to: .now) + step + warmUp > timeLimit { reason = "the time limit (--find-max-time) came"; break }
+            var step = try runStep(rate: rate, workers: workers, cancellation: cancellation)
+            if cancellation.isCancelled { reason = "interrupted"; break }
+            // hit's own limit: with workers of its own choosing, try again with more.
+            if step.limitedByHit, concurrency == nil, workers < Self.maximumWorkers, !retriedWithMoreWorkers.contains(rate) {
+                retriedWithMoreWorkers.insert(rate)
+                workers = min(Self.maximumWorkers, max(workers * 4, workersFor(rate: rate, latency: step.p99)))
+                step = try runStep(rate: rate, workers: workers, cancellation: cancellation)
+                if cancellation.isCancelled { reason = "interrupted"; break }
+            }
+            steps.append(step)
+            onStep(step)
+            // An overloaded server still works through the queue the step left; one request,
+            // answered once that queue is through, keeps the backlog out of the next step.
+            if !step.passed { try drain(cancellation: cancellation) }
+            if step.passed {
+                lastPass = max(lastPass ?? 0, rate)
+            } else {
+                firstFail = min(firstFail ?? .infinity, rate)
+                if step.limitedByHit { limited = true }
+            }
+            guard let fail = firstFail else {
+                if rate >= maximumRate { reason = "every step passed, up to the highest rate (--find-max-rate)"; break }
+                rate = min(rate * growth, maximumRate)
+                if concurrency == nil { workers = max(workers, workersFor(rate: rate, latency: step.p99)) }
+                continue
+            }
+            guard let pass = lastPass else { reason = "even the first step, \(Self.rate(startRate))/s, failed"; break }
+            if (fail - pass) / pass <= resolution {
+                reason = "the last pass and the first fail are within \(Self.rate(resolution * 100))%"
+                break
+            }
+            rate = (pass + fail) / 2
+            if concurrency == nil { workers = max(workers, workersFor(rate: rate, latency: step.p99)) }
+        }
+        return Outcome(steps: steps, maximumRate: lastPass, limitedByHit: limited,
+                       reason: reason, interrupted: cancellation.isCancelled)
+    }
+
+    /// Workers for `rate` when a response takes `latency` (at least 50 ms is assumed): twice what
+    /// Little's law asks, at least 8.
+    func workersFor(rate: Double, latency: Duration?) -> Int {
+        let seconds = max(0.05, latency?.seconds ?? 0)
+        return min(Self.maximumWorkers, max(8, Int((rate * seconds * 2).rounded(.up))))
+    }
+
+    /// Sends one request to each target and waits for the answers (at most a minute).
+    private func drain(cancellation: CancellationToken) throws(SetupError) {
+        var client = self.client
+        client.timeout = min(client.timeout ?? .seconds(60), .seconds(60))
+        _ = try LoadTest(targets: targets, options: Options(requests: targets.count, concurrency: targets.count), client: client)
+            .run(cancellation: cancellation)
+    }
+
+    private func runStep(rate: Double, workers: Int, cancellation: CancellationToken) throws(SetupError) -> Step {
+        var options = Options(requests: nil, concurrency: workers, rate: rate, duration: warmUp + step)
+        options.interval = interval
+        let test = LoadTest(targets: targets, options: options, client: client)
+        // The step's own results, after the warm-up: what the rules judge.
+        var measured = Summary(requested: nil, targets: targets.count, rate: rate)
+        let whole = try test.run(cancellation: cancellation) { result in
+            if let due = result.due, due >= warmUp { measured.record(result) }
+        }
+        measured.duration = step
+        measured.started = measured.completed
+        measured.interrupted = whole.interrupted
+        let verdict = Verdict(measured, thresholds: thresholds)
+        // hit's limit: requests dropped, or late while every worker was busy (late alone may be the
+        // machine's scheduling; busy alone is a server that takes its time, with workers to spare).
+        let limitedByHit = whole.dropped > 0
+            || (whole.allWorkersWereBusy && whole.late * 20 > max(1, whole.completed) && whole.lateness.percentile(90) > .milliseconds(5))
+        return Step(askedRate: rate, workers: workers, achievedRate: measured.requestsPerSecond,
+                    p50: measured.correctedLatency.isEmpty ? nil : measured.correctedLatency.percentile(50),
+                    p99: measured.correctedLatency.isEmpty ? nil : measured.correctedLatency.percentile(99),
+                    errorsPercent: measured.completed == 0 ? 0 : Double(measured.unsuccessful) * 100 / Double(measured.completed),
+                    passed: verdict.outcome == .passed && !limitedByHit,
+                    limitedByHit: limitedByHit,
+                    failedRules: verdict.thresholds.filter(\.failed).map(\.threshold.text))
+    }
+
+    static func rate(_ value: Double) -> String {
+        value >= 100 || value == value.rounded() ? String(cFormat: "%.0f", value) : String(cFormat: "%.1f", value)
+    }
+}

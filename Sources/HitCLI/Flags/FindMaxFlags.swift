@@ -1,0 +1,74 @@
+import ArgumentParser
+import Hit
+
+/// `--find-max` and its settings.
+struct FindMaxFlags: ParsableArguments {
+    @Flag(name: .customLong("find-max"),
+          help: ArgumentHelp("Search for the highest rate at which every --fail-if rule passes: steps at a constant rate, "
+              + "doubled until one fails, then bisected. Prints the latency–throughput curve and the answer; exit 0 when a rate "
+              + "passed, 1 when even the first failed. Starts at -rps (default 10/s); -c fixes the workers (default: sized "
+              + "for each step)."))
+    var findMax = false
+
+    @Option(name: .customLong("find-max-step"), parsing: .unconditional,
+            help: ArgumentHelp("How long each step measures, after its warm-up (default 5s).", valueName: "duration"))
+    var step: String?
+
+    @Option(name: .customLong("find-max-warm-up"), parsing: .unconditional,
+            help: ArgumentHelp("The start of each step whose results are discarded (default 1s).", valueName: "duration"))
+    var warmUp: String?
+
+    @Option(name: .customLong("find-max-rate"), parsing: .unconditional,
+            help: ArgumentHelp("The highest rate to try, requests/s (default 100000).", valueName: "rate"))
+    var maximumRate: Double?
+
+    @Option(name: .customLong("find-max-time"), parsing: .unconditional,
+            help: ArgumentHelp("The longest the whole search may take (default 10m).", valueName: "duration"))
+    var timeLimit: String?
+
+    @Option(name: .customLong("find-max-resolution"), parsing: .unconditional,
+            help: ArgumentHelp("Stop when the last pass and the first fail are this close, in percent of the pass (default 5%).",
+                               valueName: "percent"))
+    var resolution: String?
+
+    /// Whether any of the settings was given without `--find-max`.
+    var settingsWithoutSearch: Bool {
+        !findMax && (step != nil || warmUp != nil || maximumRate != nil || timeLimit != nil || resolution != nil)
+    }
+
+    /// The search these flags describe, over `test`'s targets and client, judged by `thresholds`.
+    func search(for test: LoadTest, thresholds: [Threshold], load: LoadFlags) throws(UsageError) -> CapacitySearch {
+        for (flag, given) in [("-n", load.requests != nil), ("-z", load.duration != nil), ("--stages", load.stages != nil),
+                              ("--ramp-up", load.rampUp != nil)] where given {
+            throw UsageError("--find-max runs steps of --find-max-step at constant rates: \(flag) does not apply")
+        }
+        var search = CapacitySearch(targets: test.targets, client: test.client, thresholds: thresholds)
+        search.startRate = test.options.rate ?? search.startRate
+        search.concurrency = load.concurrency
+        search.interval = test.options.interval
+        if let maximumRate { search.maximumRate = maximumRate }
+        if let step { search.step = try Self.duration(step, "--find-max-step") }
+        if let warmUp { search.warmUp = try Self.duration(warmUp, "--find-max-warm-up") }
+        if let timeLimit { search.timeLimit = try Self.duration(timeLimit, "--find-max-time") }
+        if let resolution {
+            let number = resolution.hasSuffix("%") ? String(resolution.dropLast()) : resolution
+            guard let percent = Double(number), percent.isFinite else {
+                throw UsageError("--find-max-resolution '\(resolution)' is not a percentage, e.g. 5%")
+            }
+            search.resolution = percent / 100
+        }
+        do {
+            try search.validate()
+        } catch {
+            throw UsageError(error.description)
+        }
+        return search
+    }
+
+    private static func duration(_ text: String, _ flag: String) throws(UsageError) -> Duration {
+        guard let parsed = Duration(parsing: text) else {
+            throw UsageError("\(flag) '\(text)' is not a duration: use a number with a unit, e.g. 5s, 1m")
+        }
+        return parsed
+    }
+}
