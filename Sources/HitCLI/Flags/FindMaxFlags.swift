@@ -66,9 +66,6 @@ struct FindMaxFlags: ParsableArguments {
     }
 
     private static func duration(_ text: String, _ flag: String) throws(UsageError) -> Duration {
-        guard let parsed = Duration(parsing: text) else {
-            throw UsageError("\(flag) '\(text)' is not a duration: use a number with a unit, e.g. 5s, 1m")
-        }
-        return parsed
+        try UsageError.duration(text, flag: flag, examples: "5s, 1m")
     }
 }

@@ -80,13 +80,7 @@ struct LoadFlags: ParsableArguments {
         }
         client.connectionsPerOrigin = connections
         client.streamsPerConnection = streams
-        var runFor: Duration?
-        if let duration {
-            guard let parsed = Duration(parsing: duration) else {
-                throw UsageError("-z '\(duration)' is not a duration: use a number with a unit, e.g. 500ms, 10s, 1m30s")
-            }
-            runFor = parsed
-        }
+        let runFor = try duration.map { text throws(UsageError) in try UsageError.duration(text, flag: "-z", examples: "500ms, 10s, 1m30s") }
         var stageList: [Stage] = []
         if let stages {
             do {
@@ -95,13 +89,7 @@ struct LoadFlags: ParsableArguments {
                 throw UsageError(error.description)
             }
         }
-        var rampUpTime: Duration?
-        if let rampUp {
-            guard let parsed = Duration(parsing: rampUp) else {
-                throw UsageError("--ramp-up '\(rampUp)' is not a duration: use a number with a unit, e.g. 10s, 1m")
-            }
-            rampUpTime = parsed
-        }
+        let rampUpTime = try rampUp.map { text throws(UsageError) in try UsageError.duration(text, flag: "--ramp-up", examples: "10s, 1m") }
         let total = requests ?? (runFor == nil && stageList.isEmpty ? 100 : nil)
         // Workers derived from --connections × --streams never outnumber the requests.
         var options = Options(requests: total, concurrency: concurrency, rate: rps,

@@ -48,10 +48,7 @@ struct OutputFlags: ParsableArguments {
     /// `--interval`, parsed.
     func intervalLength() throws(UsageError) -> Duration {
         guard let interval else { return .seconds(1) }
-        guard let parsed = Duration(parsing: interval) else {
-            throw UsageError("--interval '\(interval)' is not a duration: use a number with a unit, e.g. 500ms, 1s, 1m")
-        }
-        return parsed
+        return try UsageError.duration(interval, flag: "--interval", examples: "500ms, 1s, 1m")
     }
 
     /// Whether the report a person reads is somewhere other than a text report on stdout, so that

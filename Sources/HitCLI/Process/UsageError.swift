@@ -1,3 +1,5 @@
+import Hit
+
 /// A usage error: reported on one line, with a pointer to `--help`, and exit status 64.
 struct UsageError: Error {
     let message: String
@@ -27,5 +29,16 @@ struct UsageError: Error {
             }
         }
         return out
+    }
+}
+
+extension UsageError {
+    /// `text` as a duration (500ms, 10s, 1m30s), or the usage error that names `flag` and shows
+    /// `examples`.
+    static func duration(_ text: String, flag: String, examples: String) throws(UsageError) -> Duration {
+        guard let parsed = Duration(parsing: text) else {
+            throw UsageError("\(flag) '\(text)' is not a duration: use a number with a unit, e.g. \(examples)")
+        }
+        return parsed
     }
 }
