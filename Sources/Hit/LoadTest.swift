@@ -53,7 +53,7 @@ public struct LoadTest: Sendable {
         defer { deadline?.cancel() }
         // The timeline: a timer on the run's clock closes each interval at its boundary.
         let recorder = TimelineRecorder(interval: options.interval, runStart: pipeline.runStart,
-                                        startUnixNanoseconds: WallClock.unixNanoseconds(at: pipeline.runStart))
+                                        startUnixNanoseconds: options.startAt ?? WallClock.unixNanoseconds(at: pipeline.runStart))
         let timelineQueue = DispatchQueue(label: "hit.timeline")
         let boundaries = DispatchSource.makeTimerSource(queue: timelineQueue)
         let step = DispatchTimeInterval.nanoseconds(Int(options.interval.nanoseconds))
@@ -69,7 +69,7 @@ public struct LoadTest: Sendable {
         }
 
         let schedule = options.schedule
-        var summary = Summary(requested: options.requestLimit, targets: targets.count, rate: schedule?.peakRate)
+        var summary = Summary(requested: options.requestLimit, targets: targets.count, rate: options.processPeakRate)
         // One clock (CLOCK_MONOTONIC) and one origin for the whole run: the pipeline's.
         summary.startUptimeNanoseconds = pipeline.runStart.uptimeNanoseconds
         pipeline.aggregate(into: &summary) { result in
@@ -90,20 +90,35 @@ public struct LoadTest: Sendable {
         summary.deadlineReached = deadlineReached.isSet
         summary.dropped += pipeline.dropped
         summary.allWorkersWereBusy = pipeline.allWorkersWereBusy
+        summary.startAt = options.startAt
+        summary.startedLate = pipeline.startedLate
+        if let shard = options.shard {
+            summary.shards = ShardCoverage(count: shard.count, covered: [shard.index], configurationHash: configurationDigest)
+        }
         if let schedule, let duration = options.duration, summary.deadlineReached {
             // Requests due by the deadline that no worker was free to send: dropped, and charged in
             // corrected latency from when they were due to the end of the run.
-            let due = min(options.requestLimit ?? .max, schedule.count(dueBy: duration))
+            // A shard counts its own share of the requests due, and its share of the rate.
+            let shard = options.shard ?? Shard.whole
+            let due = shard.share(of: min(options.totalRequestLimit ?? .max, schedule.count(dueBy: duration)))
             let dropped = due - summary.started - pipeline.dropped
             if dropped > 0 {
-                let firstDue = schedule.dueSeconds(Double(summary.started)) ?? duration.seconds
-                let rate = max(schedule.rate(at: Duration(secondsValue: firstDue) ?? .zero), Options.minimumRate)
+                let firstDue = schedule.dueSeconds(Double(shard.globalIndex(summary.started))) ?? duration.seconds
+                let rate = max(schedule.rate(at: Duration(secondsValue: firstDue) ?? .zero) / Double(shard.count), Options.minimumRate)
                 summary.recordDropped(count: dropped, firstOverdue: Duration(secondsValue: max(0, summary.duration.seconds - firstDue)) ?? .zero,
                                       rate: rate)
             }
         }
         summary.scrubErrorExamples(of: Redaction.secrets(of: self))
         return summary
+    }
+}
+
+extension LoadTest {
+    /// The digest of the whole run's plan that its shards share (see `JSONReport.Configuration.digest`).
+    public var configurationDigest: String {
+        JSONReport.configuration(of: self).digest(shards: options.shard?.count ?? 1, interval: options.interval,
+                                                  startAt: options.startAt)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import Hit
 
 /// The command line: `hit [options] URL...`.
@@ -10,7 +11,7 @@ struct HitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hit",
         abstract: "Load-test an HTTP server: send N requests from C workers, optionally at R requests per second in total.",
-        usage: "hit [options] <url>...\n  hit [options] -f <targets-file>\n  hit report <run.json> --html <path>",
+        usage: "hit [options] <url>...\n  hit [options] -f <targets-file>\n  hit report <run.json> --html <path>\n  hit merge <shard.json>... [--partial] [-o text|json] [--fail-if <rule>]",
         discussion: """
         Several URLs, or a targets file, are sent to round-robin; the report breaks results down per target. \
         Press Ctrl-C to stop early: the report of what completed is printed, marked as interrupted. \
@@ -28,6 +29,7 @@ struct HitCommand: ParsableCommand {
     @OptionGroup(title: "Output") var output: OutputFlags
     @OptionGroup(title: "Verdict") var verdict: VerdictFlags
     @OptionGroup(title: "Capacity search") var findMax: FindMaxFlags
+    @OptionGroup(title: "Beyond one machine") var shards: ShardFlags
 
     @Option(name: [.customShort("f"), .customLong("targets")],
             help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))
@@ -60,7 +62,10 @@ struct HitCommand: ParsableCommand {
         client.compression = !request.disableCompression
         try connection.apply(to: &client)
         try tls.apply(to: &client)
-        var options = try load.options(client: &client)
+        let shard = try shards.shard(environment: ProcessInfo.processInfo.environment)
+        var options = try load.options(client: &client, shards: shard?.shard.count ?? 1)
+        options.shard = shard?.shard
+        options.startAt = try shards.startInstant(now: WallClock.unixNanoseconds())
         options.interval = try output.intervalLength()
         do {
             try options.validate()

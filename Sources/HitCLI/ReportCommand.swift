@@ -18,25 +18,30 @@ struct ReportCommand: ParsableCommand {
 
     /// Reads the report, or says in one line why it cannot.
     func report(raw: RawArguments) throws(UsageError) -> JSONReport {
+        try Self.read(input, flag: "<run.json>", raw: raw, command: "hit report")
+    }
+
+    /// Reads the JSON report at `input` (- for standard input), or says in one line why it cannot.
+    static func read(_ input: String, flag: String, raw: RawArguments, command: String) throws(UsageError) -> JSONReport {
         var files = Readable(raw: raw)
         let body: Body
         do {
-            body = try files.body(input, flag: "<run.json>", limit: 1 << 30)
+            body = try files.body(input, flag: flag, limit: 1 << 30)
         } catch {
-            throw UsageError(error.message, command: "hit report")
+            throw UsageError(error.message, command: command)
         }
         do {
             let report = try JSONReport.decode(body.contents)
             guard report.version == JSONReport.schemaVersion else {
                 throw UsageError("'\(UsageError.escaped(input))' is a version \(report.version) JSON report; this hit reads version \(JSONReport.schemaVersion)",
-                                 command: "hit report")
+                                 command: command)
             }
             return report
         } catch let error as UsageError {
             throw error
         } catch {
             throw UsageError("'\(UsageError.escaped(input))' is not a JSON report of hit's (version \(JSONReport.schemaVersion)): "
-                + Self.reason(error), command: "hit report")
+                + Self.reason(error), command: command)
         }
     }
 

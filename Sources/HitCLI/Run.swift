@@ -20,6 +20,9 @@ enum CLI {
         if arguments.first == "report" {
             return report(arguments: Array(arguments.dropFirst()), raw: raw, stdout: stdout, stderr: stderr)
         }
+        if arguments.first == "merge" {
+            return merge(arguments: Array(arguments.dropFirst()), raw: raw, stdout: stdout, stderr: stderr)
+        }
         let command: HitCommand
         let loadTest: LoadTest
         let thresholds: [Threshold]
@@ -50,6 +53,8 @@ enum CLI {
             stderr.write(UsageError(PeerSpelling.message(for: error, arguments: arguments)).line)
             return .usage
         }
+
+        announceStart(of: loadTest, command: command, stderr: stderr)
 
         // The run stops on the caller's cancellation, or when a CSV reader goes away.
         let stop = CancellationToken()
@@ -92,10 +97,72 @@ enum CLI {
         flusher?.cancel()
         onReport()
         progress?.stop()
+        if let late = summary.startedLate, late > Summary.lateAfter, !summary.interrupted {
+            stderr.write("hit: warning: started \(Formatting.duration(late)) after --start-at: the requests due by then went late\n")
+        }
         let verdict = Verdict(summary, thresholds: thresholds)
         ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
             .write(summary, of: loadTest, verdict: verdict, csv: csv)
         // A report that could not be written is never lost in silence.
+        let failures = ([destination] + extra.all).compactMap { $0.failureLine }
+        for line in failures { stderr.write(line) }
+        return failures.isEmpty ? ExitStatus(verdict) : .ioError
+    }
+
+    /// Says on stderr which shard this is when the environment named it, and how long the run
+    /// waits for --start-at (or that the instant has passed).
+    static func announceStart(of loadTest: LoadTest, command: HitCommand, stderr: TextStream) {
+        if let shard = loadTest.options.shard,
+           let found = try? command.shards.shard(environment: ProcessInfo.processInfo.environment), let source = found.source {
+            stderr.write("hit: shard \(shard.index) of \(shard.count), from \(source)\n")
+        }
+        guard let startAt = loadTest.options.startAt else { return }
+        let ahead = startAt - WallClock.unixNanoseconds()
+        let instant = WallClock.rfc3339(unixNanoseconds: startAt)
+        if ahead < 0 {
+            stderr.write("hit: warning: --start-at \(instant) passed \(Formatting.duration(.nanoseconds(-ahead))) ago: "
+                + "the requests due since then go late\n")
+        } else if !command.output.quiet {
+            stderr.write("hit: waiting for --start-at \(instant) (in \(Formatting.duration(.nanoseconds(ahead))))\n")
+        }
+    }
+
+    /// `hit merge SHARD.json...`: the merged report, judged as a run is, with a run's exit statuses.
+    static func merge(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
+        let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
+        let command: MergeCommand
+        let merged: ShardMerge
+        let thresholds: [Threshold]
+        let destination: OutputFile
+        let extra: ExtraFiles
+        do {
+            command = try MergeCommand.parse(arguments)
+            thresholds = try command.verdict.thresholds()
+            merged = try command.merge(raw: raw)
+            // Opened only once the merge is known to go through.
+            destination = try command.output.destination(stdout: stdout, raw: raw)
+            extra = try command.output.extraFiles(raw: raw)
+        } catch let error as UsageError {
+            stderr.write(UsageError(error.message, command: "hit merge").line)
+            return .usage
+        } catch {
+            if MergeCommand.exitCode(for: error) == .success {
+                stdout.write(MergeCommand.fullMessage(for: error) + "\n")
+                return .success
+            }
+            stderr.write(UsageError(MergeCommand.message(for: error), command: "hit merge").line)
+            return .usage
+        }
+        let summary = merged.summary
+        let verdict = Verdict(summary, thresholds: thresholds)
+        let configuration = merged.configuration
+        ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
+            .write(summary, json: merged.report(verdict: verdict), paced: merged.paced, verdict: verdict) { width in
+                TextReport(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
+                           proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
+                           askedForHTTP2: configuration.http == "2",
+                           stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) })
+            }
         let failures = ([destination] + extra.all).compactMap { $0.failureLine }
         for line in failures { stderr.write(line) }
         return failures.isEmpty ? ExitStatus(verdict) : .ioError

@@ -25,6 +25,13 @@ public struct Options: Sendable, Equatable {
     public var stages: [Stage] = []
     /// Under the closed model (no rate): start the workers evenly over this time (`--ramp-up`).
     public var rampUp: Duration?
+    /// This process's part of a run spread over several (`--shard I/N`): `requests`, `concurrency`,
+    /// `rate` and `stages` then describe the whole run, and this process sends its share of it.
+    public var shard: Shard?
+    /// When the schedule starts, in nanoseconds since 1970 (`--start-at`): the run waits for that
+    /// wall-clock instant, so that shards on several machines start together. A run that is ready
+    /// only after it still counts its schedule from it: the requests due meanwhile go late.
+    public var startAt: Int64?
 
     public init(requests: Int? = 100, concurrency: Int = 1, rate: Double? = nil, duration: Duration? = nil, loops: Int? = nil,
                 interval: Duration = .seconds(1)) {
@@ -55,12 +62,29 @@ extension Options {
         return rate.map { ArrivalSchedule(rate: $0) }
     }
 
-    /// The most requests the run sends: `requests`, and at most what the stages schedule.
-    public var requestLimit: Int? {
+    /// The most requests the whole run sends (every shard together): `requests`, and at most what
+    /// the stages schedule.
+    public var totalRequestLimit: Int? {
         switch (requests, stages.isEmpty ? nil : schedule?.totalRequests) {
         case let (n?, total?): min(n, total)
         case let (n, total): n ?? total
         }
+    }
+
+    /// The most requests this process sends: its shard's share of `totalRequestLimit`.
+    public var requestLimit: Int? {
+        guard let shard else { return totalRequestLimit }
+        return totalRequestLimit.map(shard.share(of:))
+    }
+
+    /// The workers this process runs: its shard's share of `concurrency`.
+    public var workers: Int {
+        shard?.workers(of: concurrency) ?? concurrency
+    }
+
+    /// The highest rate this process sends at: its shard's share of the schedule's peak.
+    public var processPeakRate: Double? {
+        schedule.map { $0.peakRate / Double(shard?.count ?? 1) }
     }
 
     /// The shortest and longest timeline interval.
@@ -83,6 +107,8 @@ extension Options {
         case stagesScheduleNothing
         case rampUpWithRate
         case rampUpNotPositive
+        case fewerWorkersThanShards(concurrency: Int, shards: Int)
+        case fewerRequestsThanShards(requests: Int, shards: Int)
 
         public var description: String {
             switch self {
@@ -99,6 +125,8 @@ extension Options {
             case .stagesScheduleNothing: "--stages schedule no request: every rate is 0"
             case .rampUpWithRate: "--ramp-up starts workers gradually (closed model); with -rps or --stages the rate sets the pace"
             case .rampUpNotPositive: "--ramp-up must be a positive duration"
+            case .fewerWorkersThanShards(let c, let n): "-c \(c) is fewer workers than the \(n) shards: every shard needs one"
+            case .fewerRequestsThanShards(let r, let n): "the run's \(r) requests are fewer than its \(n) shards: a shard would send nothing"
             case .intervalOutOfRange(let i): "--interval \(Formatting.duration(i)) is not from 10ms to 1h"
             case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(cFormat: "%.6f", Options.minimumRate)) per second)"
             }
@@ -130,5 +158,9 @@ extension Options {
         if let rate, rate < Self.minimumRate { throw .rateTooLow(rate) }
         if let rate, rate > Self.maximumRate { throw .rateTooHigh(rate) }
         if !Self.intervals.contains(interval) { throw .intervalOutOfRange(interval) }
+        if let shard {
+            if concurrency < shard.count { throw .fewerWorkersThanShards(concurrency: concurrency, shards: shard.count) }
+            if let total = totalRequestLimit, total < shard.count { throw .fewerRequestsThanShards(requests: total, shards: shard.count) }
+        }
     }
 }

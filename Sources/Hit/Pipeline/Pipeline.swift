@@ -19,6 +19,9 @@ final class Pipeline: Sendable {
     /// The run's origin on CLOCK_MONOTONIC, taken once after set-up, before any stage starts: the
     /// schedule is `runStart + index / rate`, and every result's offset counts from it.
     let runStart: DispatchTime
+    /// Under `--start-at`: how long after the instant the pipeline was ready to start (0 when it
+    /// was ready before and waited); `nil` without.
+    let startedLate: Duration?
     private let counters = PipelineCounters()
     private let stages = DispatchGroup()
 
@@ -47,9 +50,10 @@ final class Pipeline: Sendable {
     init(targets: [Request], options: Options, client: ClientOptions = ClientOptions(),
          cancellation: CancellationToken, loops: Int? = nil) throws(SetupError) {
         // With --connections, no more loops than connections: each loop opens its own.
-        let loopCount = max(1, min(options.concurrency, client.connectionsPerOrigin ?? .max,
-                                   loops ?? options.loops ?? Self.defaultLoops(concurrency: options.concurrency)))
-        let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: options.concurrency,
+        let workers = options.workers
+        let loopCount = max(1, min(workers, client.connectionsPerOrigin ?? .max,
+                                   loops ?? options.loops ?? Self.defaultLoops(concurrency: workers)))
+        let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: workers,
                                                      loops: loopCount, client: client)
         self.cancellation = cancellation
         // Buffers: a worker that frees up should find its next job waiting, so the channels hold at
@@ -57,17 +61,30 @@ final class Pipeline: Sendable {
         // woken once per hundreds of jobs; paced, the throttle's queue stays at one per worker, so
         // that a job released on time waits for a worker no longer than it must. Queued jobs are
         // simply dropped on cancellation. Results come in batches of up to TransferLoop.flushCount.
-        let capacity = options.concurrency
+        let capacity = workers
         results = Channel(capacity: max(capacity, 4 * TransferLoop.flushCount))
 
         // The one origin of the run, after the set-up above: the schedule and every offset count
-        // from here.
-        let runStart = DispatchTime.now()
+        // from here. Under --start-at it is that wall-clock instant, waited for (cancelably) up to
+        // a little before it, so that the throttle releases the first job on time.
+        let runStart: DispatchTime
+        if let startAt = options.startAt {
+            runStart = Self.origin(at: startAt)
+            let lead: UInt64 = options.schedule == nil ? 0 : 2 * Self.releaseLead
+            let wake = runStart.uptimeNanoseconds > lead ? runStart.uptimeNanoseconds - lead : 0
+            _ = cancellation.wait(until: DispatchTime(uptimeNanoseconds: wake))
+            let now = DispatchTime.now().uptimeNanoseconds
+            startedLate = .nanoseconds(Int64(clamping: now > runStart.uptimeNanoseconds ? now - runStart.uptimeNanoseconds : 0))
+        } else {
+            runStart = DispatchTime.now()
+            startedLate = nil
+        }
         self.runStart = runStart
         let schedule = options.schedule
         let produced = Channel<Job>(capacity: schedule == nil ? max(capacity, 512) : capacity)
         startStage("produce") {
-            Self.produce(options.requestLimit, targets: targets.count, into: produced, cancellation: cancellation)
+            Self.produce(options.requestLimit, shard: options.shard ?? .whole, targets: targets.count, into: produced,
+                         cancellation: cancellation)
         }
         var jobs = produced
         if let schedule {
@@ -78,7 +95,7 @@ final class Pipeline: Sendable {
             jobs = paced
         }
         let loopsRunning = LoopCountdown(transferLoops.count)
-        var pacing = Pacing(rate: schedule?.peakRate)
+        var pacing = Pacing(rate: options.processPeakRate)
         if !options.stages.isEmpty, let end = schedule?.end {
             pacing.cutoff = runStart.uptimeNanoseconds &+ UInt64(end.nanoseconds)
         }
@@ -89,6 +106,15 @@ final class Pipeline: Sendable {
                               runStart: runStart, pacing: pacing, loopsRunning: loopsRunning)
             }
         }
+    }
+
+    /// The monotonic-clock moment of `unixNanoseconds` on the wall clock (in the past, too).
+    static func origin(at unixNanoseconds: Int64) -> DispatchTime {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ahead = unixNanoseconds - WallClock.unixNanoseconds()
+        if ahead >= 0 { return DispatchTime(uptimeNanoseconds: now &+ UInt64(ahead)) }
+        let behind = UInt64(ahead.magnitude)
+        return DispatchTime(uptimeNanoseconds: now > behind ? now - behind : 1)
     }
 
     /// Waits until every stage has returned. Returns `false` if `deadline` came first.

@@ -1,13 +1,16 @@
 extension Pipeline {
-    /// Stage 1, produce: sends jobs 0..<count (or without end, for `nil`), round-robin over the
-    /// targets, then closes `out`; stops early on cancellation.
-    static func produce(_ count: Int?, targets: Int, into out: Channel<Job>, cancellation: CancellationToken) {
+    /// Stage 1, produce: sends `count` jobs (or without end, for `nil`), then closes `out`; stops
+    /// early on cancellation. Each job carries its index in the whole run: 0, 1, 2 … in one
+    /// process, the shard's stripe (`index`, `index + count` …) in a shard. The targets take turns
+    /// by that index, so that the shards together send what one process would.
+    static func produce(_ count: Int?, shard: Shard, targets: Int, into out: Channel<Job>, cancellation: CancellationToken) {
         defer { out.close() }
-        var index = 0
-        while index < count ?? .max {
+        var local = 0
+        while local < count ?? .max {
+            let index = shard.globalIndex(local)
             let job = Job(index: index, target: index % targets)
             guard !cancellation.isCancelled, out.send(job, cancellation: cancellation) else { return }
-            index += 1
+            local += 1
         }
     }
 }

@@ -22,12 +22,30 @@ public struct JSONReport: Codable, Sendable {
     /// The same instant on the wall clock: nanoseconds since 1970, and RFC 3339 in UTC.
     public let startUnixNs: Int64
     public let startTime: String
+    /// Under `--start-at`: the instant asked for, and how long after it the run was ready to send
+    /// (0 when it was ready before and waited); after a merge, the latest shard's. null without.
+    public let startAt: String?
+    public let startAtUnixNs: Int64?
+    public let startedLateUs: Int64?
+    /// A run spread over several processes: which shards this report covers. null for a run in one.
+    public let shard: ShardFigures?
     public let configuration: Configuration
     public let summary: Counts
     public let latency: Latency?
     /// In a paced run: latency from each request's intended send time (coordinated omission).
     public let correctedLatency: Latency?
     public let pacing: Pacing?
+
+    public struct ShardFigures: Codable, Sendable {
+        /// This shard's index (from 0); null in a merge of several.
+        public let index: Int?
+        public let count: Int
+        /// The shards covered, and those a partial merge lacks.
+        public let covered: [Int]
+        public let missing: [Int]
+        /// A digest of the run's configuration (the whole run's), shared by its shards.
+        public let configurationHash: String
+    }
 
     public struct Pacing: Codable, Sendable {
         /// The asked rate; under `--stages`, the highest the stages reach.
@@ -40,6 +58,8 @@ public struct JSONReport: Codable, Sendable {
         public let latenessP50Us: Int64?
         public let latenessP99Us: Int64?
         public let latenessMaxUs: Int64?
+        /// The late requests' lateness, HdrHistogram V2 encoded (µs); null when none was late.
+        public let latenessEncoded: String?
         /// Requests due before the deadline but never sent, because every worker was busy.
         public let dropped: Int
     }
@@ -194,6 +214,12 @@ public struct JSONReport: Codable, Sendable {
         public let wireBytesSent: Int
         public let bodyBytesReceivedPerSecond: Double
         public let bodyBytesSentPerSecond: Double
+        /// When the first and the last completed request were sent and ended, from the start (µs);
+        /// null when nothing completed. The rates above are taken between them.
+        public let firstSendUs: Int64?
+        public let lastSendUs: Int64?
+        public let firstEndUs: Int64?
+        public let lastEndUs: Int64?
     }
 
     public struct Latency: Codable, Sendable {
@@ -223,6 +249,8 @@ public struct JSONReport: Codable, Sendable {
         public let p90Us: Int64
         public let p99Us: Int64
         public let maxUs: Int64
+        /// The phase's histogram, HdrHistogram V2 encoded (µs).
+        public let encoded: String?
     }
 
     public struct ErrorFigures: Codable, Sendable {
@@ -243,6 +271,11 @@ public struct JSONReport: Codable, Sendable {
     }
 
     public init(_ s: Summary, test: LoadTest, verdict: Verdict? = nil) {
+        self.init(s, configuration: Self.configuration(of: test), paced: test.options.schedule != nil, verdict: verdict)
+    }
+
+    /// The report of `s`, a run (or a merge of shards) with `configuration`; `paced` under a rate.
+    public init(_ s: Summary, configuration: Configuration, paced: Bool, verdict: Verdict? = nil) {
         self.verdict = verdict?.outcome.rawValue
         verdictReason = verdict?.reason
         thresholds = (verdict?.thresholds ?? []).map {
@@ -252,7 +285,13 @@ public struct JSONReport: Codable, Sendable {
         startUptimeNs = s.startUptimeNanoseconds
         startUnixNs = s.timeline.startUnixNanoseconds
         startTime = WallClock.rfc3339(unixNanoseconds: s.timeline.startUnixNanoseconds)
-        let paced = test.options.schedule != nil
+        startAt = s.startAt.map { WallClock.rfc3339(unixNanoseconds: $0) }
+        startAtUnixNs = s.startAt
+        startedLateUs = s.startedLate?.microsecondsValue
+        shard = s.shards.map {
+            ShardFigures(index: $0.covered.count == 1 ? $0.covered[0] : nil, count: $0.count, covered: $0.covered,
+                         missing: $0.missing, configurationHash: $0.configurationHash)
+        }
         timeline = TimelineFigures(intervalUs: s.timeline.interval.microsecondsValue, intervals: s.timeline.intervals.map { interval in
             let start = s.timeline.startUnixNanoseconds + interval.offset.nanoseconds
             return IntervalFigures(
@@ -267,10 +306,61 @@ public struct JSONReport: Codable, Sendable {
                 correctedLatency: interval.correctedLatency.map { Self.figures($0, encoded: interval.encodedCorrectedLatency) })
         })
         deadlineReached = s.deadlineReached
+        self.configuration = configuration
+        summary = Counts(
+            requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
+            errors: s.unsuccessful, failedByStatus: s.failed, transportErrors: s.errored, timeouts: s.timedOut,
+            abortedInFlight: s.abandoned, retried: s.retried, neverStarted: s.neverStarted, dropped: s.dropped,
+            successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
+            bodyBytesReceived: s.bytes, bodyBytesSent: s.bytesSent,
+            wireBytesReceived: s.wireBytesReceived, wireBytesSent: s.wireBytesSent,
+            bodyBytesReceivedPerSecond: s.bytesPerSecond, bodyBytesSentPerSecond: s.bytesSentPerSecond,
+            firstSendUs: s.firstSend?.microsecondsValue, lastSendUs: s.lastSend?.microsecondsValue,
+            firstEndUs: s.firstEnd?.microsecondsValue, lastEndUs: s.lastEnd?.microsecondsValue
+        )
+        latency = Self.latency(s.latency, mean: s.meanLatency)
+        correctedLatency = Self.latency(s.correctedLatency, mean: nil)
+        pacing = s.rate.map { rate in
+            Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
+                   latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
+                   latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,
+                   latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil,
+                   latenessEncoded: s.late > 0 ? HdrHistogramV2(s.lateness).base64Encoded() : nil,
+                   dropped: s.dropped)
+        }
+        var phases: [String: PhaseFigures] = [:]
+        for (phase, histogram) in s.phases where !histogram.isEmpty {
+            phases[phase.rawValue] = PhaseFigures(
+                count: histogram.count,
+                p50Us: histogram.percentile(50).microsecondsValue,
+                p90Us: histogram.percentile(90).microsecondsValue,
+                p99Us: histogram.percentile(99).microsecondsValue,
+                maxUs: histogram.max.microsecondsValue,
+                encoded: HdrHistogramV2(histogram).base64Encoded()
+            )
+        }
+        self.phases = phases
+        statusCodes = Dictionary(uniqueKeysWithValues: s.statusCounts.map { (String($0.key), $0.value) })
+        httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
+        connections = Connections(opened: s.connectionsOpened,
+                                  mostRequestsOnOne: s.mostRequestsOnOneConnection > 0 ? s.mostRequestsOnOneConnection : nil,
+                                  http1Fallbacks: configuration.http == "2" ? s.http1Responses : nil)
+        transportErrors = s.errorCounts.sorted { $0.key < $1.key }.map {
+            ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
+        }
+        targets = zip(configuration.targets, s.perTarget).map { target, tally in
+            TargetFigures(method: target.method, url: target.url, completed: tally.completed, succeeded: tally.succeeded,
+                          errors: tally.failed + tally.errored, failedByStatus: tally.failed, transportErrors: tally.errored,
+                          meanUs: tally.meanLatency?.microsecondsValue)
+        }
+    }
+
+    /// The configuration section of `test`'s report: the whole run's, secrets redacted.
+    public static func configuration(of test: LoadTest) -> Configuration {
         let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }
         let first = test.targets.first
         let proxy = first.flatMap { test.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
-        configuration = Configuration(
+        return Configuration(
             targets: targetList,
             requests: test.options.requests,
             concurrency: test.options.concurrency,
@@ -301,48 +391,6 @@ public struct JSONReport: Codable, Sendable {
             },
             rampUpUs: test.options.rampUp?.microsecondsValue
         )
-        summary = Counts(
-            requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
-            errors: s.unsuccessful, failedByStatus: s.failed, transportErrors: s.errored, timeouts: s.timedOut,
-            abortedInFlight: s.abandoned, retried: s.retried, neverStarted: s.neverStarted, dropped: s.dropped,
-            successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
-            bodyBytesReceived: s.bytes, bodyBytesSent: s.bytesSent,
-            wireBytesReceived: s.wireBytesReceived, wireBytesSent: s.wireBytesSent,
-            bodyBytesReceivedPerSecond: s.bytesPerSecond, bodyBytesSentPerSecond: s.bytesSentPerSecond
-        )
-        latency = Self.latency(s.latency, mean: s.meanLatency)
-        correctedLatency = Self.latency(s.correctedLatency, mean: nil)
-        pacing = test.options.schedule.map(\.peakRate).map { rate in
-            Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
-                   latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
-                   latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,
-                   latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil,
-                   dropped: s.dropped)
-        }
-        var phases: [String: PhaseFigures] = [:]
-        for (phase, histogram) in s.phases where !histogram.isEmpty {
-            phases[phase.rawValue] = PhaseFigures(
-                count: histogram.count,
-                p50Us: histogram.percentile(50).microsecondsValue,
-                p90Us: histogram.percentile(90).microsecondsValue,
-                p99Us: histogram.percentile(99).microsecondsValue,
-                maxUs: histogram.max.microsecondsValue
-            )
-        }
-        self.phases = phases
-        statusCodes = Dictionary(uniqueKeysWithValues: s.statusCounts.map { (String($0.key), $0.value) })
-        httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
-        connections = Connections(opened: s.connectionsOpened,
-                                  mostRequestsOnOne: s.mostRequestsOnOneConnection > 0 ? s.mostRequestsOnOneConnection : nil,
-                                  http1Fallbacks: test.client.httpVersion == .http2 ? s.http1Responses : nil)
-        transportErrors = s.errorCounts.sorted { $0.key < $1.key }.map {
-            ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
-        }
-        targets = zip(targetList, s.perTarget).map { target, tally in
-            TargetFigures(method: target.method, url: target.url, completed: tally.completed, succeeded: tally.succeeded,
-                          errors: tally.failed + tally.errored, failedByStatus: tally.failed, transportErrors: tally.errored,
-                          meanUs: tally.meanLatency?.microsecondsValue)
-        }
     }
 
     private static func latency(_ histogram: LatencyHistogram, mean: Duration?) -> Latency? {
@@ -406,5 +454,18 @@ extension KeyedEncodingContainer {
 
     fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
         try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+}
+
+extension JSONReport.Configuration {
+    /// A digest of the whole run's plan: this configuration (secrets redacted, as reported), the
+    /// shard count, the timeline's interval and the start instant. Every shard of one run computes
+    /// the same; `hit merge` refuses reports whose digests differ.
+    public func digest(shards: Int, interval: Duration, startAt: Int64?) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes = Array((try? encoder.encode(self)) ?? Data())
+        bytes += Array("|shards=\(shards)|intervalNs=\(interval.nanoseconds)|startAt=\(startAt.map(String.init) ?? "-")".utf8)
+        return "fnv1a64:" + FNV1a.hex(bytes)
     }
 }

@@ -62,6 +62,11 @@ public struct TextReport: CustomStringConvertible, Sendable {
         out.row("Fastest", s.fastest.map(Formatting.duration) ?? "-")
         out.row("Slowest", s.slowest.map(Formatting.duration) ?? "-")
         out.row("Mean", s.meanLatency.map(Formatting.duration) ?? "-")
+        if let shards = s.shards { out.row("Shards", shards.description) }
+        if let startAt = s.startAt {
+            let late = s.startedLate.map { $0 > Summary.lateAfter ? ", ready \(Formatting.duration($0)) after it (requests due by then went late)" : "" } ?? ""
+            out.row("Start", "--start-at " + WallClock.rfc3339(unixNanoseconds: startAt) + late)
+        }
         if let proxy {
             out.row("Proxy", Redaction.url(proxy.url) + (proxy.source == "-x" ? "" : " (from \(proxy.source); -x '' for none)"))
         }

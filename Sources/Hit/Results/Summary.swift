@@ -69,6 +69,15 @@ public struct Summary: Sendable, Equatable {
     /// then waited for one, and hit rather than the server may have set the pace.
     public var allWorkersWereBusy = false
 
+    /// Which shards of a run spread over several processes this covers: one under `--shard`,
+    /// several after `hit merge`; `nil` for a run in one process.
+    public var shards: ShardCoverage?
+    /// Under `--start-at`: the instant the schedule started from (nanoseconds since 1970), and how
+    /// long after it this process was ready to send (zero when it was ready before and waited).
+    /// After a merge, the latest of the shards'.
+    public var startAt: Int64?
+    public var startedLate: Duration?
+
     public struct ErrorTally: Sendable, Equatable {
         public var count: Int
         public var example: String

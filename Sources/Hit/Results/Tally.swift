@@ -30,3 +30,14 @@ public struct Tally: Sendable, Equatable {
         succeeded + failed == 0 ? nil : totalLatency / (succeeded + failed)
     }
 }
+
+extension Tally {
+    /// Adds `other`'s counts: the tally of both sets of requests.
+    public mutating func add(_ other: Tally) {
+        completed += other.completed
+        succeeded += other.succeeded
+        failed += other.failed
+        errored += other.errored
+        totalLatency += other.totalLatency
+    }
+}

@@ -13,11 +13,11 @@ package enum WallClock {
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
-    /// The wall-clock time of `instant`, a moment on the monotonic clock not long ago.
+    /// The wall-clock time of `instant`, a moment on the monotonic clock not long ago or soon.
     package static func unixNanoseconds(at instant: DispatchTime) -> Int64 {
         let wall = unixNanoseconds()
-        let since = DispatchTime.now().uptimeNanoseconds &- instant.uptimeNanoseconds
-        return wall - Int64(clamping: since)
+        let now = DispatchTime.now().uptimeNanoseconds, then = instant.uptimeNanoseconds
+        return now >= then ? wall - Int64(clamping: now - then) : wall + Int64(clamping: then - now)
     }
 
     /// Seconds since 1970 with milliseconds, cut (not rounded) as `rfc3339` cuts them: `1795341402.486`.
@@ -33,6 +33,68 @@ package enum WallClock {
         gmtime_r(&seconds, &parts)
         return String(cFormat: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
                       parts.tm_hour, parts.tm_min, parts.tm_sec, milliseconds)
+    }
+}
+
+extension WallClock {
+    /// Reads an instant: RFC 3339 (`2026-11-22T13:00:00Z`, `2026-11-22T14:00:00.5+01:00`; `t`, `z`
+    /// and a space are taken too) or `@` and seconds since 1970 (`@1795352400`, `@1795352400.25`).
+    /// Nanoseconds since 1970, or `nil` for anything else.
+    package static func parseInstant(_ text: String) -> Int64? {
+        if text.hasPrefix("@") {
+            let number = text.dropFirst()
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                  let seconds = Double(number), seconds.isFinite, seconds < 9e9 else { return nil }
+            return Int64((seconds * 1e9).rounded())
+        }
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count, range.allSatisfy({ (48...57).contains(bytes[$0]) }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) }
+        }
+        guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(bytes[10]),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var position = 19
+        var fraction: Int64 = 0
+        if bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            var digits = 0
+            while position < bytes.count, (48...57).contains(bytes[position]) {
+                if digits < 9 { fraction = fraction * 10 + Int64(bytes[position] - 48) }
+                digits += 1
+                position += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 9 { for _ in digits..<9 { fraction *= 10 } }
+        }
+        guard position < bytes.count else { return nil }
+        var offsetSeconds = 0
+        switch bytes[position] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            guard position + 1 == bytes.count else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard position + 6 == bytes.count, bytes[position + 3] == UInt8(ascii: ":"),
+                  let hours = number((position + 1)..<(position + 3)), let minutes = number((position + 4)..<(position + 6)),
+                  hours < 24, minutes < 60 else { return nil }
+            offsetSeconds = (hours * 3600 + minutes * 60) * (bytes[position] == UInt8(ascii: "+") ? 1 : -1)
+        default:
+            return nil
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        // timegm normalizes 2026-02-31 to March: such a date is refused.
+        guard seconds != -1 || year == 1969, parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
+        return (Int64(seconds) - Int64(offsetSeconds)) * 1_000_000_000 + fraction
     }
 }
 

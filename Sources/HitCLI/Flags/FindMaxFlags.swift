@@ -42,6 +42,9 @@ struct FindMaxFlags: ParsableArguments {
                               ("--ramp-up", load.rampUp != nil)] where given {
             throw UsageError("--find-max runs steps of --find-max-step at constant rates: \(flag) does not apply")
         }
+        if test.options.shard != nil || test.options.startAt != nil {
+            throw UsageError("--find-max searches from one machine: --shard and --start-at do not apply")
+        }
         var search = CapacitySearch(targets: test.targets, client: test.client, thresholds: thresholds)
         search.startRate = test.options.rate ?? search.startRate
         search.concurrency = load.concurrency

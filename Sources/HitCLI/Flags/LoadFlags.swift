@@ -51,8 +51,9 @@ struct LoadFlags: ParsableArguments {
 
     /// The options these flags describe; `--connections` and `--streams` go into `client`, whose
     /// HTTP version must be set already.
-    func options(client: inout ClientOptions) throws(UsageError) -> Options {
-        var concurrency = self.concurrency ?? 1
+    /// Without -c, each of `shards` processes gets one worker.
+    func options(client: inout ClientOptions, shards: Int = 1) throws(UsageError) -> Options {
+        var concurrency = self.concurrency ?? shards
         for (flag, value) in [("--connections", connections), ("--streams", streams)] {
             guard let value else { continue }
             guard client.httpVersion == .http2 else {
@@ -98,9 +99,9 @@ struct LoadFlags: ParsableArguments {
         options.rampUp = rampUpTime
         if self.concurrency == nil, !stageList.isEmpty, let peak = options.schedule?.peakRate {
             // Enough workers for responses of up to 100 ms at the peak rate.
-            concurrency = max(1, min(Self.defaultStageWorkers, Int((peak / 10).rounded(.up))))
+            concurrency = max(shards, min(Self.defaultStageWorkers * shards, Int((peak / 10).rounded(.up))))
         }
-        if self.concurrency == nil, let limit = options.requestLimit, limit > 0 { concurrency = min(concurrency, limit) }
+        if self.concurrency == nil, let limit = options.totalRequestLimit, limit > 0 { concurrency = max(min(concurrency, limit), min(shards, limit)) }
         options.concurrency = concurrency
         do {
             try options.validate()

@@ -16,22 +16,27 @@ struct ReportWriter {
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
         csv.forEach { $0.flush() }
+        let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
+        let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
+        write(summary, json: JSONReport(summary, test: loadTest, verdict: verdict), paced: loadTest.options.schedule != nil,
+              verdict: verdict) { width in
+            TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
+                       askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages)
+        }
+    }
+
+    /// Writes the report of `summary` (a run, or a merge of shards), whose JSON form is `json`,
+    /// and its text form for a width `text(width)`.
+    func write(_ summary: Summary, json: JSONReport, paced: Bool, verdict: Verdict, text: (Int) -> TextReport) {
         switch output.format {
         case .text:
-            let width = Terminal.width(of: destination.descriptor)
-            let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
-            let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
-            let report = TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
-                                    askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages)
-            destination.write(report.description + "\n")
+            destination.write(text(Terminal.width(of: destination.descriptor)).description + "\n")
         case .json:
-            destination.write(JSONReport(summary, test: loadTest, verdict: verdict).encoded() + "\n")
+            destination.write(json.encoded() + "\n")
         case .csv:
             break
         }
-        let json = JSONReport(summary, test: loadTest, verdict: verdict)
         extra.json?.write(json.encoded() + "\n")
-        let paced = loadTest.options.schedule != nil
         extra.hlog?.write(IntervalLog(summary.timeline, corrected: paced).description)
         extra.hgrm?.write((paced ? summary.correctedLatency : summary.latency).percentileDistribution)
         extra.html?.write(HTMLReport(json).description)
