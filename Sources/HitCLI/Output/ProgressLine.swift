@@ -38,7 +38,10 @@ final class ProgressLine: @unchecked Sendable {
         guard !quiet, isatty(STDERR_FILENO) == 1, !csvOnTerminal else { return nil }
         let environment = ProcessInfo.processInfo.environment
         let colour = environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
-        return ProgressLine(total: options.requests, duration: options.duration, rate: options.rate, colour: colour)
+        // A shard shows its own part: its share of the requests and of the rate.
+        let share = Double(options.shard?.count ?? 1)
+        return ProgressLine(total: options.requests.map { _ in options.requestLimit ?? 0 }, duration: options.duration,
+                            rate: options.rate.map { $0 / share }, colour: colour)
     }
 
     private init(total: Int?, duration: Duration?, rate: Double?, colour: Bool) {
