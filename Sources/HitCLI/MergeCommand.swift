@@ -34,7 +34,7 @@ struct MergeCommand: ParsableCommand {
         if output.interval != nil { throw UsageError("a merge keeps the shards' intervals: --interval does not apply") }
         var reports: [(name: String, report: JSONReport)] = []
         for input in inputs {
-            reports.append((UsageError.escaped(input), try ReportCommand.read(input, flag: "<shard.json>", raw: raw, command: "hit merge")))
+            reports.append((UsageError.escaped(input), try ReportCommand.read(input, flag: "", raw: raw, command: "hit merge")))
         }
         do {
             return try ShardMerge(reports, allowPartial: partial)

@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
 
     /// Reads the report, or says in one line why it cannot.
     func report(raw: RawArguments) throws(UsageError) -> JSONReport {
-        try Self.read(input, flag: "<run.json>", raw: raw, command: "hit report")
+        try Self.read(input, flag: "", raw: raw, command: "hit report")
     }
 
     /// Reads the JSON report at `input` (- for standard input), or says in one line why it cannot.

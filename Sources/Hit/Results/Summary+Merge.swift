@@ -24,7 +24,11 @@ extension Summary {
         firstEnd = earliest(firstEnd, other.firstEnd)
         lastEnd = latest(lastEnd, other.lastEnd)
         duration = Swift.max(duration + shiftMine, other.duration + shiftTheirs)
-        if theirs < mine { startUptimeNanoseconds = other.startUptimeNanoseconds }
+        // Another machine's monotonic clock means nothing here; the earlier start's (or on a tie the
+        // lower) reading is kept only so that the merge does not depend on the order of its parts.
+        if theirs < mine || (theirs == mine && other.startUptimeNanoseconds < startUptimeNanoseconds) {
+            startUptimeNanoseconds = other.startUptimeNanoseconds
+        }
 
         requested = requested.flatMap { mineRequested in other.requested.map { mineRequested + $0 } }
         rate = rate.flatMap { mineRate in other.rate.map { mineRate + $0 } }
@@ -46,7 +50,10 @@ extension Summary {
         for (phase, histogram) in other.phases { phases[phase, default: LatencyHistogram()].merge(histogram) }
         statusCounts.merge(other.statusCounts, uniquingKeysWith: +)
         for (kind, tally) in other.errorCounts {
-            errorCounts[kind, default: ErrorTally(count: 0, example: tally.example)].count += tally.count
+            var merged = errorCounts[kind] ?? ErrorTally(count: 0, example: tally.example)
+            merged.count += tally.count
+            merged.example = Swift.min(merged.example, tally.example)  // whatever the order of the parts
+            errorCounts[kind] = merged
         }
         httpVersions.merge(other.httpVersions, uniquingKeysWith: +)
         connectionsOpened += other.connectionsOpened

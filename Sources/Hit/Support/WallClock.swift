@@ -42,10 +42,16 @@ extension WallClock {
     /// Nanoseconds since 1970, or `nil` for anything else.
     package static func parseInstant(_ text: String) -> Int64? {
         if text.hasPrefix("@") {
-            let number = text.dropFirst()
-            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                  let seconds = Double(number), seconds.isFinite, seconds < 9e9 else { return nil }
-            return Int64((seconds * 1e9).rounded())
+            // Whole seconds and a fraction read as digits, not through a Double: `@1795352400.25`
+            // is exactly a quarter second past, to the nanosecond.
+            let parts = text.dropFirst().split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
+            let digits: (Substring) -> Bool = { $0.utf8.allSatisfy { (48...57).contains($0) } }
+            guard !whole.isEmpty, whole.count <= 10, digits(whole), digits(fraction), parts.count == 1 || !fraction.isEmpty,
+                  let seconds = Int64(whole), seconds < 9_000_000_000 else { return nil }
+            let nanoseconds = fraction.utf8.prefix(9).reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+                * Int64(pow10: 9 - Swift.min(9, fraction.utf8.count))
+            return seconds * 1_000_000_000 + nanoseconds
         }
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
@@ -99,6 +105,10 @@ extension WallClock {
 }
 
 extension Int64 {
+    fileprivate init(pow10 exponent: Int) {
+        self = (0..<exponent).reduce(1) { product, _ in product * 10 }
+    }
+
     fileprivate func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor < 0) ? quotient - 1 : quotient

@@ -18,22 +18,24 @@ struct Readable {
     /// The whole content of `path` (or of standard input for `-`), read once into a body.
     mutating func body(_ path: String, flag: String, limit: Int = 1 << 32) throws(UsageError) -> Body {
         let name = path == "-" ? "standard input" : "'\(UsageError.escaped(path))'"
+        // A flag's file says which flag; a command's own argument (`hit merge FILE`) needs no name.
+        let reader = flag.isEmpty ? "" : flag + " "
         do {
             if path == "-" {
-                guard !stdinTaken else { throw UsageError("\(flag) -: standard input is already read by another flag") }
+                guard !stdinTaken else { throw UsageError("\(flag.isEmpty ? "" : flag + " ")-: standard input is already read by another flag") }
                 stdinTaken = true
                 return try Body(reading: STDIN_FILENO, limit: limit)
             }
             let fd = raw.withPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
-            guard fd >= 0 else { throw UsageError("\(flag) cannot read \(name): \(Self.reason(errno))") }
+            guard fd >= 0 else { throw UsageError("\(reader)cannot read \(name): \(Self.reason(errno))") }
             defer { close(fd) }
             return try Body(reading: fd, limit: limit)
         } catch let error as Body.ReadError {
-            throw UsageError("\(flag) cannot read \(name): \(error.reason)")
+            throw UsageError("\(reader)cannot read \(name): \(error.reason)")
         } catch let error as UsageError {
             throw error
         } catch {
-            throw UsageError("\(flag) cannot read \(name): \(error)")
+            throw UsageError("\(reader)cannot read \(name): \(error)")
         }
     }
 

@@ -1,0 +1,141 @@
+import Dispatch
+@testable import Hit
+import HitTarget
+import HitTestSupport
+import Synchronization
+import Testing
+
+/// Shards of one run, sent for real against the target server and merged from their JSON reports.
+@Suite struct ShardMergeTests {
+    /// Runs the shards `indices` of an `options` run spread over `count` side by side, starting
+    /// together at a wall-clock instant just ahead, and returns each shard's JSON report as text
+    /// (as `hit merge` reads it from a file) with its summary.
+    static func runShards(_ indices: [Int], of count: Int, options: Options, targets: [Request])
+        throws -> [(report: JSONReport, summary: Summary)] {
+        var options = options
+        options.startAt = WallClock.unixNanoseconds() + 300_000_000
+        let results = Mutex<[Int: Result<(JSONReport, Summary), any Error>]>([:])
+        let group = DispatchGroup()
+        for index in indices {
+            var shardOptions = options
+            shardOptions.shard = try Shard(index: index, count: count)
+            let test = LoadTest(targets: targets, options: shardOptions)
+            DispatchQueue.global().async(group: group) {
+                let result = Result { () throws -> (JSONReport, Summary) in
+                    let summary = try test.run()
+                    // Through the text a file holds, as `hit merge` reads it.
+                    return (try JSONReport.decode(Array(JSONReport(summary, test: test).encoded().utf8)), summary)
+                }
+                results.withLock { $0[index] = result }
+            }
+        }
+        group.wait()
+        return try indices.map { index in try results.withLock { $0[index]! }.get() }
+    }
+
+    static func targets(_ server: TargetServer) -> [Request] {
+        // Request j goes to target j mod 3: with three shards, each shard meets one service time.
+        ["/delay/1", "/delay/4", "/delay/9"].map { Request(url: server.baseURL + $0) }
+    }
+
+    @Test(arguments: [1, 2, 3, 5])
+    func nShardsOfNRequestsSendExactlyNRequests(count: Int) throws {
+        try withTargetServer { server in
+            let shards = try Self.runShards(Array(0..<count), of: count,
+                                            options: Options(requests: 101, concurrency: 7), targets: [Request(url: server.baseURL + "/")])
+            #expect(server.stats.requestsSeen == 101)
+            #expect(shards.map(\.summary.completed) == (0..<count).map { try! Shard(index: $0, count: count).share(of: 101) })
+            let merged = try ShardMerge(shards.enumerated().map { ("shard-\($0.offset).json", $0.element.report) })
+            #expect(merged.summary.completed == 101)
+            #expect(merged.summary.succeeded == 101)
+            #expect(merged.summary.statusCounts == [200: 101])
+            #expect(merged.summary.latency.count == 101)
+            #expect(merged.summary.shards?.isComplete == true)
+        }
+    }
+
+    @Test func theMergeAddsCountersAndHistogramsExactly() throws {
+        try withTargetServer { server in
+            let shards = try Self.runShards([0, 1, 2], of: 3, options: Options(requests: 150, concurrency: 6, rate: 300),
+                                            targets: Self.targets(server))
+            let merged = try ShardMerge(shards.enumerated().map { ("shard-\($0.offset).json", $0.element.report) }).summary
+            let summaries = shards.map(\.summary)
+            #expect(server.stats.requestsSeen == 150)
+            #expect(merged.completed == summaries.map(\.completed).reduce(0, +))
+            #expect(merged.started == 150)
+            #expect(merged.bytes == summaries.map(\.bytes).reduce(0, +))
+            #expect(merged.wireBytesSent == summaries.map(\.wireBytesSent).reduce(0, +))
+            #expect(merged.connectionsOpened == summaries.map(\.connectionsOpened).reduce(0, +))
+            // The histograms, carried as HdrHistogram V2 encodings, add up to the shards' own.
+            var latency = LatencyHistogram(), corrected = LatencyHistogram(), lateness = LatencyHistogram()
+            for summary in summaries {
+                latency.merge(summary.latency)
+                corrected.merge(summary.correctedLatency)
+                lateness.merge(summary.lateness)
+            }
+            #expect(merged.latency == latency)
+            #expect(merged.correctedLatency == corrected)
+            #expect(merged.lateness == lateness)
+            for percentile in [50.0, 90, 99, 99.9] {
+                #expect(merged.latency.percentile(percentile) == latency.percentile(percentile))
+            }
+            // Each shard met one service time; the merged run has all three, never an average.
+            #expect(merged.latency.min == summaries.map(\.latency.min).min())
+            #expect(merged.latency.max == summaries.map(\.latency.max).max())
+            #expect(merged.latency.percentile(50) >= .milliseconds(4))
+            #expect(merged.latency.percentile(99) >= .milliseconds(9))
+            // One run on one wall clock: it lasts from the first shard's start to the last one's end.
+            // (Durations travel in whole microseconds.)
+            #expect(merged.duration + .microseconds(1) >= summaries.map(\.duration).max()!)
+            #expect(merged.timeline.intervals.map(\.completed).reduce(0, +) == 150)
+        }
+    }
+
+    @Test func theOrderOfTheFilesDoesNotMatterAndAMergeMergesAgain() throws {
+        try withTargetServer { server in
+            let shards = try Self.runShards([0, 1, 2], of: 3, options: Options(requests: 60, concurrency: 3),
+                                            targets: Self.targets(server))
+            let named = shards.enumerated().map { ("shard-\($0.offset).json", $0.element.report) }
+            let forwards = try ShardMerge(named).summary
+            let backwards = try ShardMerge(named.reversed()).summary
+            #expect(forwards == backwards)
+            let firstTwo = try ShardMerge(Array(named.prefix(2)), allowPartial: true)
+            #expect(firstTwo.summary.shards?.covered == [0, 1])
+            #expect(firstTwo.summary.shards?.missing == [2])
+            #expect(firstTwo.summary.completed == 40)
+            let again = try ShardMerge([("first-two.json", firstTwo.report()), named[2]]).summary
+            #expect(again.shards?.isComplete == true)
+            #expect(again.completed == 60)
+            #expect(again.latency == forwards.latency)
+        }
+    }
+
+    @Test func aMissingShardADuplicateOrAnotherRunIsRefused() throws {
+        try withTargetServer { server in
+            let url = [Request(url: server.baseURL + "/")]
+            let shards = try Self.runShards([0, 1, 2], of: 3, options: Options(requests: 30, concurrency: 3), targets: url)
+            let other = try Self.runShards([2], of: 3, options: Options(requests: 31, concurrency: 3), targets: url)
+            let twoShards = try Self.runShards([1], of: 2, options: Options(requests: 30, concurrency: 3), targets: url)
+            let unsharded = try LoadTest(request: url[0], options: Options(requests: 5)).run()
+            let a = ("a.json", shards[0].report), b = ("b.json", shards[1].report), c = ("c.json", shards[2].report)
+            func refusal(_ reports: [(String, JSONReport)], partial: Bool = false) -> String? {
+                do {
+                    _ = try ShardMerge(reports, allowPartial: partial)
+                    return nil
+                } catch {
+                    return error.description
+                }
+            }
+            #expect(refusal([a, b])?.contains("shard 2 of 3 missing") == true)
+            #expect(refusal([a, b, ("other.json", other[0].report)])?.contains("other.json is a shard of a different run than a.json") == true)
+            #expect(refusal([a, b, c, ("half.json", twoShards[0].report)])?.contains("different run") == true)
+            #expect(refusal([a, b, c, a])?.contains("a.json is given twice") == true)
+            #expect(refusal([a, b, c, ("copy.json", shards[0].report)])?.contains("a.json and copy.json both hold shard 0 of 3") == true)
+            #expect(refusal([a, b, c, ("plain.json", JSONReport(unsharded, test: LoadTest(request: url[0], options: Options(requests: 5))))])?
+                .contains("plain.json is not a shard's report") == true)
+            #expect(refusal([]) == "no reports to merge")
+            #expect(refusal([a, c], partial: true) == nil)
+            #expect(refusal([a, b, c]) == nil)
+        }
+    }
+}
