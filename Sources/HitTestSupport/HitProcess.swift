@@ -120,6 +120,10 @@ public final class HitProcess {
     public struct TimedOut: Error, CustomStringConvertible {
         public let arguments: [String]
         public let seconds: Double
+        public init(arguments: [String], seconds: Double) {
+            self.arguments = arguments
+            self.seconds = seconds
+        }
         public var description: String { "hit \(arguments) did not end within \(seconds) s" }
     }
 

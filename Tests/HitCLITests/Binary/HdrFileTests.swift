@@ -71,10 +71,4 @@ import Testing
         let png = try Data(contentsOf: URL(fileURLWithPath: directory + "/run.png"))
         #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG of the distribution")
     }
-
-    private func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "hit-hdr-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
 }

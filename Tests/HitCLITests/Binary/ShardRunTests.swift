@@ -1,0 +1,259 @@
+import Foundation
+import HitTarget
+import HitTestSupport
+import Testing
+
+/// Shards of one run as separate `hit` processes, started together with `--start-at`, and
+/// `hit merge` of their JSON reports, checked against the server and against HdrHistogram's own
+/// Python library.
+@Suite struct ShardRunTests {
+    static let pythonReady = ExternalTool.exists("python3") && ((try? ExternalTool.python("import hdrh.histogram"))?.status == 0)
+
+    /// `@SECONDS.mmm`, `ahead` seconds from now.
+    static func startAt(in ahead: Double) -> String {
+        String(format: "@%.3f", Date().timeIntervalSince1970 + ahead)
+    }
+
+    /// Starts `count` shards of `arguments` side by side, waits for them, and returns them in order
+    /// of their index.
+    static func runShards(_ count: Int, _ arguments: [String], seconds: Double = 60) throws -> [HitProcess] {
+        let shards = try (0..<count).map { try HitProcess(["--shard", "\($0)/\(count)"] + arguments) }
+        for shard in shards where shard.wait(seconds: seconds) == nil {
+            throw HitProcess.TimedOut(arguments: arguments, seconds: seconds)
+        }
+        return shards
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func threeShardsStartedTogetherArriveAsOneRunAtTheGlobalRate() throws {
+        var configuration = TargetServer.Configuration()
+        configuration.arrivalLogPath = NSTemporaryDirectory() + "hit-shard-arrivals-\(UUID().uuidString)"
+        let server = try TargetServer(configuration)
+        defer { server.shutdown() }
+        let rate = 100.0, requests = 300
+        let shards = try Self.runShards(3, ["--start-at", Self.startAt(in: 1.5), "-n", "\(requests)", "-c", "3",
+                                            "-rps", "\(Int(rate))", "-q", "-o", "json", server.baseURL + "/"])
+        for shard in shards { try #require(shard.exitStatus == 0, "\(shard.stderr)") }
+        let reports = try shards.map { try Self.json($0.stdout) }
+        #expect(reports.map { ($0["summary"] as? [String: Any])?["completed"] as? Int } == [100, 100, 100])
+        #expect(server.stats.requestsSeen == requests)
+
+        // Every shard counted its schedule from the same instant (one monotonic clock here).
+        let starts = reports.compactMap { ($0["startUptimeNs"] as? NSNumber)?.uint64Value }
+        try #require(starts.count == 3)
+        #expect(starts.max()! - starts.min()! < 2_000_000, "the shards' origins differ by \(starts.max()! - starts.min()!) ns")
+
+        // At the server the three streams interleave into one at the global rate: the k-th
+        // arrival comes at the whole run's due time for k, never before it, not long after.
+        let arrivals = try #require(server.arrivals?.recorded).sorted()
+        try #require(arrivals.count == requests)
+        let origin = starts.min()!
+        let lateness = arrivals.enumerated().map { k, arrival in
+            (Double(arrival) - Double(origin) - Double(k) * 1e9 / rate) / 1e6  // ms
+        }
+        #expect(lateness.min()! > -2, "an arrival came \(-lateness.min()!) ms before its due time")
+        let sortedLateness = lateness.sorted()
+        #expect(sortedLateness[requests / 2] < 5, "median lateness \(sortedLateness[requests / 2]) ms")
+        let gaps = zip(arrivals.dropFirst(), arrivals).map { Double($0 - $1) / 1e6 }.sorted()
+        #expect(abs(gaps[gaps.count / 2] - 1000 / rate) < 2, "median gap \(gaps[gaps.count / 2]) ms, not \(1000 / rate)")
+        let span = Double(arrivals.last! - arrivals.first!) / 1e9
+        #expect(span > 2.9 && span < 3.6, "the arrivals span \(span) s; one run at \(rate)/s spans 2.99 s")
+        // Shards started on their own would each start at once: in one process's first second
+        // the other shards' arrivals would come in bursts, three within a millisecond.
+        let withinAGap = gaps.filter { abs($0 - 1000 / rate) < 4 }.count
+        #expect(Double(withinAGap) >= 0.75 * Double(gaps.count), "\(withinAGap) of \(gaps.count) gaps are near \(1000 / rate) ms")
+    }
+
+    @Test(.enabled(if: pythonReady, "needs python3 and PyPI's hdrhistogram (scripts/setup hdrhistogram)"))
+    func theMergeAddsTheShardsCountsAndHistogramsAsHdrHistogramDoes() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let targets = directory + "/targets"
+        // Request j goes to target j mod 3, so shard j mod 3 meets one service time.
+        let lines = ["/delay/1", "/delay/5", "/delay/12"].map { server.baseURL + $0 }
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: targets))
+        let shards = try Self.runShards(3, ["--start-at", Self.startAt(in: 0.8), "-n", "240", "-c", "6", "-rps", "200",
+                                            "-f", targets, "-q", "-o", "json"])
+        var files: [String] = []
+        for (index, shard) in shards.enumerated() {
+            try #require(shard.exitStatus == 0, "\(shard.stderr)")
+            files.append(directory + "/shard-\(index).json")
+            try Data(shard.stdout.utf8).write(to: URL(fileURLWithPath: files.last!))
+        }
+        let merge = try HitProcess.run(["merge", "-o", "json"] + files)
+        try #require(merge.exitStatus == 0, "\(merge.stderr)")
+        let merged = try Self.json(merge.stdout)
+        #expect(server.stats.requestsSeen == 240)
+
+        // Counters: the sums of the shards'.
+        let summaries = try shards.map { try #require(try Self.json($0.stdout)["summary"] as? [String: Any]) }
+        let mergedSummary = try #require(merged["summary"] as? [String: Any])
+        for key in ["completed", "succeeded", "started", "bodyBytesReceived", "wireBytesSent", "wireBytesReceived", "errors"] {
+            #expect(mergedSummary[key] as? Int == summaries.compactMap { $0[key] as? Int }.reduce(0, +), "\(key)")
+        }
+        #expect(mergedSummary["completed"] as? Int == 240)
+        let shard = try #require(merged["shard"] as? [String: Any])
+        #expect(shard["covered"] as? [Int] == [0, 1, 2])
+        #expect(shard["missing"] as? [Int] == [])
+
+        // Histograms: Python's hdrhistogram decodes each shard's V2 blob, adds them, and finds the
+        // merged blob's counts and the merged report's percentiles.
+        let script = """
+        import sys, json
+        from hdrh.histogram import HdrHistogram
+        shards = [json.load(open(p)) for p in sys.argv[2:]]
+        merged = json.load(open(sys.argv[1]))
+        out = {}
+        for name in ["latency", "correctedLatency"]:
+            total = None
+            for s in shards:
+                h = HdrHistogram.decode(s[name]["histogram"]["encoded"])
+                if total is None:
+                    total = HdrHistogram(h.lowest_trackable_value, h.highest_trackable_value, h.significant_figures)
+                total.add(h)
+            m = HdrHistogram.decode(merged[name]["histogram"]["encoded"])
+            out[name] = {
+                "sumCount": total.get_total_count(), "mergedCount": m.get_total_count(),
+                "sameCounts": all(m.get_count_at_value(i.value_iterated_to) == i.count_at_value_iterated_to
+                                  for i in total.get_recorded_iterator())
+                              and all(total.get_count_at_value(i.value_iterated_to) == i.count_at_value_iterated_to
+                                      for i in m.get_recorded_iterator()),
+                "percentiles": {str(p): [total.get_lowest_equivalent_value(total.get_value_at_percentile(p)),
+                                         total.get_value_at_percentile(p)] for p in [50, 90, 99, 99.9]},
+                "max": total.get_max_value(), "min": total.get_min_value(),
+            }
+        print(json.dumps(out))
+        """
+        let mergedFile = directory + "/merged.json"
+        try Data(merge.stdout.utf8).write(to: URL(fileURLWithPath: mergedFile))
+        let python = try ExternalTool.python(script, [mergedFile] + files)
+        try #require(python.status == 0, "\(python.stderr)")
+        let decoded = try Self.json(python.stdout)
+        for name in ["latency", "correctedLatency"] {
+            let figures = try #require(decoded[name] as? [String: Any])
+            let report = try #require(merged[name] as? [String: Any])
+            #expect(figures["sumCount"] as? Int == 240, "\(name)")
+            #expect(figures["mergedCount"] as? Int == 240, "\(name)")
+            #expect(figures["sameCounts"] as? Bool == true, "\(name): the merged blob holds the added counts")
+            let percentiles = try #require(report["percentilesUs"] as? [String: Any])
+            let expected = try #require(figures["percentiles"] as? [String: [Int]])
+            for percentile in ["50", "90", "99", "99.9"] {
+                let mine = try #require((percentiles[percentile] as? NSNumber)?.intValue)
+                let bucket = try #require(expected[percentile])
+                // The same bucket of the added histogram: hdrhistogram names its highest value,
+                // hit the same except where that lies above the largest latency recorded.
+                #expect(bucket[0] <= mine && mine <= bucket[1], "\(name) p\(percentile): hit \(mine) µs, hdrhistogram \(bucket) µs")
+                if mine != bucket[1] { #expect(mine == (report["maxUs"] as? Int), "\(name) p\(percentile) is cut to the max") }
+            }
+        }
+        // Never an average of percentiles: each shard met one service time, the merged p50 is the middle one's.
+        let p50 = try #require(((merged["latency"] as? [String: Any])?["percentilesUs"] as? [String: Any])?["50"] as? Int)
+        #expect(p50 >= 5000 && p50 < 12000, "merged p50 \(p50) µs")
+    }
+
+    @Test func theMergeIsJudgedAndRefusesWhatIsNotOneWholeRun() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func write(_ processes: [HitProcess], as prefix: String) throws -> [String] {
+            try processes.enumerated().map { index, process in
+                try #require(process.exitStatus == 0 || process.exitStatus == 1, "\(process.stderr)")
+                let path = directory + "/\(prefix)-\(index).json"
+                try Data(process.stdout.utf8).write(to: URL(fileURLWithPath: path))
+                return path
+            }
+        }
+        let files = try write(Self.runShards(3, ["-n", "30", "-c", "3", "-q", "-o", "json", server.baseURL + "/status/503"]), as: "shard")
+        let other = try write(Self.runShards(3, ["-n", "31", "-c", "3", "-q", "-o", "json", server.baseURL + "/status/503"]), as: "other")
+        let plain = try write([HitProcess.run(["-n", "3", "-q", "-o", "json", server.baseURL + "/"])], as: "plain")
+        let name = { (path: String) in path }
+
+        // The merged run is judged as a run is: 503s are failures, and --fail-if rules apply.
+        let judged = try HitProcess.run(["merge"] + files)
+        #expect(judged.exitStatus == 1)
+        #expect(judged.stdout.contains("3 of 3 shards merged"))
+        #expect(reportValue("Requests", in: judged.stdout) == "30")
+        let rule = try HitProcess.run(["merge", "--fail-if", "errors>50%", "-o", "json"] + files)
+        #expect(rule.exitStatus == 1)
+        #expect(try Self.json(rule.stdout)["verdict"] as? String == "failed")
+
+        let refusals: [([String], String)] = [
+            (Array(files.prefix(2)), "shard 2 of 3 missing (--partial merges the others"),
+            (files + [files[0]], "\(name(files[0])) is given twice"),
+            ([files[0], files[1], other[2]], "\(name(other[2])) is a shard of a different run than \(name(files[0]))"),
+            (files + [other[0]], "is a shard of a different run"),
+            (plain, "\(name(plain[0])) is not a shard's report"),
+            ([], "missing the shards' JSON reports"),
+            ([directory + "/none.json"], "cannot read '\(directory)/none.json': no such file"),
+            (files + ["-o", "csv"], "a merge has no rows"),
+            (files + ["--interval", "1s"], "--interval does not apply"),
+        ]
+        for (arguments, message) in refusals {
+            let refused = try HitProcess.run(["merge"] + arguments)
+            #expect(refused.exitStatus == 64, "\(arguments)")
+            #expect(refused.stderr.split(separator: "\n").count == 1, "one line: \(refused.stderr)")
+            #expect(refused.stderr.hasPrefix("hit merge: "), "\(refused.stderr)")
+            #expect(refused.stderr.contains(message), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+        }
+        let copy = directory + "/copy.json"
+        try FileManager.default.copyItem(atPath: files[0], toPath: copy)
+        let duplicate = try HitProcess.run(["merge", copy] + files)
+        #expect(duplicate.exitStatus == 64)
+        #expect(duplicate.stderr.contains("\(copy) and \(files[0]) both hold shard 0 of 3"), "\(duplicate.stderr)")
+
+        // A partial merge goes through only when asked, and says so.
+        let partial = try HitProcess.run(["merge", "--partial", "-o", "json", files[0], files[2]])
+        #expect(partial.exitStatus == 1)
+        let shard = try #require(try Self.json(partial.stdout)["shard"] as? [String: Any])
+        #expect(shard["covered"] as? [Int] == [0, 2])
+        #expect(shard["missing"] as? [Int] == [1])
+        let partialText = try HitProcess.run(["merge", "--partial", files[0], files[2]])
+        #expect(partialText.stdout.contains("2 of 3 shards merged (PARTIAL: shard 1 missing)"))
+    }
+
+    @Test(arguments: [
+        (["JOB_COMPLETION_INDEX": "1", "HIT_SHARD_COUNT": "2"], 1, 2, "JOB_COMPLETION_INDEX and HIT_SHARD_COUNT"),
+        (["SLURM_PROCID": "2", "SLURM_NTASKS": "3"], 2, 3, "SLURM_PROCID and SLURM_NTASKS"),
+    ] as [([String: String], Int, Int, String)])
+    func shardAutoReadsTheEnginesEnvironmentAndSaysWhich(variables: [String: String], index: Int, count: Int, named: String) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
+        environment.merge(variables) { $1 }
+        let hit = try ExternalTool(HitProcess.binary, ["--shard", "auto", "-n", "30", "-c", "\(count)", "-o", "json", server.baseURL + "/"],
+                                   environment: environment)
+        #expect(hit.status == 0, "\(hit.stderr)")
+        #expect(hit.stderr.contains("hit: shard \(index) of \(count), from \(named)"), "\(hit.stderr)")
+        let shard = try #require(try Self.json(hit.stdout)["shard"] as? [String: Any])
+        #expect(shard["index"] as? Int == index)
+        #expect(shard["count"] as? Int == count)
+        #expect(server.stats.requestsSeen == 30 / count)
+        // Under -q the shard is named in the JSON only: stdout and stderr may be collected together.
+        let quiet = try ExternalTool(HitProcess.binary, ["--shard", "auto", "-n", "30", "-c", "\(count)", "-q", "-o", "json", server.baseURL + "/"],
+                                     environment: environment)
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    @Test func aShardThatStartsAfterTheInstantWarnsAndCountsItsRequestsLate() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["--shard", "0/2", "--start-at", Self.startAt(in: -1), "-n", "40", "-c", "2",
+                                      "-rps", "20", "-o", "json", server.baseURL + "/"])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        #expect(hit.stderr.contains("hit: warning: --start-at"), "\(hit.stderr)")
+        let report = try Self.json(hit.stdout)
+        let lateBy = try #require(report["startedLateUs"] as? Int)
+        #expect(lateBy >= 900_000, "started \(lateBy) µs late")
+        let late = try #require((report["pacing"] as? [String: Any])?["late"] as? Int)
+        #expect(late >= 9, "the requests due in the second before it started went late (\(late))")
+        #expect(server.stats.requestsSeen == 20)
+    }
+}
