@@ -53,6 +53,12 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         var facts = ["started \(HTML.escape(report.startTime))", "ran \(Formatting.duration(.microseconds(report.summary.durationUs)))"]
         if report.interrupted { facts.append("<strong>interrupted</strong>") }
         if report.deadlineReached { facts.append("deadline reached") }
+        if let shard = report.shard {
+            let coverage = ShardCoverage(count: shard.count, covered: shard.covered, configurationHash: shard.configurationHash)
+            let text = HTML.escape(coverage.description)
+            facts.append(coverage.isComplete || shard.covered.count == 1 ? text : "<strong>\(text)</strong>")
+        }
+        if let startAt = report.startAt { facts.append("--start-at \(HTML.escape(startAt))") }
         return "<header><h1>hit report</h1><p>\(targets.joined(separator: "<br>"))</p><p class=\"facts\">\(facts.joined(separator: " · "))</p></header>"
     }
 

@@ -103,12 +103,12 @@ public struct TextReport: CustomStringConvertible, Sendable {
             out.append("  (corrected: from each request's intended send time, for coordinated omission)")
             let achieved = summary.achievedSendRate.map { String(cFormat: "%.1f requests/s achieved", $0) } ?? "achieved rate unknown"
             out.section("Pacing: " + achieved + (summary.late == 0 ? ", no request sent late." : ", "
-                + "\(summary.late) requests sent late (more than \(Formatting.duration(Summary.lateAfter)) behind schedule) "
+                + "\(summary.late) request\(summary.late == 1 ? "" : "s") sent late (more than \(Formatting.duration(Summary.lateAfter)) behind schedule) "
                 + "by p50 \(Formatting.duration(summary.lateness.percentile(50))), p99 \(Formatting.duration(summary.lateness.percentile(99))), "
                 + "max \(Formatting.duration(summary.lateness.max))."))
             if !stages.isEmpty {
                 out.append("  stages: " + stages.map(\.description).joined(separator: ", ")
-                    + (summary.dropped > 0 ? "; \(summary.dropped) requests dropped (no worker free before the stages ended)" : ""))
+                    + (summary.dropped > 0 ? "; \(summary.dropped) request\(summary.dropped == 1 ? "" : "s") dropped (no worker free before the stages ended)" : ""))
             }
         }
         out.section("Latency histogram:")

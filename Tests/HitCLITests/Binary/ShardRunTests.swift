@@ -214,8 +214,11 @@ import Testing
         let shard = try #require(try Self.json(partial.stdout)["shard"] as? [String: Any])
         #expect(shard["covered"] as? [Int] == [0, 2])
         #expect(shard["missing"] as? [Int] == [1])
-        let partialText = try HitProcess.run(["merge", "--partial", files[0], files[2]])
+        let page = directory + "/partial.html"
+        let partialText = try HitProcess.run(["merge", "--partial", "--html", page, files[0], files[2]])
         #expect(partialText.stdout.contains("2 of 3 shards merged (PARTIAL: shard 1 missing)"))
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<strong>2 of 3 shards merged (PARTIAL: shard 1 missing)</strong>"))
     }
 
     @Test(arguments: [

@@ -105,6 +105,10 @@ import Testing
         var phases = RequestResult.Phases()
         phases.dns = .microseconds(3)
         full.record(RequestResult(status: 200, bytes: 0, latency: .milliseconds(1), phases: phases, lateness: .zero))
+        // A shard's report, started at an instant, has the shard's keys filled in too.
+        full.shards = ShardCoverage(count: 3, covered: [1], configurationHash: "fnv1a64:0123456789abcdef")
+        full.startAt = 1_795_352_400_000_000_000
+        full.startedLate = .microseconds(250)
         let document = try Self.document(full, test, Verdict(full, thresholds: try Threshold.parseList("p99>1s")))
         for key in Self.keyPaths(document) {
             #expect(section.contains("`\(key)`"), "the README's JSON section explains `\(key)`")
