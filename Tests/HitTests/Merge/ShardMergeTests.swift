@@ -54,6 +54,21 @@ import Testing
         }
     }
 
+    @Test func shardsOfStagesSendTheStagesScheduleOnce() throws {
+        try withTargetServer { server in
+            // 0 → 300 requests/s over 1 s, then 0.5 s at 300/s: 150 + 150 requests.
+            var options = Options(requests: nil, concurrency: 6)
+            options.stages = [Stage(duration: .seconds(1), target: 300), Stage(duration: .milliseconds(500), target: 300)]
+            let shards = try Self.runShards([0, 1, 2], of: 3, options: options, targets: [Request(url: server.baseURL + "/")])
+            #expect(server.stats.requestsSeen == 300)
+            #expect(shards.map(\.summary.completed) == [100, 100, 100])
+            #expect(shards.allSatisfy { $0.summary.dropped == 0 })
+            let merged = try ShardMerge(shards.enumerated().map { ("shard-\($0.offset).json", $0.element.report) }).summary
+            #expect(merged.completed == 300)
+            #expect(merged.rate == 300, "the shards' peak rates add up to the run's")
+        }
+    }
+
     @Test func theMergeAddsCountersAndHistogramsExactly() throws {
         try withTargetServer { server in
             let shards = try Self.runShards([0, 1, 2], of: 3, options: Options(requests: 150, concurrency: 6, rate: 300),
