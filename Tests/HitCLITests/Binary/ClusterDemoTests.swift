@@ -12,7 +12,7 @@ import Testing
     static let ready = getuid() == 0 && ip != nil && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd")
         && Nginx.isInstalled && ["ssh", "scp", "ssh-keygen", "parallel", "python3"].allSatisfy(ExternalTool.exists)
 
-    @Test(.enabled(if: ready, "needs root, iproute2, openssh-server, GNU parallel and nginx (scripts/setup)"))
+    @Test(.enabled(if: ready, "needs root, iproute2, sshd, GNU parallel and nginx (scripts/setup sshd parallel iproute2 nginx)"))
     func theMergedShardsCountWhatTheTargetLogged() throws {
         let requests = 900
         let environment = ProcessInfo.processInfo.environment.merging(
