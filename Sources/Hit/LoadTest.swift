@@ -96,11 +96,11 @@ public struct LoadTest: Sendable {
             summary.shards = ShardCoverage(count: shard.count, covered: [shard.index], configurationHash: configurationDigest)
         }
         if let schedule, let duration = options.duration, summary.deadlineReached {
-            // Requests due by the deadline that no worker was free to send: dropped, and charged in
+            // Requests due before the deadline that no worker was free to send: dropped, and charged in
             // corrected latency from when they were due to the end of the run.
             // A shard counts its own share of the requests due, and its share of the rate.
             let shard = options.shard ?? Shard.whole
-            let due = shard.share(of: min(options.totalRequestLimit ?? .max, schedule.count(dueBy: duration)))
+            let due = shard.share(of: min(options.totalRequestLimit ?? .max, schedule.count(dueBefore: duration)))
             let dropped = due - summary.started - pipeline.dropped
             if dropped > 0 {
                 let firstDue = schedule.dueSeconds(Double(shard.globalIndex(summary.started))) ?? duration.seconds

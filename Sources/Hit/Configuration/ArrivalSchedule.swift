@@ -95,6 +95,14 @@ public struct ArrivalSchedule: Sendable, Equatable {
         return min(count, totalRequests ?? .max)
     }
 
+    /// How many requests are due strictly before `time`: those a run cut off at `time` (`-z`)
+    /// had to send. One due at `time` itself (to rounding) races the deadline and is not owed.
+    public func count(dueBefore time: Duration) -> Int {
+        let integral = integral(at: time)
+        let count = (integral - integral * 1e-12 - 1e-9).rounded(.up)
+        return Swift.max(0, Swift.min(Int(Swift.min(count, Double(Int.max / 2))), totalRequests ?? .max))
+    }
+
     func dueSeconds(_ index: Double) -> Double? {
         guard index >= 0 else { return nil }
         for piece in pieces {

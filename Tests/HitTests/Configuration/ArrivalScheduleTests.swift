@@ -25,6 +25,9 @@ import Testing
         }
         #expect(schedule.totalRequests == nil && schedule.end == nil)
         #expect(schedule.count(dueBy: .seconds(1)) == 401, "requests 0 to 400 are due by 1 s")
+        #expect(schedule.count(dueBefore: .seconds(1)) == 400, "request 400, due at 1 s, is not due before it")
+        #expect(schedule.count(dueBefore: .milliseconds(1001)) == 401)
+        #expect(schedule.count(dueBefore: .zero) == 0)
     }
 
     @Test func dueTimesAreWhereTheIntegralReachesTheIndexToTheNanosecond() throws {
