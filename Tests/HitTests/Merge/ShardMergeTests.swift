@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 @testable import Hit
 import HitTarget
 import HitTestSupport
@@ -20,14 +21,18 @@ import Testing
             var shardOptions = options
             shardOptions.shard = try Shard(index: index, count: count)
             let test = LoadTest(targets: targets, options: shardOptions)
-            DispatchQueue.global().async(group: group) {
+            // A thread each, as each shard has a process of its own: Dispatch's pool, which is as
+            // wide as the machine has cores, would start the third shard only when one had ended.
+            group.enter()
+            Thread {
                 let result = Result { () throws -> (JSONReport, Summary) in
                     let summary = try test.run()
                     // Through the text a file holds, as `hit merge` reads it.
                     return (try JSONReport.decode(Array(JSONReport(summary, test: test).encoded().utf8)), summary)
                 }
                 results.withLock { $0[index] = result }
-            }
+                group.leave()
+            }.start()
         }
         group.wait()
         return try indices.map { index in try results.withLock { $0[index]! }.get() }
