@@ -34,12 +34,15 @@ enum CLI {
             let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
             loadTest = try command.loadTest(raw: raw)
             thresholds = try command.verdict.thresholds()
+            if command.findMax.settingsWithoutSearch { throw UsageError("the --find-max-... settings need --find-max") }
+            // Checked before any file is opened: a file a search would not write is never created.
+            if command.findMax.findMax { try command.findMax.checkOutputs(command.output) }
             destination = try command.output.destination(stdout: stdout, raw: raw)
             extra = try command.output.extraFiles(raw: raw)
-            if command.findMax.settingsWithoutSearch { throw UsageError("the --find-max-... settings need --find-max") }
             if command.findMax.findMax {
                 let search = try command.findMax.search(for: loadTest, thresholds: thresholds, load: command.load)
-                return runSearch(search, json: command.output.format == .json, destination: destination, stderr: stderr,
+                return runSearch(search, json: command.output.format == .json, destination: destination, extra: extra,
+                                 configuration: JSONReport.configuration(of: loadTest), stderr: stderr,
                                  cancellation: cancellation, onStart: onStart, onReport: onReport)
             }
         } catch let error as UsageError {
@@ -199,8 +202,10 @@ enum CLI {
         return .success
     }
 
-    /// `--find-max`: the search, a row printed as each step ends (text), or the document at the end (JSON).
-    static func runSearch(_ search: CapacitySearch, json: Bool, destination: OutputFile, stderr: TextStream,
+    /// `--find-max`: the search, a row printed as each step ends (text), or the document at the end
+    /// (JSON); `--json-file` and `--html` get the document and the curve's page at the end.
+    static func runSearch(_ search: CapacitySearch, json: Bool, destination: OutputFile, extra: ExtraFiles,
+                          configuration: JSONReport.Configuration, stderr: TextStream,
                           cancellation: CancellationToken, onStart: () -> Void, onReport: () -> Void) -> ExitStatus {
         if !json { destination.write(SearchReport.header(rules: search.thresholds) + "\n") }
         onStart()
@@ -214,8 +219,11 @@ enum CLI {
             return .setup
         }
         onReport()
-        destination.write((json ? SearchReport.json(outcome, rules: search.thresholds) : SearchReport.conclusion(outcome)) + "\n")
-        if let failure = destination.failureLine {
+        let document = SearchReport.json(outcome, rules: search.thresholds) + "\n"
+        destination.write(json ? document : SearchReport.conclusion(outcome) + "\n")
+        extra.json?.write(document)
+        extra.html?.write(SearchReport.html(outcome, rules: search.thresholds, configuration: configuration))
+        if let failure = ([destination] + extra.all).lazy.compactMap(\.failureLine).first {
             stderr.write(failure)
             return .ioError
         }

@@ -37,6 +37,20 @@ struct FindMaxFlags: ParsableArguments {
     }
 
     /// The search these flags describe, over `test`'s targets and client, judged by `thresholds`.
+    /// A search writes its curve as text, JSON (`-o json`, `--json-file`) and HTML (`--html`); the
+    /// per-request and per-interval outputs of a run do not apply to it.
+    func checkOutputs(_ output: OutputFlags) throws(UsageError) {
+        var refused: [String] = []
+        if output.format == .csv { refused.append("-o csv") }
+        if output.csvFile != nil { refused.append("--csv-file") }
+        if output.hlogFile != nil { refused.append("--hlog") }
+        if output.hgrmFile != nil { refused.append("--hgrm") }
+        if output.interval != nil { refused.append("--interval") }
+        guard !refused.isEmpty else { return }
+        throw UsageError("--find-max writes its curve as text, JSON (-o json, --json-file) or HTML (--html): "
+            + refused.joined(separator: ", ") + (refused.count == 1 ? " does" : " do") + " not apply")
+    }
+
     func search(for test: LoadTest, thresholds: [Threshold], load: LoadFlags) throws(UsageError) -> CapacitySearch {
         for (flag, given) in [("-n", load.requests != nil), ("-z", load.duration != nil), ("--stages", load.stages != nil),
                               ("--ramp-up", load.rampUp != nil)] where given {

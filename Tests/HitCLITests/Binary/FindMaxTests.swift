@@ -32,6 +32,28 @@ import Testing
         #expect((search["reason"] as? String)?.contains("every step passed") == true)
     }
 
+    @Test func theDocumentAlsoGoesToTheJSONFileAndFilesASearchWouldNotWriteAreNeverCreated() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-find-max")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let hit = try HitProcess.run(["--find-max", "--find-max-step", "1s", "--find-max-warm-up", "200ms", "-rps", "20",
+                                      "--find-max-rate", "20", "--fail-if", "p99>1s", "--json-file", directory + "/search.json",
+                                      server.baseURL + "/"])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        #expect(hit.stdout.contains("Highest rate that passed: 20 requests/s"))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/search.json"))) as? [String: Any])
+        #expect((document["findMax"] as? [String: Any])?["maximumRate"] as? Double == 20)
+
+        let refused = try HitProcess.run(["--find-max", "--fail-if", "p99>1s", "--csv-file", directory + "/rows.csv",
+                                          "--json-file", directory + "/other.json", server.baseURL + "/"])
+        #expect(refused.exitStatus == 64)
+        #expect(refused.stderr.contains("--csv-file does not apply"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/rows.csv"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/other.json"))
+        #expect(server.stats.requestsSeen > 0)
+    }
+
     @Test func ctrlCPrintsTheCurveSoFarAndExits130() throws {
         let server = try TargetServer()
         defer { server.shutdown() }

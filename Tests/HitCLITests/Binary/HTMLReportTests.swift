@@ -59,6 +59,33 @@ struct HTMLReportTests {
         #expect(try String(contentsOfFile: directory + "/later.html", encoding: .utf8) == page)
     }
 
+    @Test func theCapacitySearchDrawsItsCurve() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-html-search")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let html = directory + "/search.html", json = directory + "/search.json"
+        // 2 slots of 20 ms: 100 requests/s at most. 40 and 80 pass, 160 fails, then the bisection.
+        let hit = try HitProcess.run(["--find-max", "--find-max-step", "1s", "--find-max-warm-up", "200ms", "-rps", "40",
+                                      "--find-max-resolution", "25%", "--fail-if", "p99>200ms", "--html", html, "--json-file", json,
+                                      server.baseURL + "/capacity/2/20"], seconds: 120)
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let steps = try #require((document["findMax"] as? [String: Any])?["steps"] as? [[String: Any]])
+        #expect(steps.count >= 3 && steps.contains { $0["passed"] as? Bool == false })
+
+        let dom = try Self.chromium(["--dump-dom", "file://" + html])
+        #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
+        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 1, "the latency-throughput curve")
+        for needle in ["Highest rate that passed", "p99&gt;200ms", "asked rate (requests/s)", "latency (ms, log scale)",
+                       "failed step (p99)", "FAIL: p99&gt;200ms"] {
+            #expect(dom.stdout.contains(needle), "the page shows \(needle)")
+        }
+        #expect(dom.stdout.components(separatedBy: "<tr class=").count - 1 == steps.count, "a row a step")
+        #expect(!dom.stderr.contains("CONSOLE"))
+        #expect(!dom.stderr.contains("Refused to"))
+    }
+
     @Test func aReportThatIsNotOneIsAUsageError() throws {
         let directory = NSTemporaryDirectory() + "hit-html-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

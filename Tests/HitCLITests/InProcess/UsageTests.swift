@@ -80,6 +80,10 @@ import Testing
         (["--find-max", "--fail-if", "p99>50ms", "--find-max-step", "5", url], "--find-max-step '5' is not a duration"),
         (["--find-max", "--fail-if", "p99>50ms", "--find-max-resolution", "many", url], "--find-max-resolution 'many'"),
         (["--find-max-step", "5s", url], "the --find-max-... settings need --find-max"),
+        (["--find-max", "--fail-if", "p99>50ms", "-o", "csv", url], "--find-max writes its curve as text, JSON (-o json, --json-file) or HTML (--html): -o csv does not apply"),
+        (["--find-max", "--fail-if", "p99>50ms", "--csv-file", "/nonexistent/x.csv", "--hlog", "/nonexistent/x.hlog", url], "--csv-file, --hlog do not apply"),
+        (["--find-max", "--fail-if", "p99>50ms", "--hgrm", "/nonexistent/x.hgrm", url], "--hgrm does not apply"),
+        (["--find-max", "--fail-if", "p99>50ms", "--interval", "1s", url], "--interval does not apply"),
         // Shards
         (["--shard", "3/3", url], "--shard 3/3: the index runs from 0 to 2"),
         (["--shard", "-1/3", url], "--shard -1/3: the index runs from 0 to 2"),

@@ -1,0 +1,81 @@
+import FoundationEssentials
+
+extension SearchReport {
+    /// The capacity search as one self-contained HTML page (`--find-max --html FILE`): the answer,
+    /// the latency–throughput curve (p50 and p99, corrected, against the achieved rate, failed steps
+    /// marked), and the steps' table. Nothing leaves the page, as in ``HTMLReport``.
+    public static func html(_ outcome: CapacitySearch.Outcome, rules: [Threshold], configuration: JSONReport.Configuration) -> String {
+        let targets = configuration.targets.map { "<code>\(HTML.escape($0.method)) \(HTML.escape($0.url))</code>" }
+        let ruleText = rules.map(\.text).joined(separator: ",")
+        var body = "<header><h1>hit capacity search</h1><p>\(targets.joined(separator: "<br>"))</p>"
+            + "<p class=\"facts\">the highest rate at which <code>\(HTML.escape(ruleText))</code> passes · "
+            + "\(outcome.steps.count) step\(outcome.steps.count == 1 ? "" : "s")</p></header>"
+
+        let passed = outcome.maximumRate != nil
+        body += "<section class=\"verdict \(passed ? "pass" : "fail")\"><h2>"
+            + HTML.escape(outcome.maximumRate.map { "Highest rate that passed: \(CapacitySearch.rate($0)) requests/s" } ?? "No rate passed")
+            + "</h2><p>Stopped: \(HTML.escape(outcome.reason)).</p>"
+        if outcome.limitedByHit {
+            body += "<p>hit may have been the limit, not the server: requests went late for want of a free worker. Try a larger -c.</p>"
+        }
+        body += "</section>"
+        body += "<section><h2>Latency against load</h2>\(curve(outcome.steps))</section>"
+        body += "<section><h2>Steps</h2>\(table(outcome.steps))</section>"
+
+        let title = "hit capacity search: " + (configuration.targets.first.map { "\($0.method) \($0.url)" } ?? "")
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <meta name="generator" content="hit \(HTML.escape(hitVersion))">
+        <title>\(HTML.escape(title))</title>
+        <style>\(HTMLReport.style)</style>
+        </head>
+        <body>
+        \(body)
+        <footer>hit \(HTML.escape(hitVersion)) · capacity search</footer>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// p50 and p99 against the rate each step asked for (the offered load: past the capacity the
+    /// achieved rates bunch up while latency climbs), on a log scale; a failed step's p99 is
+    /// marked as well, so that the knee shows where the rules began to fail.
+    private static func curve(_ steps: [CapacitySearch.Step]) -> String {
+        func points(_ latency: KeyPath<CapacitySearch.Step, Duration?>, of steps: [CapacitySearch.Step]) -> [(x: Double, y: Double)] {
+            steps.compactMap { step in step[keyPath: latency].map { (step.askedRate, $0.seconds * 1000) } }
+        }
+        let failed = steps.filter { !$0.passed }
+        var series = [
+            SVGChart.Series(name: "p50 (corrected)", colour: "s0", points: points(\.p50, of: steps)),
+            SVGChart.Series(name: "p99 (corrected)", colour: "s2", points: points(\.p99, of: steps)),
+        ]
+        if !failed.isEmpty {
+            series.append(SVGChart.Series(name: "failed step (p99)", colour: "bad", style: .dots, points: points(\.p99, of: failed)))
+        }
+        return SVGChart(title: "Latency against the asked rate, one point a step",
+                        x: SVGChart.Axis(label: "asked rate (requests/s)", format: { CapacitySearch.rate($0) }),
+                        y: SVGChart.Axis(label: "latency (ms, log scale)", scale: .logarithmic, format: HTMLReport.milliseconds),
+                        series: series).svg
+    }
+
+    private static func table(_ steps: [CapacitySearch.Step]) -> String {
+        var out = "<table><thead><tr><th>asked/s</th><th>achieved/s</th><th>workers</th><th>p50</th><th>p99</th>"
+            + "<th>errors</th><th>result</th></tr></thead><tbody>"
+        for step in steps {
+            let result = step.passed ? "pass" : "FAIL" + (step.limitedByHit ? " (hit was the limit)" : "")
+                + (step.failedRules.isEmpty ? "" : ": " + step.failedRules.joined(separator: ","))
+            let cells = [CapacitySearch.rate(step.askedRate), String(cFormat: "%.1f", step.achievedRate), "\(step.workers)",
+                         step.p50.map(Formatting.duration) ?? "-", step.p99.map(Formatting.duration) ?? "-",
+                         String(cFormat: "%.2f%%", step.errorsPercent), result]
+            out += "<tr class=\"\(step.passed ? "pass" : "fail")\">" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
+        }
+        return out + "</tbody></table>"
+    }
+}
