@@ -1,4 +1,7 @@
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How hit connects: timeouts, connection reuse, redirects, HTTP version, TLS, proxies and
 /// name resolution. Every field maps onto a libcurl option, set once per worker.
@@ -78,22 +81,51 @@ extension ClientOptions {
     /// none for a host that `--noproxy` or `no_proxy` lists.
     public func proxy(for url: String, environment: [String: String]) -> (url: String, source: String)? {
         if let proxy { return proxy.isEmpty ? nil : (proxy, "-x") }
-        let parsed = RequestURL(url)
-        let noProxy = self.noProxy ?? environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
-        if Self.bypasses(String(parsed.host).lowercased(), noProxy: noProxy) { return nil }
-        let names = parsed.isHTTPS ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]
+        if Self.bypasses(String(RequestURL(url).host).lowercased(), noProxy: noProxyList(environment: environment)) { return nil }
+        return environmentProxy(for: url, environment: environment)
+    }
+
+    /// The environment's proxy for `url`'s scheme, as libcurl looks it up (an empty variable
+    /// counts as unset), before any no-proxy list applies.
+    func environmentProxy(for url: String, environment: [String: String]) -> (url: String, source: String)? {
+        let names = RequestURL(url).isHTTPS ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]
         for name in names + ["all_proxy", "ALL_PROXY"] {
             if let value = environment[name], !value.isEmpty { return (value, name) }
         }
         return nil
     }
 
-    /// Whether `host` is in a no-proxy list: `*`, the host itself, or a domain it ends in.
+    /// The hosts that go direct: `--noproxy`, else `no_proxy` or `NO_PROXY` (as libcurl, an empty
+    /// variable counts as unset).
+    func noProxyList(environment: [String: String]) -> String {
+        noProxy ?? [environment["no_proxy"], environment["NO_PROXY"]].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+    }
+
+    /// Whether `host` is in a no-proxy list, by libcurl 7.88's rules (checked against it): the
+    /// list `*` alone bypasses every host; entries are separated by commas or blanks; an IP address
+    /// matches an entry equal to it or a CIDR range holding it (`10.0.0.0/8`, `fd00::/8`; `/0` is
+    /// the address alone); a name matches itself or a domain it ends in (`example.test` and
+    /// `.example.test` both take `api.example.test`, never `badexample.test`). No entry has a port.
     static func bypasses(_ host: String, noProxy: String) -> Bool {
-        for entry in noProxy.split(separator: ",").map({ $0.trimmingWhitespace().lowercased() }) where !entry.isEmpty {
-            if entry == "*" { return true }
-            let domain = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
-            if host == domain || host.hasSuffix("." + domain) { return true }
+        if noProxy == "*" { return true }
+        let address = IPAddressBytes(host)
+        let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+        let entries = noProxy.split { $0 == "," || $0 == " " || $0 == "\t" }.map { $0.lowercased() }
+        for entry in entries where !entry.isEmpty {
+            if let address {
+                let parts = entry.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+                let network = parts[0].hasPrefix("[") && parts[0].hasSuffix("]") ? String(parts[0].dropFirst().dropLast()) : String(parts[0])
+                guard let range = IPAddressBytes(network), range.bytes.count == address.bytes.count else { continue }
+                let width = range.bytes.count * 8
+                let bits = parts.count == 2 ? Int(parts[1].prefix { $0.isASCII && $0.isNumber }) ?? 0 : 0
+                if bits <= width, address.shares(bits == 0 ? width : bits, bitsWith: range) { return true }
+                continue
+            }
+            var domain = Substring(entry)
+            if domain.hasSuffix(".") { domain = domain.dropLast() }
+            if domain.hasPrefix(".") { domain = domain.dropFirst() }
+            guard !domain.isEmpty else { continue }
+            if name == domain || name.hasSuffix("." + domain) { return true }
         }
         return false
     }
@@ -133,5 +165,32 @@ extension ClientOptions {
         }
         fields.append(text[start...])
         return fields.count == count ? fields : nil
+    }
+}
+
+/// An IPv4 or IPv6 address's bytes, for matching no-proxy ranges.
+struct IPAddressBytes: Equatable {
+    let bytes: [UInt8]
+
+    init?(_ text: String) {
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            bytes = withUnsafeBytes(of: &v4) { Array($0) }
+        } else if inet_pton(AF_INET6, text, &v6) == 1 {
+            bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        } else {
+            return nil
+        }
+    }
+
+    /// Whether the first `bits` bits are the same as `other`'s.
+    func shares(_ bits: Int, bitsWith other: IPAddressBytes) -> Bool {
+        for index in bytes.indices {
+            let remaining = bits - index * 8
+            if remaining <= 0 { return true }
+            let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
+            if bytes[index] & mask != other.bytes[index] & mask { return false }
+        }
+        return true
     }
 }

@@ -103,8 +103,6 @@ final class CurlEasy {
         if let path = client.caCertificate { try set(CURLOPT_CAINFO, path) }
         if let path = client.clientCertificate { try set(CURLOPT_SSLCERT, path) }
         if let path = client.clientKey { try set(CURLOPT_SSLKEY, path) }
-        if let proxy = client.proxy { try set(CURLOPT_PROXY, proxy) }  // "" turns the environment's off
-        if let noProxy = client.noProxy { try set(CURLOPT_NOPROXY, noProxy) }
         switch client.netrc {
         case nil: break
         case .home: try set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
@@ -154,6 +152,9 @@ final class CurlEasy {
             try check(hit_easy_setopt_string(handle, CURLOPT_PASSWORD, nil), "CURLOPT_PASSWORD")
         }
         try set(CURLOPT_HTTP_VERSION, httpVersion(for: .any, https: request.isHTTPS))
+        // "" turns the environment's off; nil leaves libcurl to read it.
+        try check(hit_easy_setopt_string(handle, CURLOPT_PROXY, target.proxy), "CURLOPT_PROXY")
+        try check(hit_easy_setopt_string(handle, CURLOPT_NOPROXY, target.noProxy), "CURLOPT_NOPROXY")
         self.target = target
         appliedRole = nil
         take(.any)

@@ -9,9 +9,23 @@ final class CurlTarget: Sendable {
     let proxyHeaders: CurlStringList
     /// `scheme://host:port`: what connections are shared by.
     let origin: String
+    /// The proxy and no-proxy list its transfers give libcurl, decided once from `-x`,
+    /// `--noproxy` and the environment as libcurl would decide them, so that libcurl does not read
+    /// half a dozen environment variables on every transfer ("" for none). `nil` where libcurl
+    /// must still read them itself: redirects followed to another scheme may need another proxy.
+    let proxy: String?
+    let noProxy: String?
 
-    init(_ request: Request) throws(SetupError) {
+    init(_ request: Request, client: ClientOptions = ClientOptions(), environment: [String: String] = [:]) throws(SetupError) {
         self.request = request
+        if client.followRedirects {
+            proxy = client.proxy
+            noProxy = client.noProxy
+        } else {
+            // libcurl applies the no-proxy list itself, by its own rules (ports, CIDR ranges).
+            proxy = client.proxy ?? client.environmentProxy(for: request.url, environment: environment)?.url ?? ""
+            noProxy = client.noProxyList(environment: environment)
+        }
         // A body of more than 1 MB would make libcurl wait for "100 Continue"; a load test must not.
         let extra = request.body != nil ? ["Expect:"] : []
         let forProxy = request.headers.filter(Self.isProxyHeader)

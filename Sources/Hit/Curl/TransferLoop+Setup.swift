@@ -1,4 +1,5 @@
 import CCurlShim
+import FoundationEssentials
 import Synchronization
 
 extension TransferLoop {
@@ -13,7 +14,8 @@ extension TransferLoop {
             try LocalPorts.ensure(connections: concurrency, sourceAddresses: max(1, client.sourceAddresses.count))
         }
         var curlTargets: [CurlTarget] = []
-        for target in targets { curlTargets.append(try CurlTarget(target)) }
+        let environment = ProcessInfo.processInfo.environment
+        for target in targets { curlTargets.append(try CurlTarget(target, client: client, environment: environment)) }
         var transferLoops: [TransferLoop] = []
         // With --connections, each loop gets a share of the connections and of the workers in
         // proportion (the pipeline makes no more loops than connections).

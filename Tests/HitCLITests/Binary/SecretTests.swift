@@ -59,6 +59,21 @@ import Testing
         let bypassed = try HitProcess.run(["-n", "2", "--noproxy", "127.0.0.1", "{URL}/"], against: server,
                                           launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
         #expect(bypassed.exitStatus == 0, "\(bypassed.stdout)")
+        // The environment's no_proxy, applied by libcurl by its own rules: a name, an address range.
+        for list in ["127.0.0.1", "127.0.0.0/8", "hit.test, 127.0.0.0/24"] {
+            let direct = try HitProcess.run(["-n", "2", "{URL}/"], against: server,
+                                            launcher: ["/usr/bin/env", "http_proxy=\(dead)", "no_proxy=\(list)"])
+            #expect(direct.exitStatus == 0, "no_proxy=\(list): \(direct.stdout)")
+            #expect(!direct.stdout.contains("Proxy:"), "the report says no proxy, as libcurl used none: \(direct.stdout)")
+        }
+        // libcurl 7.88 takes no port in a no_proxy entry: such an entry bypasses nothing.
+        let port = URL(string: server.baseURL)!.port!
+        let notBypassed = try HitProcess.run(["-n", "2", "{URL}/"], against: server,
+                                             launcher: ["/usr/bin/env", "http_proxy=\(dead)", "no_proxy=127.0.0.1:\(port)"])
+        #expect(notBypassed.exitStatus == 69)
+        // Following redirects, libcurl reads the environment itself, as for a plain transfer.
+        let following = try HitProcess.run(["-n", "2", "-L", "{URL}/"], against: server, launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
+        #expect(following.exitStatus == 69, "\(following.stdout)")
         let json = try HitProcess.run(["-n", "1", "-o", "json", "{URL}/"], against: server, launcher: ["/usr/bin/env", "http_proxy=\(dead)"])
         #expect(json.stdout.contains("\"proxySource\" : \"http_proxy\""), "\(json.stdout)")
         #expect(!json.stdout.contains("ProxySECRET") && !json.stderr.contains("ProxySECRET"))

@@ -1,4 +1,4 @@
-import Hit
+@testable import Hit
 import Testing
 
 @Suite struct ClientOptionsTests {
@@ -21,5 +21,19 @@ import Testing
     @Test(arguments: ["a:1:b", "a:x:b:2", "a:1:b:70000", "a"])
     func invalidConnectToEntries(entry: String) {
         #expect(!ClientOptions.isValid(connectTo: entry))
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1", "127.0.0.1", true), ("127.0.0.1", "127.0.0.0/8", true), ("127.1.2.3", "10.0.0.0/8, 127.0.0.0/8", true),
+        ("127.0.0.1", "127.0.1.0/24", false), ("127.0.0.1", "127.0.0.1:8080", false), ("127.0.0.1", "127.0.0.0/0", false),
+        ("127.0.0.1", "127.0.0.1/0", true), ("127.0.0.1", "foo,*", false), ("api.example.test", "foo api.example.test", true),
+        ("api.example.test", "xample.test", false), ("api.example.test.", "example.test.", true),
+        ("::1", "::1", true), ("::1", "[::1]", true), ("fd00::5", "fd00::/8", true), ("fe80::1", "fd00::/8", false),
+        ("::1", "127.0.0.0/8", false), ("127.0.0.1", "127.0.0.0/33", false),
+        ("api.example.test", "example.test", true), ("api.example.test", ".example.test", true),
+        ("badexample.test", "example.test", false), ("example.test", "*", true), ("host", "", false),
+    ] as [(String, String, Bool)])
+    func theNoProxyListMatchesAsLibcurlDoes(host: String, list: String, bypassed: Bool) {
+        #expect(ClientOptions.bypasses(host, noProxy: list) == bypassed, "\(host) in '\(list)'")
     }
 }

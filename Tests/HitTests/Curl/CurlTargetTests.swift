@@ -15,6 +15,44 @@ import Testing
     }
 }
 
+/// The proxy settings a target gives libcurl, decided once as libcurl would from the environment,
+/// so that libcurl reads no environment variable on each transfer.
+@Suite struct CurlTargetProxyTests {
+    static func target(_ url: String, _ environment: [String: String], configure: (inout ClientOptions) -> Void = { _ in })
+        throws -> CurlTarget {
+        var client = ClientOptions()
+        configure(&client)
+        return try CurlTarget(Request(url: url), client: client, environment: environment)
+    }
+
+    @Test func noProxyAnywhereTurnsLibcurlsLookUpOff() throws {
+        let target = try Self.target("http://h/", ["PATH": "/bin"])
+        #expect(target.proxy == "" && target.noProxy == "")
+    }
+
+    @Test func theEnvironmentsProxyForTheSchemeAsLibcurlPicksIt() throws {
+        let environment = ["http_proxy": "http://p1:1", "HTTP_PROXY": "http://upper:1", "https_proxy": "",
+                           "HTTPS_PROXY": "http://p2:2", "ALL_PROXY": "socks5://p3:3"]
+        #expect(try Self.target("http://h/", environment).proxy == "http://p1:1")
+        #expect(try Self.target("https://h/", environment).proxy == "http://p2:2", "an empty variable counts as unset")
+        #expect(try Self.target("http://h/", ["HTTP_PROXY": "http://upper:1"]).proxy == "", "HTTP_PROXY is not read (CGI's httpoxy)")
+        #expect(try Self.target("http://h/", ["ALL_PROXY": "socks5://p3:3"]).proxy == "socks5://p3:3")
+        #expect(try Self.target("http://h/", environment) { $0.proxy = "" }.proxy == "", "-x '' turns it off")
+        #expect(try Self.target("http://h/", environment) { $0.proxy = "http://x:9" }.proxy == "http://x:9")
+    }
+
+    @Test func theNoProxyListGoesToLibcurlWhichAppliesItsOwnRules() throws {
+        #expect(try Self.target("http://h/", ["http_proxy": "http://p:1", "no_proxy": "h,10.0.0.0/8"]).noProxy == "h,10.0.0.0/8")
+        #expect(try Self.target("http://h/", ["no_proxy": "", "NO_PROXY": "upper"]).noProxy == "upper")
+        #expect(try Self.target("http://h/", ["no_proxy": "env"]) { $0.noProxy = "flag" }.noProxy == "flag")
+    }
+
+    @Test func followingRedirectsLeavesTheEnvironmentToLibcurl() throws {
+        let target = try Self.target("http://h/", ["http_proxy": "http://p:1"]) { $0.followRedirects = true }
+        #expect(target.proxy == nil && target.noProxy == nil, "a redirect to https may need https_proxy")
+    }
+}
+
 @Suite struct CurlStringListTests {
     /// The entries of a list, read back from libcurl's memory.
     static func entries(_ list: CurlStringList) -> [String] {
