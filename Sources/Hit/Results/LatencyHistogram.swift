@@ -29,7 +29,12 @@ public struct LatencyHistogram: Sendable, Equatable {
         }
         guard !isEmpty else { return }
         if let minimum { lowest = Swift.min(minimum, highest) }
-        if let maximum { highest = Swift.max(Swift.min(maximum, highest), lowest) }
+        if let maximum {
+            // Without an exact minimum, the lowest bucket's value may lie above the exact maximum
+            // (every value in one bucket): nothing recorded is above the maximum.
+            if minimum == nil { lowest = Swift.min(lowest, maximum) }
+            highest = Swift.max(Swift.min(maximum, highest), lowest)
+        }
     }
 
     public mutating func record(_ duration: Duration) {

@@ -26,6 +26,16 @@ import Testing
         #expect(LatencyHistogram(sparseCounts: histogram.sparseCounts).sparseCounts == histogram.sparseCounts)
     }
 
+    @Test func aMaximumWithoutAMinimumHoldsWhenEveryValueSharesABucket() {
+        // 2118 µs sits in a bucket two wide whose value is 2119: the exact maximum still rules.
+        var histogram = LatencyHistogram()
+        histogram.record(.microseconds(2118))
+        let rebuilt = LatencyHistogram(sparseCounts: histogram.sparseCounts, maximum: 2118)
+        #expect(rebuilt.max == .microseconds(2118))
+        #expect(rebuilt.min <= rebuilt.max)
+        #expect(rebuilt.percentile(99) == .microseconds(2118))
+    }
+
     @Test func mergingAddsEveryValue() {
         var a = LatencyHistogram(), b = LatencyHistogram()
         a.record(.milliseconds(1))
