@@ -3,6 +3,9 @@ import FoundationEssentials
 /// The human-readable report of a run: the Go original's summary first, then the latency
 /// distribution, phases, accounting, throughput, status codes, errors, HTTP versions and targets.
 public struct TextReport: CustomStringConvertible, Sendable {
+    /// The most targets listed one by one.
+    static let targetRows = 20
+
     public let summary: Summary
     /// How to name each target in the per-target breakdown, e.g. "GET http://host/path".
     public let targets: [String]
@@ -176,18 +179,23 @@ public struct TextReport: CustomStringConvertible, Sendable {
         }
         if targets.count > 1 {
             out.section("Targets:")
-            for (index, tally) in s.perTarget.enumerated() where index < targets.count {
+            // A long targets file would bury the report: its first rows, and the JSON for all of them.
+            let shown = min(targets.count, s.perTarget.count, Self.targetRows)
+            for (index, tally) in s.perTarget.prefix(shown).enumerated() {
                 let mean = tally.meanLatency.map(Formatting.duration) ?? "-"
                 out.append("  \(targets[index])  requests \(tally.completed), succeeded \(tally.succeeded), "
                     + "failed by status \(tally.failed), transport errors \(tally.errored), mean \(mean)")
             }
+            let hidden = min(targets.count, s.perTarget.count) - shown
+            if hidden > 0 { out.append("  ... and \(hidden) more target\(hidden == 1 ? "" : "s") (the JSON report lists every one)") }
         }
         if s.interrupted {
             let never = s.neverStarted.map { ", \($0) never started" } ?? ""
             out.section("Interrupted: \(s.completed) of \(s.requested.map(String.init) ?? "unlimited") requests completed, "
-                + "\(s.abandoned) in flight were aborted\(never).")
+                + "\(s.abandoned) in flight \(s.abandoned == 1 ? "was" : "were") aborted\(never).")
         } else if s.deadlineReached && s.abandoned > 0 {
-            out.section("At the deadline \(s.abandoned) requests in flight were aborted; they are not counted above.")
+            out.section("At the deadline \(s.abandoned) request\(s.abandoned == 1 ? "" : "s") in flight \(s.abandoned == 1 ? "was" : "were") aborted; "
+                + "\(s.abandoned == 1 ? "it is" : "they are") not counted above.")
         }
     }
 
@@ -204,7 +212,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         let line: String = switch verdict.outcome {
         case .passed: "Verdict: pass"
         case .failed where verdict.thresholds.contains(where: \.failed):
-            "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rules failed)"
+            "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rule\(verdict.thresholds.count == 1 ? "" : "s") failed)"
         case .failed: "Verdict: FAIL (\(verdict.reason))"
         case .unreachable: "Verdict: UNREACHABLE: every request failed to connect"
         case .interrupted: "Verdict: interrupted"

@@ -1,6 +1,6 @@
 extension Threshold {
     /// The units a latency rule takes.
-    static let latencyUnits: Set<Substring> = ["us", "µs", "ms", "s"]
+    static let latencyUnits: Set<Substring> = ["us", "µs", "ms", "s", "m", "h"]
 
     /// Reads one rule, `METRIC OP VALUE`; whitespace anywhere is ignored.
     public init(parsing rule: String) throws(ParseError) {
@@ -42,7 +42,7 @@ extension Threshold {
         switch (metric.isLatency, unit) {
         case (true, _):
             guard !unit.isEmpty, let duration = Duration(parsing: String(valueText), units: Self.latencyUnits) else {
-                throw fail(unit.isEmpty ? valueText : unit, "needs a time unit: us, ms or s")
+                throw fail(valueText, unit.isEmpty ? "needs a time unit: us, ms, s, m or h" : "is not a duration: use us, ms, s, m or h (1m30s)")
             }
             value = .duration(duration)
         case (false, ""): value = .count(amount)

@@ -38,7 +38,7 @@ public struct Verdict: Sendable, Equatable {
             reason = "every request failed to connect\(example)"
         } else if summary.completed == 0 {
             outcome = .failed
-            reason = "nothing completed" + (summary.abandoned > 0 ? ": \(summary.abandoned) requests in flight were aborted" : "")
+            reason = "nothing completed" + (summary.abandoned > 0 ? ": \(summary.abandoned) request\(summary.abandoned == 1 ? "" : "s") in flight \(summary.abandoned == 1 ? "was" : "were") aborted" : "")
         } else if !held.isEmpty {
             outcome = .failed
             reason = "\(held.count) of \(thresholds.count) --fail-if rules held: "

@@ -105,6 +105,8 @@ struct LoadFlags: ParsableArguments {
         options.concurrency = concurrency
         do {
             try options.validate()
+        } catch .concurrencyAboveRequests(let c, let n) where requests == nil {
+            throw UsageError("-c \(c) is more than -n \(n), the default: give -n, or -z for a run of some time")
         } catch {
             throw UsageError(error.description)
         }

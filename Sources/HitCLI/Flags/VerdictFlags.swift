@@ -6,7 +6,7 @@ struct VerdictFlags: ParsableArguments {
     @Option(name: .customLong("fail-if"),
             help: ArgumentHelp("""
                 Fail the run (exit 1) when METRIC OP VALUE holds; repeatable, or comma-separated. \
-                Metrics: pN (p50, p99.9...), min, mean, max (with a unit: us, ms, s); errors (every request \
+                Metrics: pN (p50, p99.9...), min, mean, max (with a unit: us, ms, s, m, h; 1m30s); errors (every request \
                 that did not succeed: failed by status or a transport error), timeouts, statusNNN, statusNxx \
                 (a count, or a share with %); rps. Operators: < <= > >= == !=. \
                 Examples: 'p99>250ms', 'errors>1%', 'status5xx>0', 'rps<500'. \

@@ -25,7 +25,7 @@ import Testing
         defer { server.shutdown() }
         #expect(hit.exitStatus == 1)
         #expect(hit.stdout.contains("FAIL"))
-        #expect(hit.stdout.contains("Verdict: FAIL (1 of 1 rules failed)"))
+        #expect(hit.stdout.contains("Verdict: FAIL (1 of 1 rule failed)"))
     }
 
     @Test func a503FailsAStatusRule() throws {

@@ -20,7 +20,7 @@ import Testing
         (["-c", "0", url], "-c must be a positive whole number, not 0"),
         (["-c", "x", url], "'x' is invalid for '-c"),
         (["-c", "20", "-n", "10", url], "-c 20 is more than -n 10"),
-        (["-c", "101", url], "-c 101 is more than -n 100"),
+        (["-c", "101", url], "-c 101 is more than -n 100, the default: give -n, or -z"),
         (["--streams", "10", url], "--streams needs -h2"),
         (["--interface", "eth0", url], "--interface 'eth0' is not an IP address"),
         (["--interface", "192.0.2.1", url], "--interface '192.0.2.1' is not an address of this machine"),

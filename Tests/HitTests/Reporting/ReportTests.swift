@@ -133,4 +133,20 @@ import Testing
             _ = server
         }
     }
+
+    @Test func aLongTargetsListShowsItsFirstRowsAndSaysHowManyMore() {
+        var summary = Summary(requested: 25, targets: 25)
+        for index in 0..<25 {
+            var result = RequestResult(status: 200, bytes: 1, latency: .milliseconds(1))
+            result.target = index
+            summary.record(result)
+        }
+        let names = (0..<25).map { "GET http://127.0.0.1:1/\($0)" }
+        let text = TextReport(summary, targets: names).description
+        #expect(text.contains("GET http://127.0.0.1:1/19  requests 1"))
+        #expect(!text.contains("GET http://127.0.0.1:1/20 "))
+        #expect(text.contains("... and 5 more targets (the JSON report lists every one)"))
+        let two = TextReport(Summary(requested: 2, targets: 2), targets: Array(names.prefix(2))).description
+        #expect(!two.contains("more target"))
+    }
 }

@@ -10,6 +10,8 @@ import Testing
         ("p99.9>1s", .percentile(99.9), .greater, .duration(.seconds(1))),
         ("mean>100ms", .mean, .greater, .duration(.milliseconds(100))),
         ("max>2s", .max, .greater, .duration(.seconds(2))),
+        ("max>1m30s", .max, .greater, .duration(.seconds(90))),
+        ("p99>1h", .percentile(99), .greater, .duration(.seconds(3600))),
         ("min<=500us", .min, .lessOrEqual, .duration(.microseconds(500))),
         ("min<500µs", .min, .less, .duration(.microseconds(500))),
         ("p90 > 1.5 s", .percentile(90), .greater, .duration(.milliseconds(1500))),
@@ -34,7 +36,7 @@ import Testing
         ("p99>>250ms", ">250ms"), ("p99>250", "250"), ("p99=3ms", "="), ("foo>1", "foo"), ("errors>1ms", "ms"),
         ("rps>5%", "5%"), ("rps>5ms", "ms"), ("status600>1", "status600"), ("status6xx>1", "status6xx"), (">5", ">5"),
         ("p99>", "p99>"), ("errors>150%", "150%"), ("p0>1ms", "p0"), ("p101>1ms", "p101"), ("p99<fast", "fast"),
-        ("errors", "errors"), ("p99>1h", "h"),
+        ("errors", "errors"), ("p99>1d", "1d"), ("p99>5x", "5x"),
     ])
     func malformedRulesAreRefusedAtTheBadPart(text: String, part: String) {
         #expect(throws: Threshold.ParseError.self) { try Threshold(parsing: text) }
