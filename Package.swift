@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "HitTarget",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // What every test target shares: the hit process launcher, target-server helpers,

@@ -2,6 +2,12 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import HitTarget
+import NIOCore
+
+/// A port or socket that cannot be listened on: one line, no usage.
+struct CannotListen: Error, CustomStringConvertible {
+    let description: String
+}
 
 /// `hit-target`: the bundled target server, for demos, smoke tests and benchmarks. Loopback only.
 struct HitTargetCommand: ParsableCommand {
@@ -9,7 +15,8 @@ struct HitTargetCommand: ParsableCommand {
         commandName: "hit-target",
         abstract: "A loopback HTTP/1.1 server to aim hit at.",
         discussion: """
-        Routes: /  /status/{code}  /delay/{ms}  /hang  /bytes/{n}  /echo
+        Routes: /  /status/{code}  /delay/{ms}  /capacity/{slots}/{ms}  /hang  /bytes/{n}  /echo  /redirect/{n}  /loop \
+        (the README's table says what each answers).
         Prints "listening on URL" on its first line; stops on SIGINT or SIGTERM.
         """
     )
@@ -58,8 +65,16 @@ struct HitTargetCommand: ParsableCommand {
                 throw ValidationError("cannot create --arrival-log file '\(arrivalLog)'")
             }
         }
-        let server = try TargetServer(configuration)
+        let server: TargetServer
+        do {
+            server = try TargetServer(configuration)
+        } catch let error as IOError {
+            // NIO's own text has a stray parenthesis: say it plainly.
+            let address = configuration.host + ":\(configuration.port)"
+            throw CannotListen(description: "cannot listen on \(address): \(String(cString: strerror(error.errnoCode)))")
+        }
         print("listening on \(server.baseURL)")
+        if let unixSocket { print("listening on unix:\(unixSocket)") }
         fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name
         let stop: @Sendable () -> Void = {
             server.shutdown()
