@@ -80,7 +80,9 @@ public struct LoadTest: Sendable {
         let end = DispatchTime.now()
         boundaries.cancel()
         timelineQueue.sync {}
-        summary.duration = .nanoseconds(Int64(end.uptimeNanoseconds - pipeline.runStart.uptimeNanoseconds))
+        // Zero for a run stopped while it waited for --start-at, whose origin is still ahead.
+        let start = pipeline.runStart.uptimeNanoseconds
+        summary.duration = .nanoseconds(Int64(clamping: end.uptimeNanoseconds > start ? end.uptimeNanoseconds - start : 0))
         summary.started = pipeline.started
         summary.timeline = recorder.finish(at: end, sent: pipeline.started)
         summary.abandoned = pipeline.abandoned

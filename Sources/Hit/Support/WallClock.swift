@@ -100,7 +100,12 @@ extension WallClock {
         let seconds = timegm(&parts)
         // timegm normalizes 2026-02-31 to March: such a date is refused.
         guard seconds != -1 || year == 1969, parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
-        return (Int64(seconds) - Int64(offsetSeconds)) * 1_000_000_000 + fraction
+        // Years beyond what 64-bit nanoseconds since 1970 hold (about 1678 to 2262) are no instant.
+        let (utc, early) = Int64(seconds).subtractingReportingOverflow(Int64(offsetSeconds))
+        let (nanoseconds, large) = utc.multipliedReportingOverflow(by: 1_000_000_000)
+        let (instant, beyond) = nanoseconds.addingReportingOverflow(fraction)
+        guard !early, !large, !beyond else { return nil }
+        return instant
     }
 }
 

@@ -245,6 +245,22 @@ import Testing
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aStopWhileWaitingForTheStartEndsWithAReportAndNothingSent(signal: Int32) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess(["--shard", "0/2", "--start-at", Self.startAt(in: 5), "-n", "10", "-c", "2", "-rps", "10",
+                                  "-o", "json", server.baseURL + "/"])
+        #expect(eventually(within: 10) { hit.stderr.contains("waiting for --start-at") }, "\(hit.stderr)")
+        let stopped = hit.interrupt(with: signal)
+        #expect(stopped.status == 130, "any stop signal ends hit with 130: \(hit.stderr)")
+        #expect(!hit.stderr.contains("Fatal error") && !hit.stderr.contains("runtime failure"), "\(hit.stderr)")
+        let report = try Self.json(hit.stdout)
+        #expect(report["interrupted"] as? Bool == true)
+        #expect((report["summary"] as? [String: Any])?["started"] as? Int == 0)
+        #expect(server.stats.requestsSeen == 0)
+    }
+
     @Test func aShardThatStartsAfterTheInstantWarnsAndCountsItsRequestsLate() throws {
         let server = try TargetServer()
         defer { server.shutdown() }

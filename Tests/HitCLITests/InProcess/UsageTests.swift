@@ -103,6 +103,8 @@ import Testing
         (["--start-at", "@1", url], "--start-at @1 is more than 24 hours ago"),
         (["--start-at", "@99999999999", url], "is not a time"),
         (["--start-at", "2100-01-01T00:00:00Z", url], "is more than 24 hours away"),
+        (["--start-at", "9999-12-31T23:59:59Z", url], "--start-at '9999-12-31T23:59:59Z' is not a time"),
+        (["--start-at", "0001-01-01T00:00:00Z", url], "--start-at '0001-01-01T00:00:00Z' is not a time"),
         (["--find-max", "--fail-if", "p99>50ms", "--shard", "0/2", url], "--find-max searches from one machine"),
         (["-t", "abc", url], "-t 'abc' is not a number of seconds"),
         (["-t", "-1", url], "-t '-1' is not a number of seconds"),
