@@ -9,29 +9,43 @@ extension Summary {
     /// Means come back from the reported microseconds.
     public init(report: JSONReport) throws(ReadingError) {
         let counts = report.summary
-        self.init(requested: counts.requested, targets: report.configuration.targets.count, rate: report.pacing?.rate)
-        started = counts.started
-        total.completed = counts.completed
-        total.succeeded = counts.succeeded
-        total.failed = counts.failedByStatus
-        total.errored = counts.transportErrors
-        total.totalLatency = .microseconds((report.latency?.meanUs ?? 0) * Int64(counts.succeeded + counts.failedByStatus))
-        timedOut = counts.timeouts
-        abandoned = counts.abortedInFlight
-        retried = counts.retried
+        let c = Bounds.count, t = Bounds.time
+        if let shard = report.shard {
+            guard (1...Shard.maximumCount).contains(shard.count) else {
+                throw ReadingError(description: "shard.count is \(shard.count), not from 1 to \(Shard.maximumCount)")
+            }
+            guard shard.covered.allSatisfy({ (0..<shard.count).contains($0) }), Set(shard.covered).count == shard.covered.count else {
+                throw ReadingError(description: "shard.covered holds a shard twice or one outside 0 to \(shard.count - 1)")
+            }
+        }
+        guard report.startUnixNs >= 0, report.startAtUnixNs.map({ $0 >= 0 }) ?? true else {
+            throw ReadingError(description: "startUnixNs is before 1970")
+        }
+        self.init(requested: try counts.requested.map { v throws(ReadingError) in try c(v, "summary.requested") },
+                  targets: report.configuration.targets.count, rate: report.pacing?.rate)
+        started = try c(counts.started, "summary.started")
+        total.completed = try c(counts.completed, "summary.completed")
+        total.succeeded = try c(counts.succeeded, "summary.succeeded")
+        total.failed = try c(counts.failedByStatus, "summary.failedByStatus")
+        total.errored = try c(counts.transportErrors, "summary.transportErrors")
+        total.totalLatency = .microseconds(try t(report.latency?.meanUs ?? 0, "latency.meanUs")) * (total.succeeded + total.failed)
+        timedOut = try c(counts.timeouts, "summary.timeouts")
+        abandoned = try c(counts.abortedInFlight, "summary.abortedInFlight")
+        retried = try c(counts.retried, "summary.retried")
         interrupted = report.interrupted
         deadlineReached = report.deadlineReached
-        bytes = counts.bodyBytesReceived
-        bytesSent = counts.bodyBytesSent
-        wireBytesReceived = counts.wireBytesReceived
-        wireBytesSent = counts.wireBytesSent
+        bytes = try c(counts.bodyBytesReceived, "summary.bodyBytesReceived")
+        bytesSent = try c(counts.bodyBytesSent, "summary.bodyBytesSent")
+        wireBytesReceived = try c(counts.wireBytesReceived, "summary.wireBytesReceived")
+        wireBytesSent = try c(counts.wireBytesSent, "summary.wireBytesSent")
         startUptimeNanoseconds = report.startUptimeNs
-        duration = .microseconds(counts.durationUs)
-        dropped = counts.dropped
-        firstSend = counts.firstSendUs.map(Duration.microseconds)
-        lastSend = counts.lastSendUs.map(Duration.microseconds)
-        firstEnd = counts.firstEndUs.map(Duration.microseconds)
-        lastEnd = counts.lastEndUs.map(Duration.microseconds)
+        duration = .microseconds(try t(counts.durationUs, "summary.durationUs"))
+        dropped = try c(counts.dropped, "summary.dropped")
+        firstSend = try counts.firstSendUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.firstSendUs")) }
+        lastSend = try counts.lastSendUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.lastSendUs")) }
+        firstEnd = try counts.firstEndUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.firstEndUs")) }
+        lastEnd = try counts.lastEndUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.lastEndUs")) }
+        startedLate = try report.startedLateUs.map { v throws(ReadingError) in .microseconds(try t(v, "startedLateUs")) }
         latency = try Self.histogram(report.latency, "latency")
         correctedLatency = try Self.histogram(report.correctedLatency, "correctedLatency")
         if let encoded = report.pacing?.latenessEncoded {
@@ -46,31 +60,30 @@ extension Summary {
         }
         for (code, count) in report.statusCodes {
             guard let status = Int(code) else { throw ReadingError(description: "status code '\(code)' is not a number") }
-            statusCounts[status] = count
+            statusCounts[status] = try c(count, "statusCodes.\(code)")
         }
         for figures in report.transportErrors {
             let kind = TransferError.Kind(rawValue: figures.kind) ?? .other
-            errorCounts[kind, default: ErrorTally(count: 0, example: figures.example)].count += figures.count
+            errorCounts[kind, default: ErrorTally(count: 0, example: figures.example)].count += try c(figures.count, "transportErrors.count")
         }
         for (name, count) in report.httpVersions {
             guard let version = HTTPVersion(rawValue: name) else { throw ReadingError(description: "unknown HTTP version '\(name)'") }
-            httpVersions[version] = count
+            httpVersions[version] = try c(count, "httpVersions.\(name)")
         }
-        connectionsOpened = report.connections.opened
-        mostRequestsOnOneConnection = report.connections.mostRequestsOnOne ?? 0
-        perTarget = report.targets.map { figures in
+        connectionsOpened = try c(report.connections.opened, "connections.opened")
+        mostRequestsOnOneConnection = try c(report.connections.mostRequestsOnOne ?? 0, "connections.mostRequestsOnOne")
+        perTarget = try report.targets.map { figures throws(ReadingError) in
             var tally = Tally()
-            tally.completed = figures.completed
-            tally.succeeded = figures.succeeded
-            tally.failed = figures.failedByStatus
-            tally.errored = figures.transportErrors
-            tally.totalLatency = .microseconds((figures.meanUs ?? 0) * Int64(figures.succeeded + figures.failedByStatus))
+            tally.completed = try c(figures.completed, "targets.completed")
+            tally.succeeded = try c(figures.succeeded, "targets.succeeded")
+            tally.failed = try c(figures.failedByStatus, "targets.failedByStatus")
+            tally.errored = try c(figures.transportErrors, "targets.transportErrors")
+            tally.totalLatency = .microseconds(try t(figures.meanUs ?? 0, "targets.meanUs")) * (tally.succeeded + tally.failed)
             return tally
         }
         if perTarget.isEmpty { perTarget = [Tally()] }
         timeline = try Self.timeline(report)
         startAt = report.startAtUnixNs
-        startedLate = report.startedLateUs.map(Duration.microseconds)
         shards = report.shard.map { ShardCoverage(count: $0.count, covered: $0.covered, configurationHash: $0.configurationHash) }
     }
 
@@ -80,29 +93,44 @@ extension Summary {
     }
 
     static func histogram(_ encoded: String, _ name: String, minimum: Int64? = nil, maximum: Int64? = nil) throws(ReadingError) -> LatencyHistogram {
+        let decoded: HdrHistogramV2
         do {
-            return LatencyHistogram(try HdrHistogramV2(base64: encoded), minimum: minimum.map { UInt64(max(0, $0)) },
-                                    maximum: maximum.map { UInt64(max(0, $0)) })
+            decoded = try HdrHistogramV2(base64: encoded)
         } catch {
             throw ReadingError(description: "\(name): \(error.description)")
         }
+        var total: UInt64 = 0
+        for bucket in decoded.counts {
+            let (sum, overflow) = total.addingReportingOverflow(bucket.count)
+            guard !overflow, sum <= UInt64(Bounds.counts.upperBound) else {
+                throw ReadingError(description: "\(name) holds more than \(Bounds.counts.upperBound) values")
+            }
+            total = sum
+        }
+        return LatencyHistogram(decoded, minimum: minimum.map { UInt64(max(0, $0)) }, maximum: maximum.map { UInt64(max(0, $0)) })
     }
 
     private static func timeline(_ report: JSONReport) throws(ReadingError) -> Timeline {
-        var timeline = Timeline(interval: .microseconds(report.timeline.intervalUs), startUnixNanoseconds: report.startUnixNs)
+        let c = Bounds.count, t = Bounds.time
+        guard report.timeline.intervalUs > 0 else { throw ReadingError(description: "timeline.intervalUs is not positive") }
+        var timeline = Timeline(interval: .microseconds(try t(report.timeline.intervalUs, "timeline.intervalUs")),
+                                startUnixNanoseconds: report.startUnixNs)
         for figures in report.timeline.intervals {
-            var interval = Timeline.Interval(offset: .microseconds(figures.offsetUs), length: .microseconds(figures.durationUs))
-            interval.sent = figures.sent
-            interval.completed = figures.completed
-            interval.succeeded = figures.succeeded
-            interval.failedByStatus = figures.failedByStatus
-            interval.transportErrors = figures.transportErrors
-            interval.timeouts = figures.timeouts
+            var interval = Timeline.Interval(offset: .microseconds(try t(figures.offsetUs, "timeline.intervals.offsetUs")),
+                                             length: .microseconds(try t(figures.durationUs, "timeline.intervals.durationUs")))
+            interval.sent = try c(figures.sent, "timeline.intervals.sent")
+            interval.completed = try c(figures.completed, "timeline.intervals.completed")
+            interval.succeeded = try c(figures.succeeded, "timeline.intervals.succeeded")
+            interval.failedByStatus = try c(figures.failedByStatus, "timeline.intervals.failedByStatus")
+            interval.transportErrors = try c(figures.transportErrors, "timeline.intervals.transportErrors")
+            interval.timeouts = try c(figures.timeouts, "timeline.intervals.timeouts")
+            for (_, count) in figures.statusClasses { _ = try c(count, "timeline.intervals.statusClasses") }
+            for (_, count) in figures.errorKinds { _ = try c(count, "timeline.intervals.errorKinds") }
             interval.statusClasses = figures.statusClasses
             interval.errorKinds = figures.errorKinds
-            interval.bytes = figures.bodyBytesReceived
-            interval.inFlight = figures.inFlight
-            interval.late = figures.late ?? 0
+            interval.bytes = try c(figures.bodyBytesReceived, "timeline.intervals.bodyBytesReceived")
+            interval.inFlight = try c(figures.inFlight, "timeline.intervals.inFlight")
+            interval.late = try c(figures.late ?? 0, "timeline.intervals.late")
             interval.latenessMax = figures.latenessMaxUs.flatMap { $0 > 0 ? Duration.microseconds($0) : nil }
             interval.latency = figures.latency.map(Timeline.Percentiles.init(figures:))
             interval.correctedLatency = figures.correctedLatency.map(Timeline.Percentiles.init(figures:))
@@ -122,5 +150,23 @@ extension Timeline.Percentiles {
     init(figures: JSONReport.IntervalLatency) {
         self.init(p50: .microseconds(figures.p50Us), p90: .microseconds(figures.p90Us), p99: .microseconds(figures.p99Us),
                   max: .microseconds(figures.maxUs))
+    }
+}
+
+/// What a report read back may hold: counts up to 2^45 (some 35 trillion) and times up to 2^50 µs
+/// (some 35 years), so that the shards of a run, up to `Shard.maximumCount` of them, add up
+/// within 64 bits. A crafted or damaged report beyond them is refused, never a trap.
+enum Bounds {
+    static let counts = 0...(1 << 45)
+    static let times: ClosedRange<Int64> = 0...(1 << 50)
+
+    static func count(_ value: Int, _ name: String) throws(Summary.ReadingError) -> Int {
+        guard counts.contains(value) else { throw Summary.ReadingError(description: "\(name) is \(value), not a count from 0 to 2^45") }
+        return value
+    }
+
+    static func time(_ value: Int64, _ name: String) throws(Summary.ReadingError) -> Int64 {
+        guard times.contains(value) else { throw Summary.ReadingError(description: "\(name) is \(value), not a time from 0 to 2^50 µs") }
+        return value
     }
 }

@@ -17,11 +17,11 @@ public struct ShardCoverage: Sendable, Equatable {
     /// The shards not covered: a merge of a partial set (`hit merge --partial`) lacks them.
     public var missing: [Int] {
         let have = Set(covered)
-        return (0..<count).filter { !have.contains($0) }
+        return (0..<Swift.max(count, 0)).filter { !have.contains($0) }
     }
 
     /// Whether every shard is covered.
-    public var isComplete: Bool { covered.count == count }
+    public var isComplete: Bool { missing.isEmpty }
 
     /// "shard 1 of 3", "3 of 3 shards merged", "2 of 3 shards merged (PARTIAL: shard 1 missing)".
     public var description: String {

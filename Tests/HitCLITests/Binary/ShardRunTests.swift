@@ -202,6 +202,29 @@ import Testing
             #expect(refused.stderr.contains(message), "\(refused.stderr)")
             #expect(refused.stdout.isEmpty)
         }
+        // Damaged or crafted reports: one line and 64, never a trap.
+        let crafted: [(String, (inout [String: Any]) -> Void, String)] = [
+            ("huge", { $0["summary"] = ($0["summary"] as! [String: Any]).merging(["started": Int.max]) { $1 } }, "summary.started is"),
+            ("negative", { $0["shard"] = ($0["shard"] as! [String: Any]).merging(["count": -1]) { $1 } }, "shard.count is -1"),
+            ("outside", { $0["shard"] = ($0["shard"] as! [String: Any]).merging(["covered": [7]]) { $1 } }, "shard.covered holds"),
+            ("status", { $0["statusCodes"] = ["503": Int.max] }, "statusCodes.503 is"),
+            ("offset", { report in
+                var timeline = report["timeline"] as! [String: Any]
+                var intervals = timeline["intervals"] as! [[String: Any]]
+                intervals[0]["offsetUs"] = 1 << 62
+                timeline["intervals"] = intervals
+                report["timeline"] = timeline
+            }, "timeline.intervals.offsetUs is"),
+        ]
+        for (name, change, message) in crafted {
+            var report = try Self.json(try String(contentsOfFile: files[0], encoding: .utf8))
+            change(&report)
+            let path = directory + "/\(name).json"
+            try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: path))
+            let refused = try HitProcess.run(["merge", path, files[1], files[2]])
+            #expect(refused.exitStatus == 64, "\(name): \(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains(message), "\(name): \(refused.stderr)")
+        }
         let copy = directory + "/copy.json"
         try FileManager.default.copyItem(atPath: files[0], toPath: copy)
         let duplicate = try HitProcess.run(["merge", copy] + files)
