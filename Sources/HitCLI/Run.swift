@@ -35,12 +35,15 @@ enum CLI {
             loadTest = try command.loadTest(raw: raw)
             thresholds = try command.verdict.thresholds()
             if command.findMax.settingsWithoutSearch { throw UsageError("the --find-max-... settings need --find-max") }
-            // Checked before any file is opened: a file a search would not write is never created.
-            if command.findMax.findMax { try command.findMax.checkOutputs(command.output) }
+            // Checked before any file is opened: a refused search creates no file.
+            var search: CapacitySearch?
+            if command.findMax.findMax {
+                try command.findMax.checkOutputs(command.output)
+                search = try command.findMax.search(for: loadTest, thresholds: thresholds, load: command.load)
+            }
             destination = try command.output.destination(stdout: stdout, raw: raw)
             extra = try command.output.extraFiles(raw: raw)
-            if command.findMax.findMax {
-                let search = try command.findMax.search(for: loadTest, thresholds: thresholds, load: command.load)
+            if let search {
                 return runSearch(search, json: command.output.format == .json, destination: destination, extra: extra,
                                  configuration: JSONReport.configuration(of: loadTest), stderr: stderr,
                                  cancellation: cancellation, onStart: onStart, onReport: onReport)

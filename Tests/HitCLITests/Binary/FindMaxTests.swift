@@ -51,6 +51,13 @@ import Testing
         #expect(refused.stderr.contains("--csv-file does not apply"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/rows.csv"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/other.json"))
+        for bad in [["--shard", "0/2"], ["-n", "100"], ["-z", "5s"], ["--stages", "1s:10"]] {
+            let refusedSearch = try HitProcess.run(["--find-max", "--fail-if", "p99>1s", "--html", directory + "/page.html",
+                                                    "--json-file", directory + "/doc.json"] + bad + [server.baseURL + "/"])
+            #expect(refusedSearch.exitStatus == 64, "\(bad): \(refusedSearch.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/page.html"), "\(bad)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/doc.json"), "\(bad)")
+        }
         #expect(server.stats.requestsSeen > 0)
     }
 
