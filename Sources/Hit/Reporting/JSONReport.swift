@@ -154,9 +154,9 @@ public struct JSONReport: Codable, Sendable {
         public let http: String
         public let insecure: Bool
         /// The proxy the first target's requests went through, secrets redacted; null for none.
-        public let proxy: String?
+        public internal(set) var proxy: String?
         /// Who named it: `-x`, or the environment variable (`http_proxy`, `https_proxy`, `all_proxy`).
-        public let proxySource: String?
+        public internal(set) var proxySource: String?
         public let noProxy: String?
         public let unixSocket: String?
         public let resolve: [String]
@@ -165,7 +165,7 @@ public struct JSONReport: Codable, Sendable {
         public let connectionsPerOrigin: Int?
         public let streamsPerConnection: Int?
         /// `--interface`: the local addresses connections were made from; empty for the system's choice.
-        public let sourceAddresses: [String]
+        public internal(set) var sourceAddresses: [String]
         /// `--stages`, each with its start from the run's start; empty without.
         public let stages: [StageFigures]
         /// `--ramp-up`; null without.
@@ -460,11 +460,17 @@ extension KeyedEncodingContainer {
 extension JSONReport.Configuration {
     /// A digest of the whole run's plan: this configuration (secrets redacted, as reported), the
     /// shard count, the timeline's interval and the start instant. Every shard of one run computes
-    /// the same; `hit merge` refuses reports whose digests differ.
+    /// the same; `hit merge` refuses reports whose digests differ. What may rightly differ from
+    /// machine to machine stays out: the local addresses (`--interface`) and the proxy its
+    /// environment names.
     public func digest(shards: Int, interval: Duration, startAt: Int64?) -> String {
+        var plan = self
+        plan.sourceAddresses = []
+        plan.proxy = nil
+        plan.proxySource = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var bytes = Array((try? encoder.encode(self)) ?? Data())
+        var bytes = Array((try? encoder.encode(plan)) ?? Data())
         bytes += Array("|shards=\(shards)|intervalNs=\(interval.nanoseconds)|startAt=\(startAt.map(String.init) ?? "-")".utf8)
         return "fnv1a64:" + FNV1a.hex(bytes)
     }

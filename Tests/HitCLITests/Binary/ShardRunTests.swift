@@ -268,6 +268,23 @@ import Testing
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
+    @Test func shardsFromDifferentLocalAddressesAreOneRun() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let start = Self.startAt(in: 0.5)
+        let shards = try (0..<2).map { index in
+            try HitProcess(["--shard", "\(index)/2", "--start-at", start, "-n", "20", "-c", "2", "--interface", "127.0.0.\(index + 2)",
+                            "-q", "-o", "json", "--output-file", directory + "/shard-\(index).json", server.baseURL + "/"])
+        }
+        for shard in shards { #expect(shard.wait() == 0, "\(shard.stderr)") }
+        let merge = try HitProcess.run(["merge", directory + "/shard-0.json", directory + "/shard-1.json"])
+        #expect(merge.exitStatus == 0, "\(merge.stderr)")
+        #expect(reportValue("Requests", in: merge.stdout) == "20")
+        #expect(Set(server.stats.connectionsByPeerAddress.keys) == ["127.0.0.2", "127.0.0.3"])
+    }
+
     @Test(arguments: [SIGINT, SIGTERM])
     func aStopWhileWaitingForTheStartEndsWithAReportAndNothingSent(signal: Int32) throws {
         let server = try TargetServer()
