@@ -19,6 +19,16 @@ public struct LoadTest: Sendable {
         self.client = client
     }
 
+    /// The connection settings this process runs with: a shard's share of `--connections`, as of
+    /// `-c`, so that the shards together open no more than the run asks for.
+    var processClient: ClientOptions {
+        var client = self.client
+        if let shard = options.shard, let connections = client.connectionsPerOrigin {
+            client.connectionsPerOrigin = Swift.max(1, shard.workers(of: connections))
+        }
+        return client
+    }
+
     public init(request: Request, options: Options, client: ClientOptions = ClientOptions()) {
         self.init(targets: [request], options: options, client: client)
     }
@@ -36,7 +46,7 @@ public struct LoadTest: Sendable {
         let stop = CancellationToken()
         let forward = cancellation.onCancel { stop.cancel() }
         defer { cancellation.removeHandler(forward) }
-        let pipeline = try Pipeline(targets: targets, options: options, client: client, cancellation: stop)
+        let pipeline = try Pipeline(targets: targets, options: options, client: processClient, cancellation: stop)
         // The duration counts from the run's origin, on the schedule's clock.
         let deadlineReached = DeadlineFlag()
         var deadline: (any DispatchSourceTimer)?

@@ -65,6 +65,9 @@ struct HitCommand: ParsableCommand {
         let shard = try shards.shard(environment: ProcessInfo.processInfo.environment)
         var options = try load.options(client: &client, shards: shard?.shard.count ?? 1)
         options.shard = shard?.shard
+        if let count = shard?.shard.count, let connections = client.connectionsPerOrigin, connections < count {
+            throw UsageError("--connections \(connections) is fewer than the \(count) shards: every shard needs a connection of its own")
+        }
         options.startAt = try shards.startInstant(now: WallClock.unixNanoseconds())
         options.interval = try output.intervalLength()
         do {

@@ -106,6 +106,7 @@ import Testing
         (["--start-at", "9999-12-31T23:59:59Z", url], "--start-at '9999-12-31T23:59:59Z' is not a time"),
         (["--start-at", "0001-01-01T00:00:00Z", url], "--start-at '0001-01-01T00:00:00Z' is not a time"),
         (["--find-max", "--fail-if", "p99>50ms", "--shard", "0/2", url], "--find-max searches from one machine"),
+        (["-h2", "--connections", "2", "--streams", "10", "--shard", "0/3", url], "--connections 2 is fewer than the 3 shards"),
         (["-t", "abc", url], "-t 'abc' is not a number of seconds"),
         (["-t", "-1", url], "-t '-1' is not a number of seconds"),
         (["--connect-timeout", "0", url], "--connect-timeout '0' is not a positive"),

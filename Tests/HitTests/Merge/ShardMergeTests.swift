@@ -11,7 +11,7 @@ import Testing
     /// Runs the shards `indices` of an `options` run spread over `count` side by side, starting
     /// together at a wall-clock instant just ahead, and returns each shard's JSON report as text
     /// (as `hit merge` reads it from a file) with its summary.
-    static func runShards(_ indices: [Int], of count: Int, options: Options, targets: [Request])
+    static func runShards(_ indices: [Int], of count: Int, options: Options, targets: [Request], client: ClientOptions = ClientOptions())
         throws -> [(report: JSONReport, summary: Summary)] {
         var options = options
         options.startAt = WallClock.unixNanoseconds() + 300_000_000
@@ -20,7 +20,7 @@ import Testing
         for index in indices {
             var shardOptions = options
             shardOptions.shard = try Shard(index: index, count: count)
-            let test = LoadTest(targets: targets, options: shardOptions)
+            let test = LoadTest(targets: targets, options: shardOptions, client: client)
             // A thread each, as each shard has a process of its own: Dispatch's pool, which is as
             // wide as the machine has cores, would start the third shard only when one had ended.
             group.enter()
@@ -71,6 +71,24 @@ import Testing
             let merged = try ShardMerge(shards.enumerated().map { ("shard-\($0.offset).json", $0.element.report) }).summary
             #expect(merged.completed == 300)
             #expect(merged.rate == 300, "the shards' peak rates add up to the run's")
+        }
+    }
+
+    @Test func theShardsShareTheRunsConnections() throws {
+        var configuration = TargetServer.Configuration()
+        configuration.http2 = true
+        try withTargetServer(configuration) { server in
+            var client = ClientOptions()
+            client.httpVersion = .http2
+            client.connectionsPerOrigin = 4
+            client.streamsPerConnection = 10
+            // 14, 13 and 13 workers at 10 streams a connection would take 2 connections each, 6 in
+            // all; the shares of 4 connections are 2, 1 and 1.
+            let shards = try Self.runShards([0, 1, 2], of: 3, options: Options(requests: 300, concurrency: 40),
+                                            targets: [Request(url: server.baseURL + "/")], client: client)
+            #expect(shards.map(\.summary.completed) == [100, 100, 100])
+            #expect(shards.map(\.summary.connectionsOpened) == [2, 1, 1], "each shard opens its share of --connections 4")
+            #expect(server.stats.connectionsAccepted == 4)
         }
     }
 
