@@ -163,6 +163,10 @@ enum CLI {
         }
         let summary = merged.summary
         let verdict = Verdict(summary, thresholds: thresholds)
+        if let coverage = summary.shards, !coverage.isComplete {
+            // A gate that reads only the exit status must not take a partial pass for a whole one.
+            stderr.write("hit merge: warning: \(coverage.description): the verdict judges only the shards given\n")
+        }
         let configuration = merged.configuration
         ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
             .write(summary, json: merged.report(verdict: verdict), paced: merged.paced, verdict: verdict) { width in

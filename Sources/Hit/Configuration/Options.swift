@@ -159,8 +159,9 @@ extension Options {
         if let rate, rate > Self.maximumRate { throw .rateTooHigh(rate) }
         if !Self.intervals.contains(interval) { throw .intervalOutOfRange(interval) }
         if let shard {
-            if concurrency < shard.count { throw .fewerWorkersThanShards(concurrency: concurrency, shards: shard.count) }
+            // Too few requests first: -c then defaults to no more than there are.
             if let total = totalRequestLimit, total < shard.count { throw .fewerRequestsThanShards(requests: total, shards: shard.count) }
+            if concurrency < shard.count { throw .fewerWorkersThanShards(concurrency: concurrency, shards: shard.count) }
         }
     }
 }

@@ -240,6 +240,7 @@ import Testing
         let page = directory + "/partial.html"
         let partialText = try HitProcess.run(["merge", "--partial", "--html", page, files[0], files[2]])
         #expect(partialText.stdout.contains("2 of 3 shards merged (PARTIAL: shard 1 missing)"))
+        #expect(partialText.stderr.contains("hit merge: warning: 2 of 3 shards merged (PARTIAL: shard 1 missing): the verdict judges only the shards given"))
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.contains("<strong>2 of 3 shards merged (PARTIAL: shard 1 missing)</strong>"))
     }

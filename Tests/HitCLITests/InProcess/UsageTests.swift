@@ -93,6 +93,7 @@ import Testing
         (["--shard", "1/2/3", url], "--shard '1/2/3' is not I/N"),
         (["--shard", "", url], "--shard '' is not I/N"),
         (["--shard", "0/3", "-c", "2", url], "-c 2 is fewer workers than the 3 shards"),
+        (["--shard", "0/3", "-n", "2", url], "the run's 2 requests are fewer than its 3 shards"),
         (["--shard", "0/3", "-c", "3", "--stages", "1s:4", url], "the run's 2 requests are fewer than its 3 shards"),
         (["--start-at", "tomorrow", url], "--start-at 'tomorrow' is not a time"),
         (["--start-at", "2026-13-01T00:00:00Z", url], "--start-at '2026-13-01T00:00:00Z' is not a time"),
