@@ -91,8 +91,7 @@ public struct LoadTest: Sendable {
         boundaries.cancel()
         timelineQueue.sync {}
         // Zero for a run stopped while it waited for --start-at, whose origin is still ahead.
-        let start = pipeline.runStart.uptimeNanoseconds
-        summary.duration = .nanoseconds(Int64(clamping: end.uptimeNanoseconds > start ? end.uptimeNanoseconds - start : 0))
+        summary.duration = end.elapsed(since: pipeline.runStart)
         summary.started = pipeline.started
         summary.timeline = recorder.finish(at: end, sent: pipeline.started)
         summary.abandoned = pipeline.abandoned

@@ -73,8 +73,7 @@ final class Pipeline: Sendable {
             let lead: UInt64 = options.schedule == nil ? 0 : 2 * Self.releaseLead
             let wake = runStart.uptimeNanoseconds > lead ? runStart.uptimeNanoseconds - lead : 0
             _ = cancellation.wait(until: DispatchTime(uptimeNanoseconds: wake))
-            let now = DispatchTime.now().uptimeNanoseconds
-            startedLate = .nanoseconds(Int64(clamping: now > runStart.uptimeNanoseconds ? now - runStart.uptimeNanoseconds : 0))
+            startedLate = DispatchTime.now().elapsed(since: runStart)
         } else {
             runStart = DispatchTime.now()
             startedLate = nil

@@ -25,25 +25,8 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         body += section("Latency by percentile", spectrumChart())
         body += section("Responses", statusChart())
         if !report.phases.isEmpty { body += section("Phases", phasesChart()) }
-        return """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark">
-        <meta name="generator" content="hit \(HTML.escape(report.hit))">
-        <title>\(HTML.escape(title))</title>
-        <style>\(Self.style)</style>
-        </head>
-        <body>
-        \(body)
-        <footer>hit \(HTML.escape(report.hit)) · JSON report version \(report.version)</footer>
-        </body>
-        </html>
-
-        """
+        return HTML.page(title: title, generator: "hit \(report.hit)", body: body,
+                         footer: "hit \(HTML.escape(report.hit)) · JSON report version \(report.version)")
     }
 
     // MARK: Sections

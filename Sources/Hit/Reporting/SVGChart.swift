@@ -194,8 +194,32 @@ struct SVGChart {
     }
 }
 
-/// Escaping for text and attribute values in the HTML report.
+/// The HTML pages' shared parts: escaping, and the self-contained page around a body.
 enum HTML {
+    /// A whole page: no request leaves it (its policy allows inline styles and data images only),
+    /// styled by `HTMLReport.style` for light and dark themes.
+    static func page(title: String, generator: String, body: String, footer: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <meta name="generator" content="\(escape(generator))">
+        <title>\(escape(title))</title>
+        <style>\(HTMLReport.style)</style>
+        </head>
+        <body>
+        \(body)
+        <footer>\(footer)</footer>
+        </body>
+        </html>
+
+        """
+    }
+
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)

@@ -23,25 +23,7 @@ extension SearchReport {
         body += "<section><h2>Steps</h2>\(table(outcome.steps))</section>"
 
         let title = "hit capacity search: " + (configuration.targets.first.map { "\($0.method) \($0.url)" } ?? "")
-        return """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark">
-        <meta name="generator" content="hit \(HTML.escape(hitVersion))">
-        <title>\(HTML.escape(title))</title>
-        <style>\(HTMLReport.style)</style>
-        </head>
-        <body>
-        \(body)
-        <footer>hit \(HTML.escape(hitVersion)) · capacity search</footer>
-        </body>
-        </html>
-
-        """
+        return HTML.page(title: title, generator: "hit \(hitVersion)", body: body, footer: "hit \(HTML.escape(hitVersion)) · capacity search")
     }
 
     /// p50 and p99 against the rate each step asked for (the offered load: past the capacity the
@@ -69,11 +51,9 @@ extension SearchReport {
         var out = "<table><thead><tr><th>asked/s</th><th>achieved/s</th><th>workers</th><th>p50</th><th>p99</th>"
             + "<th>errors</th><th>result</th></tr></thead><tbody>"
         for step in steps {
-            let result = step.passed ? "pass" : "FAIL" + (step.limitedByHit ? " (hit was the limit)" : "")
-                + (step.failedRules.isEmpty ? "" : ": " + step.failedRules.joined(separator: ","))
             let cells = [CapacitySearch.rate(step.askedRate), String(cFormat: "%.1f", step.achievedRate), "\(step.workers)",
                          step.p50.map(Formatting.duration) ?? "-", step.p99.map(Formatting.duration) ?? "-",
-                         String(cFormat: "%.2f%%", step.errorsPercent), result]
+                         String(cFormat: "%.2f%%", step.errorsPercent), result(step)]
             out += "<tr class=\"\(step.passed ? "pass" : "fail")\">" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
         }
         return out + "</tbody></table>"

@@ -9,15 +9,19 @@ public enum SearchReport {
             + "  asked/s  achieved/s  workers       p50       p99   errors  result"
     }
 
+    /// A step's outcome: "pass", or "FAIL" with why.
+    static func result(_ step: CapacitySearch.Step) -> String {
+        step.passed ? "pass" : "FAIL" + (step.limitedByHit ? " (hit was the limit)" : "")
+            + (step.failedRules.isEmpty ? "" : ": " + step.failedRules.joined(separator: ","))
+    }
+
     /// One step's row.
     public static func row(_ step: CapacitySearch.Step) -> String {
-        let result = step.passed ? "pass" : "FAIL" + (step.limitedByHit ? " (hit was the limit)" : "")
-            + (step.failedRules.isEmpty ? "" : ": " + step.failedRules.joined(separator: ","))
         let asked = CapacitySearch.rate(step.askedRate).leftPadded(to: 7)
         let p50 = (step.p50.map(Formatting.duration) ?? "-").leftPadded(to: 8)
         let p99 = (step.p99.map(Formatting.duration) ?? "-").leftPadded(to: 8)
         return "  " + asked + String(cFormat: "  %10.1f  %7d  ", step.achievedRate, step.workers) + p50 + "  " + p99
-            + String(cFormat: "  %6.2f%%  ", step.errorsPercent) + result
+            + String(cFormat: "  %6.2f%%  ", step.errorsPercent) + result(step)
     }
 
     /// The lines after the table: the answer and why the search stopped.

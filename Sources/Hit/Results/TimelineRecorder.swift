@@ -60,7 +60,7 @@ final class TimelineRecorder: Sendable {
     /// far. Called by the boundary timer.
     /// Returns the intervals it closed.
     func closeIntervals(endedBy now: DispatchTime, sent: Int) -> ArraySlice<Timeline.Interval> {
-        let elapsed = Self.duration(from: runStart, to: now)
+        let elapsed = now.elapsed(since: runStart)
         return state.withLock(for: self) { state in
             guard !state.finished else { return [] }
             let before = state.timeline.intervals.count
@@ -73,7 +73,7 @@ final class TimelineRecorder: Sendable {
 
     /// Closes the last interval at `end`, the run's end, and returns the timeline.
     func finish(at end: DispatchTime, sent: Int) -> Timeline {
-        let elapsed = Self.duration(from: runStart, to: end)
+        let elapsed = end.elapsed(since: runStart)
         return state.withLock(for: self) { state in
             guard !state.finished else { return state.timeline }
             while state.current.offset + interval < elapsed {
@@ -107,9 +107,5 @@ final class TimelineRecorder: Sendable {
 
     static func statusClass(_ status: Int) -> String {
         (100...599).contains(status) ? "\(status / 100)xx" : "other"
-    }
-
-    private static func duration(from start: DispatchTime, to end: DispatchTime) -> Duration {
-        .nanoseconds(Int64(end.uptimeNanoseconds >= start.uptimeNanoseconds ? end.uptimeNanoseconds - start.uptimeNanoseconds : 0))
     }
 }

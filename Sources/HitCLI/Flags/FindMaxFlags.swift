@@ -36,7 +36,6 @@ struct FindMaxFlags: ParsableArguments {
         !findMax && (step != nil || warmUp != nil || maximumRate != nil || timeLimit != nil || resolution != nil)
     }
 
-    /// The search these flags describe, over `test`'s targets and client, judged by `thresholds`.
     /// A search writes its curve as text, JSON (`-o json`, `--json-file`) and HTML (`--html`); the
     /// per-request and per-interval outputs of a run do not apply to it.
     func checkOutputs(_ output: OutputFlags) throws(UsageError) {
@@ -51,6 +50,7 @@ struct FindMaxFlags: ParsableArguments {
             + refused.joined(separator: ", ") + (refused.count == 1 ? " does" : " do") + " not apply")
     }
 
+    /// The search these flags describe, over `test`'s targets and client, judged by `thresholds`.
     func search(for test: LoadTest, thresholds: [Threshold], load: LoadFlags) throws(UsageError) -> CapacitySearch {
         for (flag, given) in [("-n", load.requests != nil), ("-z", load.duration != nil), ("--stages", load.stages != nil),
                               ("--ramp-up", load.rampUp != nil)] where given {

@@ -40,7 +40,7 @@ final class ProgressLine: @unchecked Sendable {
         let colour = environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
         // A shard shows its own part: its share of the requests and of the rate.
         let share = Double(options.shard?.count ?? 1)
-        return ProgressLine(total: options.requests.map { _ in options.requestLimit ?? 0 }, duration: options.duration,
+        return ProgressLine(total: options.requests == nil ? nil : options.requestLimit, duration: options.duration,
                             rate: options.rate.map { $0 / share }, colour: colour)
     }
 
