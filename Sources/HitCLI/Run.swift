@@ -11,8 +11,8 @@ import Hit
 enum CLI {
     /// Parses `arguments` (without the program name; `raw` holds their bytes as given), runs the load test they describe and writes
     /// its report. Usage errors print one line on `stderr` and return `.usage` before anything is
-    /// sent. `cancellation` stops the run early (Ctrl-C); `onStart` is called just before the run
-    /// starts, `onReport` once it has ended and its report is about to be written.
+    /// sent. `cancellation` stops the run early (Ctrl-C); `onStart` is called once the arguments are
+    /// accepted, before the wait for `--start-at` is announced and anything is sent; `onReport` once it has ended and its report is about to be written.
     static func run(arguments: [String], raw: RawArguments? = nil, stdout: TextStream = .standardOutput, stderr: TextStream = .standardError,
                     cancellation: CancellationToken = CancellationToken(),
                     onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
@@ -60,6 +60,9 @@ enum CLI {
             return .usage
         }
 
+        // From here a signal cancels the run and its report is printed: the wait for --start-at,
+        // announced next, is part of the run.
+        onStart()
         announceStart(of: loadTest, command: command, stderr: stderr)
 
         // The run stops on the caller's cancellation, or when a CSV reader goes away.
@@ -88,7 +91,6 @@ enum CLI {
         let csvOnTerminal = command.output.format == .csv && destination.isStandardOutput && isatty(destination.descriptor) == 1
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet, csvOnTerminal: csvOnTerminal)
         let summary: Summary
-        onStart()
         do {
             summary = try loadTest.run(cancellation: stop, onResult: { result in
                 progress?.record(result)
@@ -214,8 +216,8 @@ enum CLI {
     static func runSearch(_ search: CapacitySearch, json: Bool, destination: OutputFile, extra: ExtraFiles,
                           configuration: JSONReport.Configuration, stderr: TextStream,
                           cancellation: CancellationToken, onStart: () -> Void, onReport: () -> Void) -> ExitStatus {
-        if !json { destination.write(SearchReport.header(rules: search.thresholds) + "\n") }
         onStart()
+        if !json { destination.write(SearchReport.header(rules: search.thresholds) + "\n") }
         let outcome: CapacitySearch.Outcome
         do {
             outcome = try search.run(cancellation: cancellation) { step in
