@@ -18,6 +18,26 @@ import Testing
         #expect(hit.stdout.contains("1000 in flight were aborted"))
     }
 
+    /// Ctrl-C on a machine whose CPUs are taken by others (here, a quota of 0.5% of one CPU), while
+    /// hit waits for --start-at or for two requests that hang: the report takes longer to write than
+    /// the grace period, and is still written whole.
+    @Test(.enabled(if: CPUQuota.isAvailable, "needs root and the cgroup v1 cpu controller"),
+          arguments: [["--start-at", "@\(Int(Date().timeIntervalSince1970) + 600)", "--shard", "0/2", "-n", "10"], ["-z", "20s"]])
+    func aStarvedProcessStillWritesItsReport(waiting: [String]) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess(["-o", "json", "-c", "2"] + waiting + [server.baseURL + "/hang"])
+        #expect(eventually(within: 30) { server.stats.requestsInFlight == 2 || hit.stderr.contains("waiting for --start-at") })
+        let quota = try CPUQuota(percent: 0.5)
+        defer { quota.remove() }
+        try quota.add(hit.pid)
+        let (status, milliseconds) = hit.interrupt(with: SIGINT)
+        #expect(status == 130)
+        let report = try JSONSerialization.jsonObject(with: Data(hit.stdout.utf8)) as? [String: Any]
+        #expect(report?["interrupted"] as? Bool == true, "a whole report after \(milliseconds) ms: \(hit.stdout)")
+        #expect((report?["summary"] as? [String: Any])?["abortedInFlight"] as? Int == server.stats.requestsSeen, "\(hit.stdout)")
+    }
+
     /// A signal while hit starts up, at several moments: no crash, no backtrace, and any report
     /// printed is whole.
     @Test(arguments: [0, 1, 3, 10, 30])
