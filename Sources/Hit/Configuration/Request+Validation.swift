@@ -12,6 +12,7 @@ extension Request {
         case missingHost
         case badPort(String)
         case badIPv6Literal(String)
+        case unencodedCredentials
 
         public var description: String {
             switch self {
@@ -22,6 +23,8 @@ extension Request {
             case .missingHost: "the URL has no host"
             case .badPort(let port): "the port '\(port)' is not a number from 1 to 65535"
             case .badIPv6Literal(let host): "'\(host)' is not an IPv6 address in brackets, such as [::1]"
+            case .unencodedCredentials:
+                "the user name or password holds an unencoded '/', '?', '#' or '@': percent-encode it (%2F, %3F, %23, %40)"
             }
         }
     }
@@ -40,6 +43,8 @@ extension Request {
         let scheme = url[url.startIndex..<colon].lowercased()
         guard schemes.contains(scheme) else { throw .unsupportedScheme(scheme) }
         let parsed = RequestURL(url)
+        // Before the host and port are looked at: with such credentials they hold part of the password.
+        guard !parsed.hasUnencodedCredentials else { throw .unencodedCredentials }
         guard url[url.index(after: colon)...].hasPrefix("//"), !parsed.host.isEmpty else { throw .missingHost }
         let hostAndPort = parsed.hostAndPort
         if hostAndPort.hasPrefix("[") {

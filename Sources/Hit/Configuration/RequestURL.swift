@@ -87,6 +87,17 @@ public struct RequestURL: Sendable, Equatable {
         return Self.redact(candidate, in: string)
     }
 
+    /// Whether the URL holds user information with an unencoded `/`, `?`, `#` or `@` in it
+    /// (`http://user:pa/ss@host/`, `http://user:pa@ss@host/`): libcurl would take part of the password
+    /// for the host or port, or refuse the URL on every request.
+    public var hasUnencodedCredentials: Bool {
+        if let userInfo, userInfo.contains("@") { return true }
+        let redacted = self.redacted
+        guard redacted != string else { return false }
+        guard let userInfo else { return true }
+        return redacted != Self.redact(userInfo, in: string)
+    }
+
     /// `string` with the user information `info` (a range of it) redacted.
     private static func redact(_ info: Substring, in string: String) -> String {
         guard let colon = info.firstIndex(of: ":") else {

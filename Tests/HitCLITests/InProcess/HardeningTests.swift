@@ -28,6 +28,11 @@ import Testing
         ["-x", "admin:S3cretPW@127.0.0.1:1 x", "http://127.0.0.1:1/"],
         ["-H", "Authorization Bearer S3cretPW", "http://127.0.0.1:1/"],
         ["http://bob:pass/S3cretPW@127.0.0.1:1/", "ftp://x/"],
+        // The part of the password before an unencoded / ? or # reads as a port: never quoted.
+        ["http://admin:S3cretPW/2024@127.0.0.1:1/"],
+        ["http://admin:S3cretPW#2024@127.0.0.1:1/"],
+        ["http://admin:S3cretPW?2024@127.0.0.1:1/"],
+        ["-x", "http://u:S3cretPW/x@127.0.0.1:1", "http://127.0.0.1:1/"],
         ["-z", "-H", "Proxy-Authorization: Basic S3cretPW", "http://127.0.0.1:1/"],
     ])
     func secretsStayOutOfUsageErrors(arguments: [String]) throws {
