@@ -1,4 +1,9 @@
+import Foundation
 import HitTarget
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A fresh target server for one test, so its counters see only that test's requests.
 public func withTargetServer<T>(_ configuration: TargetServer.Configuration = .init(),
@@ -8,10 +13,29 @@ public func withTargetServer<T>(_ configuration: TargetServer.Configuration = .i
     return try body(server)
 }
 
-/// A loopback port with nothing listening on it: bound once by a server that has since stopped.
+/// A loopback port with nothing listening on it: a socket bound to it and never listening holds
+/// it for the rest of the test process, so a connection is refused (RST) and no server started by
+/// a test running beside this one can take the port in the meantime.
 public func closedPort() throws -> Int {
-    let server = try TargetServer()
-    let port = server.port
-    server.shutdown()
-    return port
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+        }
+    }
+    guard bound else {
+        let code = errno
+        close(descriptor)
+        throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+    }
+    heldPorts.withLock { $0.append(descriptor) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// The sockets that hold `closedPort()`'s ports, open until the test process exits.
+private let heldPorts = Mutex<[Int32]>([])
