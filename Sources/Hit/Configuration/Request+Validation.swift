@@ -68,6 +68,7 @@ extension Request {
         case missingColon(String)
         case badName(String)
         case lineBreak(String)
+        case controlCharacter(String)
 
         public var description: String {
             switch self {
@@ -75,14 +76,20 @@ extension Request {
             case .badName(let h): "the header '\(Redaction.header(h))' has no valid name before its colon"
             case .lineBreak(let h):
                 "the header '\(Redaction.header(h).debugDescription.dropFirst().dropLast())' contains a line break or NUL: refused, it could inject headers"
+            case .controlCharacter(let h):
+                "the header '\(Redaction.header(h).debugDescription.dropFirst().dropLast())' contains a control character: only a tab may appear in a header"
             }
         }
     }
 
-    /// Checks a `Name: value` header line: a token name, a colon, and no CR, LF or NUL anywhere.
+    /// Checks a `Name: value` header line: a token name, a colon, no CR, LF or NUL anywhere, and no
+    /// other control character but a tab (RFC 9110's field values).
     public static func validate(header: String) throws(HeaderProblem) {
         guard !header.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
             throw .lineBreak(header)
+        }
+        guard !header.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) else {
+            throw .controlCharacter(header)
         }
         guard let colon = header.firstIndex(of: ":") else { throw .missingColon(header) }
         let name = header[..<colon]

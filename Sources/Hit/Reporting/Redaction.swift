@@ -37,11 +37,15 @@ public enum Redaction {
         }
     }
 
-    /// The secrets a load test carries: URL passwords and tokens (its targets' and its proxy's),
-    /// the basic-auth password, and the values of secret headers.
-    public static func secrets(of test: LoadTest) -> [String] {
+    /// The secrets a load test carries: URL passwords and tokens (its targets' and its proxies',
+    /// from `-x` or the environment), the basic-auth password, and the values of secret headers.
+    public static func secrets(of test: LoadTest, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         var secrets: [String] = []
-        for url in test.targets.map(\.url) + [test.client.proxy].compactMap({ $0 }) {
+        var proxies = Set([test.client.proxy].compactMap { $0 })
+        for url in Set(test.targets.map(\.url)) {
+            if let proxy = test.client.proxy(for: url, environment: environment) { proxies.insert(proxy.url) }
+        }
+        for url in test.targets.map(\.url) + proxies.sorted() {
             let parsed = RequestURL(url)
             let redacted = parsed.redacted
             guard redacted != url else { continue }

@@ -7,7 +7,7 @@ import Hit
 
 /// How connections are made: timeouts, reuse, redirects, HTTP version, proxy, resolution.
 struct ConnectionFlags: ParsableArguments {
-    @Option(name: [.customShort("t"), .customLong("timeout")], parsing: .unconditional,
+    @Option(name: [.customShort("t"), .customLong("timeout"), .customLong("max-time")], parsing: .unconditional,
             help: ArgumentHelp("Seconds one request may take (or a duration such as 500ms); 0 for no limit. A timeout is an error of its own kind.", valueName: "seconds"))
     var timeout = "20"
 
@@ -25,8 +25,8 @@ struct ConnectionFlags: ParsableArguments {
     @Option(name: .customLong("max-redirs"), parsing: .unconditional, help: ArgumentHelp("Most redirects to follow with -L.", valueName: "n"))
     var maxRedirects = 10
 
-    @Flag(name: [.customLong("h2", withSingleDash: true), .customLong("http2")],
-          help: "HTTP/2: through ALPN on https, with prior knowledge (h2c) on http.")
+    @Flag(name: [.customLong("h2", withSingleDash: true), .customLong("http2"), .customLong("http2-prior-knowledge")],
+          help: "HTTP/2: through ALPN on https, with prior knowledge (h2c) on http (also spelled --http2-prior-knowledge).")
     var http2 = false
 
     @Flag(name: .customLong("http1.1"), help: "HTTP/1.1 (the default).")
@@ -97,7 +97,7 @@ struct ConnectionFlags: ParsableArguments {
         } else if let proxy {
             let url = proxy.contains("://") ? proxy : "http://" + proxy
             do {
-                try Request.validate(url: url, schemes: ["http", "https", "socks4", "socks4a", "socks5", "socks5h"])
+                try Request.validate(url: url, schemes: Self.proxySchemes)
             } catch {
                 throw UsageError("bad proxy '\(Redaction.url(proxy))': \(error)")
             }
@@ -140,6 +140,37 @@ struct ConnectionFlags: ParsableArguments {
     }
 
     /// Refuses an --interface that is not an IP address this machine can connect from.
+    /// What the targets' routes make impossible, refused before anything is sent: a proxy from the
+    /// environment that libcurl could not use (checked as `-x` is), and `-4` or `-6` with a target
+    /// whose host is an address of the other family.
+    static func checkRoutes(of targets: [Request], client: ClientOptions, environment: [String: String]) throws(UsageError) {
+        var seen: Set<String> = []
+        for url in targets.map(\.url) where seen.insert(url).inserted {
+            let proxy = client.proxy(for: url, environment: environment)
+            if let proxy, proxy.source != "-x" {
+                do {
+                    try Request.validate(url: proxy.url.contains("://") ? proxy.url : "http://" + proxy.url, schemes: proxySchemes)
+                } catch {
+                    throw UsageError("bad proxy '\(Redaction.url(proxy.url))' from \(proxy.source): \(error)")
+                }
+            }
+            guard proxy == nil, client.unixSocket == nil, client.connectTo.isEmpty else { continue }
+            let parsed = RequestURL(url)
+            let literal = String(parsed.host.prefix { $0 != "%" })
+            var v6 = in6_addr()
+            var v4 = in_addr()
+            if client.ipVersion == .v4, parsed.hostAndPort.hasPrefix("["), inet_pton(AF_INET6, literal, &v6) == 1 {
+                throw UsageError("-4 cannot reach '\(Redaction.url(url))': its host is an IPv6 address")
+            }
+            if client.ipVersion == .v6, !parsed.hostAndPort.hasPrefix("["), inet_pton(AF_INET, literal, &v4) == 1 {
+                throw UsageError("-6 cannot reach '\(Redaction.url(url))': its host is an IPv4 address")
+            }
+        }
+    }
+
+    /// The schemes a proxy URL may have.
+    static let proxySchemes: Set<String> = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"]
+
     static func checkLocal(_ address: String) throws(UsageError) {
         let shown = UsageError.escaped(address)
         var v4 = sockaddr_in(), v6 = sockaddr_in6()

@@ -79,6 +79,26 @@ import Testing
         #expect(!json.stdout.contains("ProxySECRET") && !json.stderr.contains("ProxySECRET"))
     }
 
+    /// A proxy from the environment is checked as -x is: one that libcurl could not use is refused
+    /// before anything is sent, with its password left out.
+    @Test func aMalformedEnvironmentProxyIsRefused() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        for variable in ["http_proxy", "all_proxy"] {
+            let hit = try HitProcess.run(["-n", "2", "{URL}/"], against: server,
+                                         launcher: ["/usr/bin/env", "\(variable)=http://u:EnvPrxSECRET@127.0.0.1:3128x"])
+            #expect(hit.exitStatus == 64)
+            #expect(hit.stderr == "hit: bad proxy 'http://u:[redacted]@127.0.0.1:3128x' from \(variable): "
+                    + "the port '3128x' is not a number from 1 to 65535 (see 'hit --help')\n")
+            #expect(hit.stdout.isEmpty)
+        }
+        // One that the targets never use is no concern of this run.
+        let unused = try HitProcess.run(["-n", "2", "{URL}/"], against: server,
+                                        launcher: ["/usr/bin/env", "https_proxy=http://u:EnvPrxSECRET@127.0.0.1:3128x"])
+        #expect(unused.exitStatus == 0, "\(unused.stderr)")
+        #expect(server.stats.requestsSeen == 2)
+    }
+
     @Test func proxyAuthorizationIsNeverSentToAServer() throws {
         let server = try TargetServer()
         defer { server.shutdown() }

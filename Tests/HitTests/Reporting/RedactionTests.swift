@@ -14,6 +14,22 @@ import Testing
         #expect(Redaction.header("no colon") == "no colon")
     }
 
+    /// What libcurl's error text may quote back is scrubbed: the targets' and every proxy's
+    /// password, also a proxy named by the environment, not only by -x.
+    @Test func theSecretsOfARunIncludeItsEnvironmentProxy() {
+        var client = ClientOptions()
+        client.noProxy = "127.0.0.2"
+        let test = LoadTest(targets: [Request(url: "http://u:TargetPW@127.0.0.1:1/"), Request(url: "https://127.0.0.2:1/")],
+                            options: Options(requests: 1), client: client)
+        let secrets = Redaction.secrets(of: test, environment: [
+            "http_proxy": "http://p:HttpProxyPW@127.0.0.1:3128", "https_proxy": "http://q:HttpsProxyPW@127.0.0.1:3129",
+        ])
+        #expect(secrets.contains("TargetPW"))
+        #expect(secrets.contains("HttpProxyPW"))
+        #expect(!secrets.contains("HttpsProxyPW"), "127.0.0.2 goes direct: its proxy is never used")
+        #expect(Redaction.secrets(of: test, environment: [:]) == ["TargetPW"])
+    }
+
     @Test func urlPasswordsAreReplaced() {
         #expect(Redaction.url("http://user:pass@127.0.0.1:8080/x") == "http://user:[redacted]@127.0.0.1:8080/x")
         #expect(Redaction.url("http://127.0.0.1/x") == "http://127.0.0.1/x")
