@@ -4,17 +4,21 @@ import Hit
 
 /// What each request carries: method, headers, body, credentials.
 struct RequestFlags: ParsableArguments {
-    @Option(name: [.customShort("m"), .customLong("method")],
-            help: ArgumentHelp("HTTP method (default: GET, or POST with a body).", valueName: "method"))
+    @Option(name: [.customShort("m"), .customLong("method"), .customShort("X"), .customLong("request")],
+            help: ArgumentHelp("HTTP method (default: GET, or POST with a body); -X and --request as in curl.", valueName: "method"))
     var method: String?
 
     @Option(name: [.customShort("H"), .customLong("header")],
             help: ArgumentHelp("A header 'Name: value'; repeatable. 'Name:' removes a header hit would send.", valueName: "header"))
     var headers: [String] = []
 
-    @Option(name: [.customShort("d"), .customLong("data")],
-            help: ArgumentHelp("Request body; @FILE reads it from a file, as in curl.", valueName: "data"))
+    @Option(name: [.customShort("d"), .customLong("data"), .customLong("data-binary")],
+            help: ArgumentHelp("Request body, sent byte for byte; @FILE reads it from a file, as curl's --data-binary.", valueName: "data"))
     var data: String?
+
+    @Option(name: .customLong("data-raw"),
+            help: ArgumentHelp("Request body taken as written, even when it starts with @, as in curl.", valueName: "data"))
+    var dataRaw: String?
 
     @Option(name: [.customShort("D"), .customLong("data-file")],
             help: ArgumentHelp("Request body from a file, read once and shared by every request.", valueName: "path"))
@@ -25,6 +29,9 @@ struct RequestFlags: ParsableArguments {
 
     @Option(name: [.customShort("A"), .customLong("accept")], help: ArgumentHelp("Accept header.", valueName: "type"))
     var accept: String?
+
+    @Option(name: .customLong("user-agent"), help: ArgumentHelp("User-Agent header.", valueName: "text"))
+    var userAgent: String?
 
     @Option(name: [.customShort("a"), .customLong("user")],
             help: ArgumentHelp("Basic authentication, 'user:password'.", valueName: "user:password"))
@@ -37,6 +44,9 @@ struct RequestFlags: ParsableArguments {
     @Flag(name: [.customLong("disable-compression", withSingleDash: true), .customLong("disable-compression")],
           help: "Do not ask for compressed responses (by default hit asks for them and decodes them).")
     var disableCompression = false
+
+    @Flag(name: .customLong("compressed"), help: "Ask for a compressed response and decode it: the default, accepted as curl spells it.")
+    var compressed = false
 
     /// The request every target shares, with `url` and `method` still to be filled in per target.
     func template(reading files: inout Readable) throws(UsageError) -> Request {
@@ -54,6 +64,8 @@ struct RequestFlags: ParsableArguments {
         // -T and -A are shorthands: a -H for the same header wins, and only one is sent.
         if let contentType, !Self.has("Content-Type", in: lines) { lines.append("Content-Type: \(contentType)") }
         if let accept, !Self.has("Accept", in: lines) { lines.append("Accept: \(accept)") }
+        if let userAgent, !Self.has("User-Agent", in: lines) { lines.append("User-Agent: \(userAgent)") }
+        if compressed && disableCompression { throw UsageError("--compressed and --disable-compression ask for opposite things: give one") }
         for line in lines {
             do {
                 try Request.validate(header: line)
@@ -80,12 +92,16 @@ struct RequestFlags: ParsableArguments {
         lines.contains { $0.split(separator: ":", maxSplits: 1).first?.trimmingWhitespace().lowercased() == name.lowercased() }
     }
 
-    /// The body, byte for byte: `-d TEXT` as the bytes given, `-d @FILE` and `-D FILE` read once
-    /// (`-` for standard input).
+    /// The body, byte for byte: `-d TEXT` and `--data-raw TEXT` as the bytes given, `-d @FILE` and
+    /// `-D FILE` read once (`-` for standard input).
     private func body(reading files: inout Readable) throws(UsageError) -> Body? {
+        if let dataRaw {
+            guard data == nil, dataFile == nil else { throw UsageError("give the body with one of -d, -D or --data-raw") }
+            return Body(files.raw.bytes(of: dataRaw))
+        }
         switch (data, dataFile) {
         case (nil, nil): return nil
-        case (.some, .some): throw UsageError("give the body with -d or with -D, not both")
+        case (.some, .some): throw UsageError("give the body with one of -d, -D or --data-raw")
         case (let data?, nil):
             guard data.hasPrefix("@") else { return Body(files.raw.bytes(of: data)) }
             return try files.body(String(data.dropFirst()), flag: "-d")

@@ -44,6 +44,11 @@ enum PeerSpelling {
                !singleDashNames.contains(argument), let hint = hint(for: argument) {
                 throw UsageError("unknown option '\(argument)': \(hint)")
             }
+            // hey's -q is a rate per worker; hit's is quiet, and the number would be read as a URL.
+            if argument == "-q", index + 1 < arguments.count, Double(arguments[index + 1]) != nil {
+                throw UsageError("-q is quiet here and takes no value: for a rate write -rps \(arguments[index + 1]) "
+                    + "(requests per second in total, where hey's -q is per worker)")
+            }
             index += 1
         }
     }
@@ -87,14 +92,53 @@ enum PeerSpelling {
     /// Short options that take a value.
     static let shortWithValue: Set<Character> = ["n", "c", "z", "t", "m", "H", "d", "D", "T", "A", "a", "o", "x", "f"]
 
+    /// Short options whose value is a number or a duration: `-c10`, `-z1s`.
+    static let shortWithNumber: Set<Character> = ["n", "c", "z", "t"]
+
+    /// Other tools' options that hit spells differently or does not need, by name without dashes.
+    static let peerOptions: [String: String] = [
+        "cpus": "hit sizes its event loops from the cores itself (--loops N sets them)",
+        "disable-redirects": "hit follows no redirect unless -L is given",
+        "json": "write '-o json'",
+        "fail": "a failed request already fails the run (exit 1); --fail-if sets other rules",
+        "rate": "write '-rps RATE', requests per second in total",
+        "qps": "write '-rps RATE', requests per second in total",
+        "R": "write '-rps RATE', requests per second in total",
+        "duration": "write '-z DURATION'",
+        "threads": "write '--loops N' for event-loop threads; -c sets the workers",
+        "latency": "hit always reports the latency distribution",
+        "verbose": "hit reports every request's outcome in its summary; -o csv gives one row per request",
+    ]
+
     static func hint(for option: String) -> String? {
         let bare = option.drop { $0 == "-" }
-        if option.hasPrefix("-"), !option.hasPrefix("--"), longNames.contains(String(bare.prefix { $0 != "=" })) {
+        let name = String(bare.prefix { $0 != "=" })
+        if let peer = peerOptions[name] { return peer }
+        if option.hasPrefix("-"), !option.hasPrefix("--"), longNames.contains(name) {
             return "write '--\(bare)', with two dashes"
         }
+        // A value glued to its flag (`-n5`, `-mPOST`), not another tool's long name with one dash
+        // (`-disable-redirects` is no `-d isable-redirects`).
         if option.hasPrefix("-"), !option.hasPrefix("--"), option.count > 2, let flag = bare.first, shortWithValue.contains(flag) {
-            return "write '-\(flag) \(UsageError.escaped(String(bare.dropFirst())))', with the value as its own argument"
+            let value = bare.dropFirst()
+            let looksLikeAName = value.contains("-") && value.allSatisfy { $0.isLetter || $0 == "-" }
+            let isNumber = value.first.map { $0.isNumber || $0 == "." } ?? false
+            if shortWithNumber.contains(flag) ? isNumber : !looksLikeAName {
+                return "write '-\(flag) \(UsageError.escaped(String(value)))', with the value as its own argument"
+            }
         }
         return nil
+    }
+
+    /// A note on stderr for a spelling that hit takes, but that means something else to another
+    /// tool's users: wrk's and vegeta's `-d 30s` is a duration, hit's (as hey's and curl's) a body.
+    static func warnings(_ arguments: [String]) -> [String] {
+        var notes: [String] = []
+        for (flag, value) in zip(arguments, arguments.dropFirst()) where flag == "-d" || flag == "--data" {
+            if value != "0", Duration(parsing: value) != nil {
+                notes.append("hit: warning: -d '\(value)' is sent as the request body (as in hey and curl); for a duration write -z \(value)\n")
+            }
+        }
+        return notes
     }
 }

@@ -31,6 +31,25 @@ import Testing
         }
     }
 
+    /// curl's spellings: -X and --request for the method, --data-binary and --data-raw for the body
+    /// (--data-raw takes a leading @ as text), --user-agent, --max-time, --compressed.
+    @Test(arguments: [
+        (["-X", "PUT", "--data-binary", "x=1"], "PUT", "x=1"),
+        (["--request", "DELETE", "--data-raw", "@not-a-file"], "DELETE", "@not-a-file"),
+        (["--data-raw", "a b", "--compressed", "--max-time", "5"], "POST", "a b"),
+    ])
+    func curlSpellings(arguments: [String], method: String, body: String) throws {
+        try Self.run(["-n", "2", "--user-agent", "Probe/1.0"] + arguments + ["{URL}/echo"]) { hit, server in
+            #expect(hit.exitStatus == 0, "\(hit.stderr)")
+            #expect(server.stats.recentRequests.count == 2)
+            for request in server.stats.recentRequests {
+                #expect(request.method == method)
+                #expect(request.body == Array(body.utf8))
+                #expect(request.header("User-Agent") == "Probe/1.0")
+            }
+        }
+    }
+
     @Test func aBodyImpliesPostAndIsSentWhole() throws {
         try Self.run(["-n", "2", "-d", "hello, body", "-T", "text/plain", "{URL}/echo"]) { hit, server in
             #expect(hit.exitStatus == 0)
@@ -284,9 +303,16 @@ import Testing
     @Test func ipVersions() throws {
         try Self.run(["-n", "1", "-4", "{URL}/"]) { hit, _ in #expect(hit.exitStatus == 0) }
         try Self.run(["-n", "1", "-6", "{URL}/"]) { hit, server in
-            #expect(hit.exitStatus == 69, "-6 cannot reach 127.0.0.1")
+            #expect(hit.exitStatus == 64, "-6 cannot reach 127.0.0.1, said before anything is sent")
+            #expect(hit.stderr.contains("-6 cannot reach"), "\(hit.stderr)")
             #expect(server.stats.requestsSeen == 0)
         }
+        // A name that resolves to IPv4 only: -6 finds no address, and the run says so.
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let named = try HitProcess.run(["-n", "1", "-6", "--resolve", "v4.hit.test:\(server.port):127.0.0.1", "http://v4.hit.test:\(server.port)/"])
+        #expect(named.exitStatus == 69, "\(named.stdout)")
+        #expect(server.stats.requestsSeen == 0)
         var v6 = TargetServer.Configuration()
         v6.host = "::1"
         try Self.run(["-n", "1", "-6", "{URL}/"], server: v6) { hit, _ in #expect(hit.exitStatus == 0, "\(hit.stdout)") }

@@ -11,6 +11,14 @@ import Testing
         (["-n5", "http://127.0.0.1:1/"], "unknown option '-n5': write '-n 5', with the value as its own argument"),
         (["-z1s", "http://127.0.0.1:1/"], "unknown option '-z1s': write '-z 1s'"),
         (["-concurrency", "2", "http://127.0.0.1:1/"], "unknown option '-concurrency': write '--concurrency', with two dashes"),
+        (["-mPOST", "http://127.0.0.1:1/"], "unknown option '-mPOST': write '-m POST'"),
+        // Another tool's option is named for what it is, never split into a flag and a value.
+        (["-cpus", "2", "http://127.0.0.1:1/"], "unknown option '-cpus': hit sizes its event loops"),
+        (["-disable-redirects", "http://127.0.0.1:1/"], "unknown option '-disable-redirects': hit follows no redirect unless -L"),
+        (["-n", "1", "--json", "http://127.0.0.1:1/"], "unknown option '--json': write '-o json'"),
+        (["--fail", "http://127.0.0.1:1/"], "unknown option '--fail': a failed request already fails the run"),
+        (["-R", "100", "http://127.0.0.1:1/"], "unknown option '-R': write '-rps RATE'"),
+        (["-q", "5", "http://127.0.0.1:1/"], "-q is quiet here and takes no value: for a rate write -rps 5"),
         (["-n", "1.5\n", "http://127.0.0.1:1/"], "'1.5\\n' is invalid"),
         (["--connect-to", "a:1:b:2\r\n", "http://127.0.0.1:1/"], "'a:1:b:2\\r\\n'"),
         (["http://127.0.0.1/\u{1B}[31m"], "space or a control character"),
@@ -39,6 +47,19 @@ import Testing
         let hit = try InProcessRun(arguments)
         #expect(hit.exitStatus == 64)
         #expect(!hit.stderr.contains("S3cretPW"), "\(hit.stderr)")
+    }
+
+    /// wrk's and vegeta's users write `-d 30s` for a duration: hit sends it as the body, as hey and
+    /// curl do, and says so on stderr (also under -q), once the arguments are accepted.
+    @Test func aBodyThatReadsAsADurationIsNamedOnStderr() throws {
+        try withTargetServer { server in
+            let hit = try InProcessRun(["-q", "-n", "1", "-d", "30s", server.baseURL + "/echo"])
+            #expect(hit.exitStatus == 0)
+            #expect(hit.stderr == "hit: warning: -d '30s' is sent as the request body (as in hey and curl); for a duration write -z 30s\n")
+            #expect(server.stats.recentRequests.first?.body == Array("30s".utf8))
+            let plain = try InProcessRun(["-q", "-n", "1", "-d", "30 seconds", server.baseURL + "/echo"])
+            #expect(plain.stderr.isEmpty, "\(plain.stderr)")
+        }
     }
 
     @Test func aTargetsFileWithCRLFLineEnds() throws {

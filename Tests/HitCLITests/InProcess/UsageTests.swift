@@ -57,7 +57,7 @@ import Testing
         (["-a", "nopassword", url], "-a needs 'user:password'"),
         (["-D", "/nonexistent/body", url], "-D cannot read '/nonexistent/body'"),
         (["-d", "@/nonexistent/body", url], "-d cannot read '/nonexistent/body'"),
-        (["-d", "x", "-D", "/etc/hostname", url], "not both"),
+        (["-d", "x", "-D", "/etc/hostname", url], "give the body with one of -d, -D or --data-raw"),
         (["-f", "/nonexistent/targets"], "-f cannot read '/nonexistent/targets'"),
         // Load and connection options
         (["-z", "10", url], "-z '10' is not a duration"),
@@ -159,6 +159,12 @@ import Testing
         (["-rps", "1e300", url], "-rps 1e+300 is above 10000000 requests per second"),
         (["http://127.0.0.1:99999/"], "the port '99999' is not a number from 1 to 65535"),
         (["http://127.0.0.1:abc/"], "the port 'abc'"),
+        (["--data-raw", "a", "-d", "b", "http://127.0.0.1:1/"], "give the body with one of -d, -D or --data-raw"),
+        (["-4", "http://[::1]:1/"], "-4 cannot reach 'http://[::1]:1/': its host is an IPv6 address"),
+        (["-6", "http://127.0.0.1:1/", "http://[::1]:1/"], "-6 cannot reach 'http://127.0.0.1:"),
+        (["-H", "X: a\u{1B}b", "http://127.0.0.1:1/"], "contains a control character: only a tab may appear in a header"),
+        (["-H", "X: a\u{7F}", "http://127.0.0.1:1/"], "contains a control character"),
+        (["--compressed", "--disable-compression", "http://127.0.0.1:1/"], "--compressed and --disable-compression ask for opposite things"),
         (["http://user:pa@ss@127.0.0.1:1/"], "bad URL 'http://user:[redacted]@127.0.0.1:1/': the user name or password holds an unencoded"),
         (["http://us@er@127.0.0.1:1/"], "bad URL 'http://[redacted]@127.0.0.1:1/': the user name or password holds an unencoded"),
         (["http://admin:pass/word@127.0.0.1:1/"], "percent-encode it (%2F, %3F, %23, %40)"),
@@ -228,7 +234,7 @@ extension UsageTests {
         for group in ["LOAD:", "REQUEST:", "CONNECTION:", "TLS:"] {
             #expect(hit.stdout.contains(group))
         }
-        for flag in ["-m, --method", "-H, --header", "-d, --data", "-D, --data-file", "-T, --content-type", "-A, --accept",
+        for flag in ["-m, -X, --method, --request", "-H, --header", "-d, --data, --data-binary", "--data-raw", "--user-agent", "-D, --data-file", "-T, --content-type", "-A, --accept",
                      "-a, --user", "-host", "-disable-compression", "-t, --timeout", "--connect-timeout", "-z, --duration",
                      "-disable-keepalive", "-L, --location", "--max-redirs", "-h2, --http2", "--http1.1", "-k, --insecure",
                      "--cacert", "--cert", "--key", "-x, --proxy", "--unix-socket", "--resolve", "--connect-to",
