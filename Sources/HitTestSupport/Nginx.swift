@@ -38,7 +38,7 @@ public final class Nginx: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // The worker runs unprivileged when nginx starts as root: it must reach the folder.
         chmod(directory, 0o755)
-        let (h2c, tls, tlsHTTP1) = (try closedPort(), try closedPort(), try closedPort())
+        let (h2c, tls, tlsHTTP1) = (try freePort(), try freePort(), try freePort())
         h2cURL = "http://127.0.0.1:\(h2c)"
         tlsURL = "https://127.0.0.1:\(tls)"
         tlsHTTP1URL = "https://127.0.0.1:\(tlsHTTP1)"

@@ -37,5 +37,14 @@ public func closedPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A loopback port free at the moment of the call, for a server started outside this process
+/// (nginx) to bind: bound once by a server that has since stopped.
+public func freePort() throws -> Int {
+    let server = try TargetServer()
+    let port = server.port
+    server.shutdown()
+    return port
+}
+
 /// The sockets that hold `closedPort()`'s ports, open until the test process exits.
 private let heldPorts = Mutex<[Int32]>([])

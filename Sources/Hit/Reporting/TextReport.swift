@@ -200,7 +200,8 @@ public struct TextReport: CustomStringConvertible, Sendable {
     }
 
     private func verdictBlock(_ out: inout Lines) {
-        guard let verdict, !verdict.thresholds.isEmpty || verdict.outcome == .unreachable || summary.completed == 0 else { return }
+        // A run that passes without rules needs no verdict line; any other says why it exits as it does.
+        guard let verdict, !verdict.thresholds.isEmpty || verdict.outcome != .passed || summary.completed == 0 else { return }
         if !verdict.thresholds.isEmpty {
             out.section("Thresholds (--fail-if):")
             let ruleWidth = verdict.thresholds.map(\.threshold.text.count).max() ?? 0

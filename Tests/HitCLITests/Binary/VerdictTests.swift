@@ -28,6 +28,18 @@ import Testing
         #expect(hit.stdout.contains("Verdict: FAIL (1 of 1 rule failed)"))
     }
 
+    /// Without rules a failed request fails the run, and the report's last line says so, as the
+    /// exit status does; a run that passes without rules has no verdict line.
+    @Test func aFailedRunWithoutRulesSaysWhyItFailed() throws {
+        let (failed, server) = try Self.run(["-n", "3", "{URL}/status/500"])
+        defer { server.shutdown() }
+        #expect(failed.exitStatus == 1)
+        #expect(failed.stdout.hasSuffix("\nVerdict: FAIL (3 of 3 requests failed: 3 by status (500 ×3))\n"), "\(failed.stdout)")
+        let passed = try HitProcess.run(["-n", "3", "{URL}/"], against: server)
+        #expect(passed.exitStatus == 0)
+        #expect(!passed.stdout.contains("Verdict"))
+    }
+
     @Test func a503FailsAStatusRule() throws {
         let (hit, server) = try Self.run(["-n", "10", "--fail-if", "status5xx>0", "{URL}/status/503"])
         defer { server.shutdown() }
