@@ -13,6 +13,7 @@ extension Request {
         case badPort(String)
         case badIPv6Literal(String)
         case unencodedCredentials
+        case textAfterAddress(String, String)
 
         public var description: String {
             switch self {
@@ -23,6 +24,8 @@ extension Request {
             case .missingHost: "the URL has no host"
             case .badPort(let port): "the port '\(port)' is not a number from 1 to 65535"
             case .badIPv6Literal(let host): "'\(host)' is not an IPv6 address in brackets, such as [::1]"
+            case .textAfterAddress(let address, let text):
+                "'\(text)' after \(address) is not a port: write \(address):PORT"
             case .unencodedCredentials:
                 "the user name or password holds an unencoded '/', '?', '#' or '@': percent-encode it (%2F, %3F, %23, %40)"
             }
@@ -50,9 +53,12 @@ extension Request {
         if hostAndPort.hasPrefix("[") {
             var address = in6_addr()
             let literal = String(parsed.host)
-            guard let close = hostAndPort.firstIndex(of: "]"), inet_pton(AF_INET6, literal.split(separator: "%").first.map(String.init) ?? literal, &address) == 1,
-                  hostAndPort[hostAndPort.index(after: close)...].isEmpty || hostAndPort[hostAndPort.index(after: close)...].hasPrefix(":")
+            guard let close = hostAndPort.firstIndex(of: "]"), inet_pton(AF_INET6, literal.split(separator: "%").first.map(String.init) ?? literal, &address) == 1
             else { throw .badIPv6Literal(String(hostAndPort.prefix { $0 != "]" }) + (hostAndPort.contains("]") ? "]" : "")) }
+            let afterAddress = hostAndPort[hostAndPort.index(after: close)...]
+            guard afterAddress.isEmpty || afterAddress.hasPrefix(":") else {
+                throw .textAfterAddress(String(hostAndPort[...close]), String(afterAddress))
+            }
         } else if parsed.host.contains("[") || parsed.host.contains("]") {
             throw .badIPv6Literal(String(parsed.host))
         }

@@ -205,9 +205,10 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if !verdict.thresholds.isEmpty {
             out.section("Thresholds (--fail-if):")
             let ruleWidth = verdict.thresholds.map(\.threshold.text.count).max() ?? 0
+            let measuredWidth = verdict.thresholds.map(\.measuredText.count).max() ?? 0
             for result in verdict.thresholds {
                 out.append("  " + result.threshold.text.padded(to: ruleWidth)
-                    + "  measured " + result.measuredText + "  " + (result.failed ? "FAIL" : "pass"))
+                    + "  measured " + result.measuredText.padded(to: measuredWidth) + "  " + (result.failed ? "FAIL" : "pass"))
             }
         }
         let line: String = switch verdict.outcome {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Hit
 
 /// Where the report goes and in what form.
 struct OutputFlags: ParsableArguments {
@@ -48,7 +49,10 @@ struct OutputFlags: ParsableArguments {
     /// `--interval`, parsed.
     func intervalLength() throws(UsageError) -> Duration {
         guard let interval else { return .seconds(1) }
-        return try UsageError.duration(interval, flag: "--interval", examples: "500ms, 1s, 1m")
+        let length = try UsageError.duration(interval, flag: "--interval", examples: "500ms, 1s, 1m")
+        // Named as written: 1ns would read back as 0µs.
+        guard Options.intervals.contains(length) else { throw UsageError("--interval '\(UsageError.escaped(interval))' is not from 10ms to 1h") }
+        return length
     }
 
     /// Whether the report a person reads is somewhere other than a text report on stdout, so that
