@@ -89,7 +89,10 @@ enum CLI {
         flusher?.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
         flusher?.setEventHandler { [csv] in csv.forEach { $0.flush() } }
         flusher?.resume()
-        let csvOnTerminal = command.output.format == .csv && destination.isStandardOutput && isatty(destination.descriptor) == 1
+        // CSV rows on stdout to a terminal, or into a pipe whose reader may well print them there
+        // (`| tee rows.csv`, `| cut -d, -f2`): the rows are the live view then.
+        let csvOnTerminal = command.output.format == .csv && destination.isStandardOutput
+            && (isatty(destination.descriptor) == 1 || Self.isPipe(destination.descriptor))
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet, csvOnTerminal: csvOnTerminal)
         let summary: Summary
         do {
@@ -117,6 +120,12 @@ enum CLI {
         let failures = ([destination] + extra.all).compactMap { $0.failureLine }
         for line in failures { stderr.write(line) }
         return failures.isEmpty ? ExitStatus(verdict) : .ioError
+    }
+
+    /// Whether `descriptor` is a pipe (or a FIFO).
+    static func isPipe(_ descriptor: Int32) -> Bool {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
     }
 
     /// Says on stderr which shard this is when the environment named it, and how long the run

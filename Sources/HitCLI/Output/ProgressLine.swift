@@ -32,8 +32,8 @@ final class ProgressLine: @unchecked Sendable {
     private let previous = Mutex<(count: Int, at: ContinuousClock.Instant)?>(nil)
 
     /// A live view if stderr is a terminal and `quiet` is off; `nil` otherwise. Not when CSV rows
-    /// go to the same terminal on stdout: the rows are the live view then, and a redrawn line would
-    /// be glued into them.
+    /// go to the same terminal on stdout, or into a pipe that may lead there: the rows are the live
+    /// view then, and a redrawn line would be glued into them.
     static func start(options: Options, quiet: Bool, csvOnTerminal: Bool) -> ProgressLine? {
         guard !quiet, isatty(STDERR_FILENO) == 1, !csvOnTerminal else { return nil }
         let environment = ProcessInfo.processInfo.environment

@@ -79,10 +79,12 @@ struct LiveViewTests {
         #expect(line.contains("done/s") && line.contains("left") && line.contains("0 errors"))
     }
 
-    @Test func csvRowsOnTheTerminalAreNotMixedWithTheLiveView() throws {
+    /// Straight to the terminal, or through a pipe whose reader prints them there.
+    @Test(arguments: ["", " | cat"])
+    func csvRowsOnTheTerminalAreNotMixedWithTheLiveView(pipe: String) throws {
         let server = try TargetServer()
         defer { server.shutdown() }
-        let pane = try Pane(width: 250, command: "\(HitProcess.binary) -n 12 -c 1 -rps 8 -o csv \(server.baseURL)/")
+        let pane = try Pane(width: 250, command: "\(HitProcess.binary) -n 12 -c 1 -rps 8 -o csv \(server.baseURL)/\(pipe)")
         #expect(pane.exitStatus() == 0)
         let lines = try pane.capture().filter { !$0.isEmpty }
         #expect(lines.count == 13, "\(lines)")
