@@ -38,10 +38,11 @@ final class ProgressLine: @unchecked Sendable {
         guard !quiet, isatty(STDERR_FILENO) == 1, !csvOnTerminal else { return nil }
         let environment = ProcessInfo.processInfo.environment
         let colour = environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
-        // A shard shows its own part: its share of the requests and of the rate.
+        // A shard shows its own part: its share of the requests and of the rate. Under --stages
+        // the rate changes along the run: no one rate to hold the send rate against.
         let share = Double(options.shard?.count ?? 1)
         return ProgressLine(total: options.requests == nil ? nil : options.requestLimit, duration: options.duration,
-                            rate: options.rate.map { $0 / share }, colour: colour)
+                            rate: options.stages.isEmpty ? options.rate.map { $0 / share } : nil, colour: colour)
     }
 
     private init(total: Int?, duration: Duration?, rate: Double?, colour: Bool) {
@@ -98,7 +99,12 @@ final class ProgressLine: @unchecked Sendable {
         var left: Double?
         if let total {
             add("\(done)/\(total)")
-            if completedRate > 0 { left = Double(max(0, total - done)) / completedRate }
+            // Under a rate the schedule says how long the rest takes; without one, the recent pace.
+            if let rate, rate > 0 {
+                left = Double(max(0, total - done)) / rate
+            } else if completedRate > 0 {
+                left = Double(max(0, total - done)) / completedRate
+            }
         }
         if let duration {
             add(Formatting.duration(elapsed) + "/" + Formatting.duration(duration))
@@ -116,6 +122,7 @@ final class ProgressLine: @unchecked Sendable {
             }
         }
         add(String(cFormat: "%.0f done/s", completedRate))
+        if let interval, interval.inFlight > 0 { add("\(interval.inFlight) in flight") }
         if let latency = interval?.correctedLatency ?? interval?.latency {
             add("p50 " + Formatting.duration(latency.p50) + " p99 " + Formatting.duration(latency.p99))
         }

@@ -79,6 +79,42 @@ struct LiveViewTests {
         #expect(line.contains("done/s") && line.contains("left") && line.contains("0 errors"))
     }
 
+    /// Requests that hang show as in flight, and under a rate the time left follows the schedule
+    /// (12 requests at 4/s, 2 done: about 2.5 s), not the pace of completions.
+    @Test func aStuckRunShowsItsRequestsInFlightAndARateItsScheduledEnd() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let report = NSTemporaryDirectory() + "hit-live-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let hung = try Pane(width: 200, command: "\(HitProcess.binary) -n 3 -c 3 -t 3 \(server.baseURL)/hang > \(report)")
+        var line = ""
+        #expect(eventually(within: 10) {
+            line = ((try? hung.capture()) ?? []).first { $0.contains("errors") } ?? ""
+            return line.contains("3 in flight")
+        }, "the live line: \(line)")
+        let paced = try Pane(width: 200, command: "\(HitProcess.binary) -n 12 -c 1 -rps 4 \(server.baseURL)/ > \(report).paced")
+        defer { try? FileManager.default.removeItem(atPath: report + ".paced") }
+        var lefts: [Double] = []
+        _ = eventually(within: 10) {
+            let line = ((try? paced.capture()) ?? []).first { $0.contains("errors") } ?? ""
+            let words = line.split(separator: " ")
+            if let index = words.firstIndex(of: "left"), index > 0, let progress = words.first?.split(separator: "/").first,
+               let done = Double(progress), let seconds = Self.seconds(words[index - 1]) {
+                lefts.append(seconds - (12 - done) / 4)
+            }
+            return lefts.count >= 4
+        }
+        #expect(lefts.count >= 4)
+        #expect(lefts.allSatisfy { abs($0) < 0.01 }, "time left = requests left ÷ rate: \(lefts)")
+    }
+
+    /// "2.50s" or "750.0ms", as the live line writes a time under a minute.
+    static func seconds(_ text: Substring) -> Double? {
+        if text.hasSuffix("ms") { return Double(text.dropLast(2)).map { $0 / 1000 } }
+        if text.hasSuffix("s") { return Double(text.dropLast()) }
+        return nil
+    }
+
     /// Straight to the terminal, or through a pipe whose reader prints them there.
     @Test(arguments: ["", " | cat"])
     func csvRowsOnTheTerminalAreNotMixedWithTheLiveView(pipe: String) throws {
