@@ -43,7 +43,7 @@ enum CLI {
             }
             destination = try command.output.destination(stdout: stdout, raw: raw)
             extra = try command.output.extraFiles(raw: raw)
-            for note in PeerSpelling.warnings(arguments) { stderr.write(note) }
+            for note in PeerSpelling.warnings(arguments, methods: loadTest.targets.map(\.method)) { stderr.write(note) }
             if let search {
                 return runSearch(search, json: command.output.format == .json, destination: destination, extra: extra,
                                  configuration: JSONReport.configuration(of: loadTest), stderr: stderr,

@@ -57,7 +57,7 @@ struct LoadFlags: ParsableArguments {
         for (flag, value) in [("--connections", connections), ("--streams", streams)] {
             guard let value else { continue }
             guard client.httpVersion == .http2 else {
-                throw UsageError("\(flag) needs -h2: HTTP/1.1 carries one request at a time on each of -c connections")
+                throw UsageError("\(flag) needs -h2: over HTTP/1.1 each request in flight has a connection of its own, so -c bounds the connections")
             }
             guard value > 0 else { throw UsageError("\(flag) must be a positive whole number, not \(value)") }
             guard value <= Options.maximumConcurrency else {

@@ -130,10 +130,21 @@ enum PeerSpelling {
         return nil
     }
 
+    /// RFC 9110's methods, and PATCH.
+    static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
     /// A note on stderr for a spelling that hit takes, but that means something else to another
     /// tool's users: wrk's and vegeta's `-d 30s` is a duration, hit's (as hey's and curl's) a body.
-    static func warnings(_ arguments: [String]) -> [String] {
+    /// And a standard method written in lower case (`get`, in a targets file or with -m): methods
+    /// are case-sensitive, it is sent as written, and most servers refuse it.
+    static func warnings(_ arguments: [String], methods: [String] = []) -> [String] {
         var notes: [String] = []
+        var seen: Set<String> = []
+        for method in methods where seen.insert(method).inserted && method != method.uppercased()
+            && standardMethods.contains(method.uppercased()) {
+            notes.append("hit: warning: the method '\(method)' is sent as written (methods are case-sensitive): "
+                + "for the standard one write \(method.uppercased())\n")
+        }
         for (flag, value) in zip(arguments, arguments.dropFirst()) where flag == "-d" || flag == "--data" {
             if value != "0", Duration(parsing: value) != nil {
                 notes.append("hit: warning: -d '\(value)' is sent as the request body (as in hey and curl); for a duration write -z \(value)\n")

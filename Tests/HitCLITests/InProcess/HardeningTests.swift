@@ -62,6 +62,23 @@ import Testing
         }
     }
 
+    /// Methods are case-sensitive: a lower-case standard one is sent as written, and named once
+    /// on stderr; a method of the user's own (PURGE, purge) is theirs to spell.
+    @Test func aLowerCaseStandardMethodIsSentAsWrittenAndNamed() throws {
+        try withTargetServer { server in
+            let directory = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let file = directory + "/targets"
+            try "get \(server.baseURL)/\nget \(server.baseURL)/echo\nGET \(server.baseURL)/\npurge \(server.baseURL)/\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let hit = try InProcessRun(["-q", "-n", "4", "-f", file])
+            #expect(hit.stderr == "hit: warning: the method 'get' is sent as written (methods are case-sensitive): for the standard one write GET\n")
+            // The server's parser refuses what is not a method it knows: only GET gets through.
+            #expect(server.stats.recentRequests.map(\.method) == ["GET"])
+            #expect(hit.exitStatus == 1)
+        }
+    }
+
     @Test func aTargetsFileWithCRLFLineEnds() throws {
         try withTargetServer { server in
             let path = NSTemporaryDirectory() + "hit-crlf-\(UUID().uuidString)"
