@@ -5,6 +5,7 @@ import FoundationEssentials
 import Glibc
 #endif
 import Hit
+import Synchronization
 
 /// The `hit` command as a function: arguments in, report out, exit status back. `main.swift`
 /// wires it to the process (signals, `exit`); tests call it in process.
@@ -73,11 +74,14 @@ enum CLI {
         let urls = loadTest.targets.map(\.url)
         let secrets = Redaction.secrets(of: loadTest)
         var csv: [CSVWriter] = []
+        let stopCause = StopCause()
         for file in [command.output.format == .csv ? destination : nil, extra.csv].compactMap({ $0 }) {
             csv.append(CSVWriter(output: { bytes in
                 // A CSV nobody can take any more (a closed pipe, a full disk) stops the run: it would
                 // only load the server for rows that go nowhere.
                 guard file.write(bytes) else {
+                    stopCause.keepFirst(file.readerWentAway ? "the reader of the CSV rows went away"
+                                                                : "the CSV rows could not be written to \(file.name)")
                     stop.cancel()
                     return false
                 }
@@ -94,7 +98,7 @@ enum CLI {
         let csvOnTerminal = command.output.format == .csv && destination.isStandardOutput
             && (isatty(destination.descriptor) == 1 || Self.isPipe(destination.descriptor))
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet, csvOnTerminal: csvOnTerminal)
-        let summary: Summary
+        var summary: Summary
         do {
             summary = try loadTest.run(cancellation: stop, onResult: { result in
                 progress?.record(result)
@@ -107,6 +111,8 @@ enum CLI {
             return .setup
         }
         flusher?.cancel()
+        // Stopped by its own output, not by a signal: the report says why.
+        if summary.interrupted, !cancellation.isCancelled { summary.stopCause = stopCause.first }
         onReport()
         progress?.stop()
         // A timer's wake-up on a busy machine is a millisecond or two; the report carries any lateness.
@@ -249,4 +255,15 @@ enum CLI {
         if outcome.interrupted { return .interrupted }
         return outcome.maximumRate == nil ? .failure : .success
     }
+}
+
+/// Why hit stopped a run itself: the first reason given.
+private final class StopCause: Sendable {
+    private let reason = Mutex<String?>(nil)
+
+    func keepFirst(_ text: String) {
+        reason.withLock { $0 = $0 ?? text }
+    }
+
+    var first: String? { reason.withLock { $0 } }
 }

@@ -51,7 +51,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
 
     private func summaryBlock(_ out: inout Lines) {
         let s = summary
-        out.append(s.interrupted ? "Summary (interrupted):" : "Summary:")
+        out.append(s.interrupted ? (s.stopCause.map { "Summary (stopped: \($0)):" } ?? "Summary (interrupted):") : "Summary:")
         let requested = s.requested.map(String.init) ?? "unlimited"
         out.row("Success", s.successPercent.map(Formatting.percent) ?? "- (nothing completed: nothing to measure)")
         out.row("RPS", String(cFormat: "%.1f", s.requestsPerSecond))
@@ -191,7 +191,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         }
         if s.interrupted {
             let never = s.neverStarted.map { ", \($0) never started" } ?? ""
-            out.section("Interrupted: \(s.completed) of \(s.requested.map(String.init) ?? "unlimited") requests completed, "
+            out.section("\(s.stopCause == nil ? "Interrupted" : "Stopped"): \(s.completed) of \(s.requested.map(String.init) ?? "unlimited") requests completed, "
                 + "\(s.abandoned) in flight \(s.abandoned == 1 ? "was" : "were") aborted\(never).")
         } else if s.deadlineReached && s.abandoned > 0 {
             out.section("At the deadline \(s.abandoned) request\(s.abandoned == 1 ? "" : "s") in flight \(s.abandoned == 1 ? "was" : "were") aborted; "
@@ -217,7 +217,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             "Verdict: FAIL (\(verdict.thresholds.filter(\.failed).count) of \(verdict.thresholds.count) rule\(verdict.thresholds.count == 1 ? "" : "s") failed)"
         case .failed: "Verdict: FAIL (\(verdict.reason))"
         case .unreachable: "Verdict: UNREACHABLE: every request failed to connect"
-        case .interrupted: "Verdict: interrupted"
+        case .interrupted: summary.stopCause.map { "Verdict: stopped (\($0))" } ?? "Verdict: interrupted"
         }
         out.section(line)
     }

@@ -20,6 +20,10 @@ public struct Summary: Sendable, Equatable {
     public var retried = 0
     /// Whether the run was cancelled (Ctrl-C) before every request completed.
     public var interrupted = false
+    /// Why an interrupted run was stopped, when it was not the user who stopped it (a stop signal)
+    /// but its caller, for a reason of its own: "the reader of the CSV rows went away". Set by the
+    /// caller; reports say "stopped" and this reason instead of "interrupted".
+    public var stopCause: String?
     /// Whether the run ended because its duration (`-z`) was over.
     public var deadlineReached = false
     /// Body bytes received, after any content decoding.

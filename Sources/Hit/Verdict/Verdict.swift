@@ -29,8 +29,9 @@ public struct Verdict: Sendable, Equatable {
         if summary.interrupted {
             outcome = .interrupted
             let never = summary.neverStarted.map { ", \($0) never started" } ?? ""
-            reason = "\(summary.completed) of \(summary.requested.map(String.init) ?? "unlimited") requests "
-                + "completed, \(summary.abandoned) in flight were aborted\(never)"
+            reason = (summary.stopCause.map { "\($0): " } ?? "")
+                + "\(summary.completed) of \(summary.requested.map(String.init) ?? "unlimited") requests "
+                + "completed, \(summary.abandoned) in flight \(summary.abandoned == 1 ? "was" : "were") aborted\(never)"
         } else if summary.completed > 0, summary.errored == summary.completed,
                   Set(summary.errorCounts.keys).isSubset(of: connectKinds) {
             outcome = .unreachable

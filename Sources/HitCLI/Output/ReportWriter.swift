@@ -41,7 +41,8 @@ struct ReportWriter {
         extra.hgrm?.write((paced ? summary.correctedLatency : summary.latency).percentileDistribution)
         extra.html?.write(HTMLReport(json).description)
         if output.reportIsMachineReadable, verdict.outcome != .passed {
-            stderr.write("hit: \(verdict.outcome == .failed ? "FAIL" : verdict.outcome.rawValue): \(Self.oneLine(verdict.reason))\n")
+            let outcome = verdict.outcome == .failed ? "FAIL" : summary.stopCause != nil ? "stopped" : verdict.outcome.rawValue
+            stderr.write("hit: \(outcome): \(Self.oneLine(verdict.reason))\n")
         }
     }
 

@@ -32,7 +32,8 @@ enum ExitStatus: Int32 {
                was sent
           74   a report could not be written (disk full, I/O error, closed pipe
                for a file); said on stderr
-          130  interrupted (Ctrl-C or SIGTERM): the partial report was printed
+          130  interrupted (Ctrl-C or SIGTERM), or stopped because the reader
+               of the CSV rows went away: the partial report was printed
         """
 }
 

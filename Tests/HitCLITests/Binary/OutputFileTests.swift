@@ -46,6 +46,14 @@ import Testing
                                                     launcher: ["/bin/sh", "-c", "exec \"$0\" \"$@\" > '\(folder)/full'"])
                 #expect(redirected.exitStatus == 74)
                 #expect(redirected.stderr == "hit: cannot write to stdout: No space left on device\n")
+                // CSV rows that cannot be written stop the run; the report says so, not "interrupted",
+                // which would mean a signal.
+                let rows = try HitProcess.run(["-q", "-n", "2", "--csv-file", folder + "/full", "{URL}/"], against: server)
+                #expect(rows.exitStatus == 74)
+                #expect(rows.stdout.hasPrefix("Summary (stopped: the CSV rows could not be written to --csv-file '\(folder)/full'):"), "\(rows.stdout)")
+                #expect(rows.stdout.hasSuffix("Verdict: stopped (the CSV rows could not be written to --csv-file '\(folder)/full')\n"))
+                #expect(!rows.stdout.contains("nterrupted"), "\(rows.stdout)")
+                #expect(rows.stderr == "hit: cannot write to --csv-file '\(folder)/full': No space left on device\n")
             }
         }
     }
