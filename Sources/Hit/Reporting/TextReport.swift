@@ -114,7 +114,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
                     + (summary.dropped > 0 ? "; \(summary.dropped) request\(summary.dropped == 1 ? "" : "s") dropped (no worker free before the stages ended)" : ""))
             }
         }
-        out.section("Latency histogram:")
+        out.section("Latency histogram (each row up to its latency):")
         out.lines += Self.histogramBars(latency, width: width)
     }
 

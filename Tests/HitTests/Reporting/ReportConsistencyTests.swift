@@ -10,7 +10,7 @@ import Testing
         var summary = Summary(requested: 1000)
         for i in 0..<1000 { summary.record(RequestResult(status: 200, bytes: 0, latency: .microseconds(1_250_000 + Int64(i % 900)))) }
         let bars = TextReport(summary, width: 80).description
-            .split(separator: "\n").drop { $0 != "Latency histogram:" }.dropFirst().prefix { $0.contains("[") }
+            .split(separator: "\n").drop { !$0.hasPrefix("Latency histogram") }.dropFirst().prefix { $0.contains("[") }
         let labels = bars.map { $0.split(separator: "[")[0].trimmingCharacters(in: .whitespaces) }
         #expect(!labels.isEmpty)
         #expect(Set(labels).count == labels.count, "\(labels)")
