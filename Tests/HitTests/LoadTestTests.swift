@@ -22,6 +22,20 @@ import Testing
         }
     }
 
+    /// The run ends when its last request ends, also when that request ends alone after the jobs
+    /// ran out: the loop once waited up to a second more with nothing to wait for, which stretched
+    /// the duration and cut the rate (`-n 3 -c 2 /delay/300` took 1.6 s, not 0.6 s).
+    @Test(arguments: [(3, 2), (5, 4), (2, 1)])
+    func theRunEndsWithItsLastRequest(requests: Int, concurrency: Int) throws {
+        try withTargetServer { server in
+            let summary = try LoadTest(request: Request(url: server.baseURL + "/delay/300"),
+                                       options: Options(requests: requests, concurrency: concurrency)).run()
+            #expect(summary.completed == requests)
+            let lastEnd = try #require(summary.lastEnd)
+            #expect(summary.duration - lastEnd < .milliseconds(250), "the run went on \(summary.duration - lastEnd) after its last request")
+        }
+    }
+
     @Test func neverMoreThanCInFlight() throws {
         try withTargetServer { server in
             let summary = try LoadTest(request: Request(url: server.baseURL + "/delay/5"),

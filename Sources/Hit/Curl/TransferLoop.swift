@@ -235,6 +235,9 @@ final class TransferLoop: @unchecked Sendable {
                     return
                 }
             }
+            // The last transfers just ended and no job is left: done now, not after a wait with
+            // nothing to wait for (which held the run's end up to a second).
+            if jobsDone && active.isEmpty && early.isEmpty { return }
             // Workers just freed may have jobs waiting; otherwise sleep until a socket, a job, a
             // cancellation, the next due job or the results' flush time needs us.
             if freed == 0 || jobsDone {
