@@ -5,7 +5,6 @@ import FoundationEssentials
 import Glibc
 #endif
 import Hit
-import Synchronization
 
 /// The `hit` command as a function: arguments in, report out, exit status back. `main.swift`
 /// wires it to the process (signals, `exit`); tests call it in process.
@@ -74,14 +73,12 @@ enum CLI {
         let urls = loadTest.targets.map(\.url)
         let secrets = Redaction.secrets(of: loadTest)
         var csv: [CSVWriter] = []
-        let stopCause = StopCause()
-        for file in [command.output.format == .csv ? destination : nil, extra.csv].compactMap({ $0 }) {
+        let csvFiles = [command.output.format == .csv ? destination : nil, extra.csv].compactMap { $0 }
+        for file in csvFiles {
             csv.append(CSVWriter(output: { bytes in
                 // A CSV nobody can take any more (a closed pipe, a full disk) stops the run: it would
                 // only load the server for rows that go nowhere.
                 guard file.write(bytes) else {
-                    stopCause.keepFirst(file.readerWentAway ? "the reader of the CSV rows went away"
-                                                                : "the CSV rows could not be written to \(file.name)")
                     stop.cancel()
                     return false
                 }
@@ -112,7 +109,10 @@ enum CLI {
         }
         flusher?.cancel()
         // Stopped by its own output, not by a signal: the report says why.
-        if summary.interrupted, !cancellation.isCancelled { summary.stopCause = stopCause.first }
+        if summary.interrupted, !cancellation.isCancelled, let failed = csvFiles.first(where: { $0.failure != nil }) {
+            summary.stopCause = failed.readerWentAway ? "the reader of the CSV rows went away"
+                                                      : "the CSV rows could not be written to \(failed.name)"
+        }
         onReport()
         progress?.stop()
         // A timer's wake-up on a busy machine is a millisecond or two; the report carries any lateness.
@@ -255,15 +255,4 @@ enum CLI {
         if outcome.interrupted { return .interrupted }
         return outcome.maximumRate == nil ? .failure : .success
     }
-}
-
-/// Why hit stopped a run itself: the first reason given.
-private final class StopCause: Sendable {
-    private let reason = Mutex<String?>(nil)
-
-    func keepFirst(_ text: String) {
-        reason.withLock { $0 = $0 ?? text }
-    }
-
-    var first: String? { reason.withLock { $0 } }
 }

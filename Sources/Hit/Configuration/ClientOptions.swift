@@ -168,11 +168,11 @@ extension ClientOptions {
     }
 }
 
-/// An IPv4 or IPv6 address's bytes, for matching no-proxy ranges.
-struct IPAddressBytes: Equatable {
-    let bytes: [UInt8]
+/// An IPv4 or IPv6 address's bytes, for matching no-proxy ranges and telling the families apart.
+package struct IPAddressBytes: Equatable {
+    package let bytes: [UInt8]
 
-    init?(_ text: String) {
+    package init?(_ text: String) {
         var v4 = in_addr(), v6 = in6_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             bytes = withUnsafeBytes(of: &v4) { Array($0) }

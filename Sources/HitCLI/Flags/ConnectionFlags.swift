@@ -95,12 +95,7 @@ struct ConnectionFlags: ParsableArguments {
         if let proxy, proxy.isEmpty {
             client.proxy = ""  // no proxy at all, as curl's -x ''
         } else if let proxy {
-            let url = proxy.contains("://") ? proxy : "http://" + proxy
-            do {
-                try Request.validate(url: url, schemes: Self.proxySchemes)
-            } catch {
-                throw UsageError("bad proxy '\(Redaction.url(proxy))': \(error)")
-            }
+            try Self.validate(proxy: proxy, source: nil)
             client.proxy = proxy
         }
         client.noProxy = noProxy
@@ -147,29 +142,29 @@ struct ConnectionFlags: ParsableArguments {
         var seen: Set<String> = []
         for url in targets.map(\.url) where seen.insert(url).inserted {
             let proxy = client.proxy(for: url, environment: environment)
-            if let proxy, proxy.source != "-x" {
-                do {
-                    try Request.validate(url: proxy.url.contains("://") ? proxy.url : "http://" + proxy.url, schemes: proxySchemes)
-                } catch {
-                    throw UsageError("bad proxy '\(Redaction.url(proxy.url))' from \(proxy.source): \(error)")
-                }
-            }
+            if let proxy, proxy.source != "-x" { try validate(proxy: proxy.url, source: proxy.source) }
             guard proxy == nil, client.unixSocket == nil, client.connectTo.isEmpty else { continue }
+            // The URLs are valid by now: a host in brackets is an IPv6 address.
             let parsed = RequestURL(url)
-            let literal = String(parsed.host.prefix { $0 != "%" })
-            var v6 = in6_addr()
-            var v4 = in_addr()
-            if client.ipVersion == .v4, parsed.hostAndPort.hasPrefix("["), inet_pton(AF_INET6, literal, &v6) == 1 {
+            if client.ipVersion == .v4, parsed.hostAndPort.hasPrefix("[") {
                 throw UsageError("-4 cannot reach '\(Redaction.url(url))': its host is an IPv6 address")
             }
-            if client.ipVersion == .v6, !parsed.hostAndPort.hasPrefix("["), inet_pton(AF_INET, literal, &v4) == 1 {
+            if client.ipVersion == .v6, IPAddressBytes(String(parsed.host))?.bytes.count == 4 {
                 throw UsageError("-6 cannot reach '\(Redaction.url(url))': its host is an IPv4 address")
             }
         }
     }
 
-    /// The schemes a proxy URL may have.
-    static let proxySchemes: Set<String> = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"]
+    /// Checks a proxy URL (`-x`, or the environment's variable `source`) as libcurl would take it:
+    /// without a scheme, http.
+    static func validate(proxy: String, source: String?) throws(UsageError) {
+        do {
+            try Request.validate(url: proxy.contains("://") ? proxy : "http://" + proxy,
+                                 schemes: ["http", "https", "socks4", "socks4a", "socks5", "socks5h"])
+        } catch {
+            throw UsageError("bad proxy '\(Redaction.url(proxy))'\(source.map { " from \($0)" } ?? ""): \(error)")
+        }
+    }
 
     static func checkLocal(_ address: String) throws(UsageError) {
         let shown = UsageError.escaped(address)

@@ -95,18 +95,13 @@ struct RequestFlags: ParsableArguments {
     /// The body, byte for byte: `-d TEXT` and `--data-raw TEXT` as the bytes given, `-d @FILE` and
     /// `-D FILE` read once (`-` for standard input).
     private func body(reading files: inout Readable) throws(UsageError) -> Body? {
-        if let dataRaw {
-            guard data == nil, dataFile == nil else { throw UsageError("give the body with one of -d, -D or --data-raw") }
-            return Body(files.raw.bytes(of: dataRaw))
+        guard [data, dataFile, dataRaw].compactMap({ $0 }).count <= 1 else {
+            throw UsageError("give the body with one of -d, -D or --data-raw")
         }
-        switch (data, dataFile) {
-        case (nil, nil): return nil
-        case (.some, .some): throw UsageError("give the body with one of -d, -D or --data-raw")
-        case (let data?, nil):
-            guard data.hasPrefix("@") else { return Body(files.raw.bytes(of: data)) }
-            return try files.body(String(data.dropFirst()), flag: "-d")
-        case (nil, let path?):
-            return try files.body(path, flag: "-D")
-        }
+        if let dataRaw { return Body(files.raw.bytes(of: dataRaw)) }
+        if let path = dataFile { return try files.body(path, flag: "-D") }
+        guard let data else { return nil }
+        guard data.hasPrefix("@") else { return Body(files.raw.bytes(of: data)) }
+        return try files.body(String(data.dropFirst()), flag: "-d")
     }
 }
