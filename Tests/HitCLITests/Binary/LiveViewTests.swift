@@ -1,4 +1,5 @@
 import Foundation
+import Hit
 import HitTarget
 import HitTestSupport
 import Testing
@@ -99,20 +100,13 @@ struct LiveViewTests {
             let line = ((try? paced.capture()) ?? []).first { $0.contains("errors") } ?? ""
             let words = line.split(separator: " ")
             if let index = words.firstIndex(of: "left"), index > 0, let progress = words.first?.split(separator: "/").first,
-               let done = Double(progress), let seconds = Self.seconds(words[index - 1]) {
+               let done = Double(progress), let seconds = Duration(parsing: String(words[index - 1]))?.seconds {
                 lefts.append(seconds - (12 - done) / 4)
             }
             return lefts.count >= 4
         }
         #expect(lefts.count >= 4)
         #expect(lefts.allSatisfy { abs($0) < 0.01 }, "time left = requests left ÷ rate: \(lefts)")
-    }
-
-    /// "2.50s" or "750.0ms", as the live line writes a time under a minute.
-    static func seconds(_ text: Substring) -> Double? {
-        if text.hasSuffix("ms") { return Double(text.dropLast(2)).map { $0 / 1000 } }
-        if text.hasSuffix("s") { return Double(text.dropLast()) }
-        return nil
     }
 
     /// Straight to the terminal, or through a pipe whose reader prints them there.
