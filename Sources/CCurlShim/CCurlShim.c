@@ -1,6 +1,7 @@
 #include "CCurlShim.h"
 
 #include <dlfcn.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -166,9 +167,61 @@ int64_t hit_connection_count(hit_connection_table *table, CURL *handle) {
 void hit_transfer_stamps_reset(hit_transfer_stamps *stamps) {
     hit_connection_table *connections = stamps->connections;
     CURL *handle = stamps->handle;
+    struct hit_send_meter *meter = stamps->meter;
+    int counted = stamps->counted;
     memset(stamps, 0, sizeof *stamps);
     stamps->connections = connections;
     stamps->handle = handle;
+    stamps->meter = meter;
+    stamps->counted = counted;
+}
+
+struct hit_send_meter {
+    int64_t interval_ns;
+    int64_t run_start_ns;
+    _Atomic int64_t written;
+    _Atomic int64_t in_flight;
+    _Atomic int64_t slots[HIT_SEND_METER_SLOTS];
+};
+
+hit_send_meter *hit_send_meter_create(int64_t interval_ns) {
+    hit_send_meter *meter = calloc(1, sizeof *meter);
+    if (meter == NULL) return NULL;
+    meter->interval_ns = interval_ns > 0 ? interval_ns : 1000000000;
+    return meter;
+}
+
+void hit_send_meter_destroy(hit_send_meter *meter) {
+    free(meter);
+}
+
+void hit_send_meter_start(hit_send_meter *meter, int64_t run_start_ns) {
+    meter->run_start_ns = run_start_ns;
+}
+
+int64_t hit_send_meter_written(const hit_send_meter *meter) {
+    return atomic_load_explicit(&meter->written, memory_order_relaxed);
+}
+
+int64_t hit_send_meter_in_flight(const hit_send_meter *meter) {
+    return atomic_load_explicit(&meter->in_flight, memory_order_relaxed);
+}
+
+int64_t hit_send_meter_take(hit_send_meter *meter, int64_t index) {
+    if (index < 0) index = 0;
+    return atomic_exchange_explicit(&meter->slots[index % HIT_SEND_METER_SLOTS], 0, memory_order_relaxed);
+}
+
+void hit_send_meter_ended(hit_send_meter *meter) {
+    atomic_fetch_sub_explicit(&meter->in_flight, 1, memory_order_relaxed);
+}
+
+void hit_send_meter_count_write(hit_send_meter *meter, int64_t now) {
+    int64_t offset = now - meter->run_start_ns;
+    int64_t index = offset > 0 ? offset / meter->interval_ns : 0;
+    atomic_fetch_add_explicit(&meter->slots[index % HIT_SEND_METER_SLOTS], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&meter->in_flight, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&meter->written, 1, memory_order_relaxed);
 }
 
 static curl_socket_t open_gated(void *gate_pointer, curlsocktype purpose, struct curl_sockaddr *address) {
@@ -204,6 +257,10 @@ static int stamp_written(void *stamps, char *primary_ip, char *local_ip, int pri
         s->held_ns = now - entered;
     }
     s->written_ns = now;
+    if (s->meter != NULL && !s->counted) {
+        s->counted = 1;
+        hit_send_meter_count_write(s->meter, now);
+    }
     return CURL_PREREQFUNC_OK;
 }
 

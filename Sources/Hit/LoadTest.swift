@@ -52,7 +52,11 @@ public struct LoadTest: Sendable {
         var deadline: (any DispatchSourceTimer)?
         if let duration = options.duration {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.deadline"))
-            timer.schedule(deadline: pipeline.runStart + .nanoseconds(Int(duration.nanoseconds)), leeway: .microseconds(100))
+            // Paced, nothing due at or after the deadline is ever sent (the pipeline makes only what
+            // is due before it); a request due just before it that a busy machine has not started
+            // yet gets `Pacing.cutoffGrace` more, so that it goes late rather than counts as dropped.
+            let grace = options.schedule == nil ? 0 : Int(Pacing.cutoffGrace)
+            timer.schedule(deadline: pipeline.runStart + .nanoseconds(Int(duration.nanoseconds) + grace), leeway: .microseconds(100))
             timer.setEventHandler {
                 deadlineReached.set()
                 stop.cancel()
@@ -63,14 +67,14 @@ public struct LoadTest: Sendable {
         defer { deadline?.cancel() }
         // The timeline: a timer on the run's clock closes each interval at its boundary.
         let recorder = TimelineRecorder(interval: options.interval, runStart: pipeline.runStart,
-                                        startUnixNanoseconds: options.startAt ?? WallClock.unixNanoseconds(at: pipeline.runStart))
+                                        startUnixNanoseconds: options.startAt ?? WallClock.unixNanoseconds(at: pipeline.runStart),
+                                        meter: pipeline.meter)
         let timelineQueue = DispatchQueue(label: "hit.timeline")
         let boundaries = DispatchSource.makeTimerSource(queue: timelineQueue)
         let step = DispatchTimeInterval.nanoseconds(Int(options.interval.nanoseconds))
         boundaries.schedule(deadline: pipeline.runStart + step, repeating: step, leeway: .milliseconds(1))
-        boundaries.setEventHandler { [weak pipeline] in
-            guard let pipeline else { return }
-            for interval in recorder.closeIntervals(endedBy: .now(), sent: pipeline.started) { onInterval(interval) }
+        boundaries.setEventHandler {
+            for interval in recorder.closeIntervals(endedBy: .now()) { onInterval(interval) }
         }
         boundaries.resume()
         defer {
@@ -78,8 +82,8 @@ public struct LoadTest: Sendable {
             timelineQueue.sync {}  // a boundary being closed finishes before the run returns
         }
 
-        let schedule = options.schedule
         var summary = Summary(requested: options.requestLimit, targets: targets.count, rate: options.processPeakRate)
+        summary.rateVaries = !options.stages.isEmpty
         // One clock (CLOCK_MONOTONIC) and one origin for the whole run: the pipeline's.
         summary.startUptimeNanoseconds = pipeline.runStart.uptimeNanoseconds
         pipeline.aggregate(into: &summary) { result in
@@ -93,32 +97,25 @@ public struct LoadTest: Sendable {
         // Zero for a run stopped while it waited for --start-at, whose origin is still ahead.
         summary.duration = end.elapsed(since: pipeline.runStart)
         summary.started = pipeline.started
-        summary.timeline = recorder.finish(at: end, sent: pipeline.started)
         summary.abandoned = pipeline.abandoned
+        summary.timeline = recorder.finish(at: end, inFlight: summary.abandoned)
         summary.retried = pipeline.retried
-        summary.interrupted = cancellation.isCancelled && !deadlineReached.isSet
+        // The deadline: its timer fired, or the schedule stopped before the first request due at it.
+        let reachedDeadline = deadlineReached.isSet || pipeline.scheduleCutAtDeadline
+        summary.interrupted = cancellation.isCancelled && !reachedDeadline
             && summary.completed < (summary.requested ?? .max)
-        summary.deadlineReached = deadlineReached.isSet
-        summary.dropped += pipeline.dropped
+        summary.deadlineReached = reachedDeadline
         summary.allWorkersWereBusy = pipeline.allWorkersWereBusy
         summary.startAt = options.startAt
         summary.startedLate = pipeline.startedLate
         if let shard = options.shard {
             summary.shards = ShardCoverage(count: shard.count, covered: [shard.index], configurationHash: configurationDigest)
         }
-        if let schedule, let duration = options.duration, summary.deadlineReached {
-            // Requests due before the deadline that no worker was free to send: dropped, and charged in
-            // corrected latency from when they were due to the end of the run.
-            // A shard counts its own share of the requests due, and its share of the rate.
-            let shard = options.shard ?? Shard.whole
-            let due = shard.share(of: min(options.totalRequestLimit ?? .max, schedule.count(dueBefore: duration)))
-            let dropped = due - summary.started - pipeline.dropped
-            if dropped > 0 {
-                let firstDue = schedule.dueSeconds(Double(shard.globalIndex(summary.started))) ?? duration.seconds
-                let rate = max(schedule.rate(at: Duration(secondsValue: firstDue) ?? .zero) / Double(shard.count), Options.minimumRate)
-                summary.recordDropped(count: dropped, firstOverdue: Duration(secondsValue: max(0, summary.duration.seconds - firstDue)) ?? .zero,
-                                      rate: rate)
-            }
+        if let planned = plannedRequests, !summary.interrupted, summary.deadlineReached || options.duration == nil {
+            // A paced run that ran its course: every request due before its end that was not sent
+            // was dropped (no worker was free in time). It has no latency; corrected percentiles
+            // count it as worse than any response (see `Summary.correctedPercentile`).
+            summary.dropped = max(0, planned - summary.started)
         }
         summary.scrubErrorExamples(of: Redaction.secrets(of: self))
         return summary
@@ -126,6 +123,17 @@ public struct LoadTest: Sendable {
 }
 
 extension LoadTest {
+    /// In a paced run that ends by its schedule (`--stages`) or its deadline (`-z`), the requests
+    /// this process was to send: those due before the end, its shard's share, at most `-n`.
+    /// `nil` unpaced, or when the schedule has no end.
+    var plannedRequests: Int? {
+        guard let schedule = options.schedule else { return nil }
+        let ends = [options.stages.isEmpty ? nil : schedule.end, options.duration].compactMap { $0 }
+        guard let end = ends.min() else { return nil }
+        let total = min(options.totalRequestLimit ?? .max, schedule.count(dueBefore: end))
+        return options.shard?.share(of: total) ?? total
+    }
+
     /// The digest of the whole run's plan that its shards share (see `JSONReport.Configuration.digest`).
     public var configurationDigest: String {
         JSONReport.configuration(of: self).digest(shards: options.shard?.count ?? 1, interval: options.interval,

@@ -71,7 +71,37 @@ typedef struct hit_transfer_stamps {
     struct hit_connection_table *connections;
     /// The easy handle the stamps belong to (set by hit_easy_stamp_transfers; kept by the reset).
     CURL *handle;
+    /// The run's send meter, counted into at the request's first write; NULL for none. Kept by
+    /// the reset.
+    struct hit_send_meter *meter;
+    /// Whether this job's request was counted as written. Kept by the reset (a request sent again
+    /// on a fresh connection counts once): clear it when the handle takes a new job.
+    int counted;
 } hit_transfer_stamps;
+
+/// Counts a run's requests as they are written, for every event loop of the run at once: in all,
+/// by the timeline interval in which each was written, and those written and not yet ended (in
+/// flight). Its counters are atomic; the PREREQFUNCTION callback counts into it.
+typedef struct hit_send_meter hit_send_meter;
+/// A meter for intervals of `interval_ns`; NULL if out of memory.
+hit_send_meter *hit_send_meter_create(int64_t interval_ns);
+void hit_send_meter_destroy(hit_send_meter *meter);
+/// Sets the run's origin (CLOCK_MONOTONIC ns): interval k spans [start + k·interval, start +
+/// (k+1)·interval). Call before any request is written.
+void hit_send_meter_start(hit_send_meter *meter, int64_t run_start_ns);
+/// Requests written so far.
+int64_t hit_send_meter_written(const hit_send_meter *meter);
+/// Requests written and not yet ended.
+int64_t hit_send_meter_in_flight(const hit_send_meter *meter);
+/// Reads and clears the count of requests written in interval `index`. The meter keeps
+/// HIT_SEND_METER_SLOTS intervals' counts in a ring: take each interval's before the ring comes
+/// round to it again.
+int64_t hit_send_meter_take(hit_send_meter *meter, int64_t index);
+/// One written request has ended (completed or aborted).
+void hit_send_meter_ended(hit_send_meter *meter);
+/// Counts one request written at `now_ns` (CLOCK_MONOTONIC): what the PREREQFUNCTION callback does.
+void hit_send_meter_count_write(hit_send_meter *meter, int64_t now_ns);
+#define HIT_SEND_METER_SLOTS 4096
 
 /// Zeroes what one transfer stamps, keeping `connections` and `handle`.
 void hit_transfer_stamps_reset(hit_transfer_stamps *stamps);

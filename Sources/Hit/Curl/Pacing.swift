@@ -6,9 +6,13 @@ struct Pacing: Sendable {
     /// The timerfd's wake-up comes some 30 µs late (more on a busy machine); the loop spins from
     /// it to `handOffLead`.
     var wakeLead: UInt64 = 0
-    /// Under `--stages`: the stages' end (uptime nanoseconds). A job not started by then is
-    /// dropped: due while every worker was busy, it never found one in time.
+    /// Paced, with an end (the stages', or the `-z` deadline): that end plus `cutoffGrace`, in
+    /// uptime nanoseconds. A job (due before the end) not started by then is dropped: due while
+    /// every worker was busy, it never found one in time.
     var cutoff: UInt64?
+    /// How long after the schedule's end a job due before it may still start, late: a loop that
+    /// takes the last job a moment after the end (a busy machine) has not run out of workers.
+    static let cutoffGrace: UInt64 = 10_000_000
     /// Under `--ramp-up`: the time over which each loop starts its workers, evenly (nanoseconds).
     var rampUp: UInt64 = 0
 

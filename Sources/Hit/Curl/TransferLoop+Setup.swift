@@ -6,7 +6,8 @@ extension TransferLoop {
     /// Everything libcurl needs for a run, made before anything is sent, so that set-up errors
     /// surface first: the open-files limit for `concurrency` connections, each target made ready
     /// once, and `concurrency` workers' easy handles shared out over `loops` event loops.
-    static func prepare(targets: [Request], concurrency: Int, loops: Int, client: ClientOptions) throws(SetupError) -> [TransferLoop] {
+    static func prepare(targets: [Request], concurrency: Int, loops: Int, client: ClientOptions,
+                        meter: SendMeter? = nil) throws(SetupError) -> [TransferLoop] {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
         try OpenFileLimit.ensure(concurrency: concurrency)
         // Checked for one server: connections to several can share local ports.
@@ -32,7 +33,7 @@ extension TransferLoop {
                 workerIndex += 1
             }
             transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets, client: client,
-                                                  connectionsPerOrigin: connectionShares?[loop]))
+                                                  connectionsPerOrigin: connectionShares?[loop], meter: meter))
         }
         // Every target is applied once here, so that a refused option is reported now.
         let probe = try CurlEasy(client: client)

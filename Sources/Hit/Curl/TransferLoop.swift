@@ -88,8 +88,13 @@ final class TransferLoop: @unchecked Sendable {
     static let flushCount = 256
     static let flushDelay: UInt64 = 10_000_000
 
-    /// `connectionsPerOrigin`: this loop's share of `--connections`, if given.
-    init(workers: [CurlEasy], targets: [CurlTarget], client: ClientOptions, connectionsPerOrigin: Int? = nil) throws(SetupError) {
+    /// Counts each request as it is written, and as it ends (the run's, shared by its loops).
+    private let meter: SendMeter?
+
+    /// `connectionsPerOrigin`: this loop's share of `--connections`, if given; `meter`: the run's
+    /// send meter.
+    init(workers: [CurlEasy], targets: [CurlTarget], client: ClientOptions, connectionsPerOrigin: Int? = nil,
+         meter: SendMeter? = nil) throws(SetupError) {
         guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
         self.multi = multi
         Diagnostics.curlHandles.add(1, ordering: .relaxed)
@@ -104,7 +109,11 @@ final class TransferLoop: @unchecked Sendable {
         origins = Array(repeating: Origin(), count: originIndex.count)
         multiplexing = client.httpVersion == .http2 && client.keepAlive
         connections = hit_connection_table_create()
-        for worker in workers { worker.stamps.pointee.connections = connections }
+        self.meter = meter
+        for worker in workers {
+            worker.stamps.pointee.connections = connections
+            worker.stamps.pointee.meter = meter?.pointer
+        }
         // libcurl keeps 4 idle connections per easy handle in the multi, and closes the oldest
         // beyond that; workers waiting for a job are not in the multi, so that count would shrink
         // in a paced run and close connections a worker is about to reuse. Every worker may need
@@ -125,7 +134,10 @@ final class TransferLoop: @unchecked Sendable {
     deinit {
         for handle in active.keys { curl_multi_remove_handle(multi, handle) }
         curl_multi_cleanup(multi)
-        for worker in idle { worker.stamps.pointee.connections = nil }
+        for worker in idle {
+            worker.stamps.pointee.connections = nil
+            worker.stamps.pointee.meter = nil
+        }
         hit_connection_table_destroy(connections)
         Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
     }
@@ -208,12 +220,12 @@ final class TransferLoop: @unchecked Sendable {
                 jobBatch.removeAll(keepingCapacity: true)
             }
             if cancellation.isCancelled {
-                abandonActive(counters: counters)
+                endAtCancellation(counters: counters)
                 return
             }
             startDueJobs(counters: counters, cancellation: cancellation)
             if cancellation.isCancelled {
-                abandonActive(counters: counters)
+                endAtCancellation(counters: counters)
                 return
             }
             if active.isEmpty && early.isEmpty {
@@ -231,7 +243,7 @@ final class TransferLoop: @unchecked Sendable {
             let now = DispatchTime.now().uptimeNanoseconds
             if !unsent.isEmpty, unsent.count >= Self.flushCount || now &- unsentSince >= Self.flushDelay {
                 guard flush(results, cancellation: cancellation) else {
-                    abandonActive(counters: counters)
+                    endAtCancellation(counters: counters)
                     return
                 }
             }
@@ -318,6 +330,7 @@ final class TransferLoop: @unchecked Sendable {
         let worker = idle.removeLast()
         // Targets were all applied once to a probe handle at set-up, so this cannot fail here.
         try? worker.use(targets[job.target])
+        worker.stamps.pointee.counted = 0  // a new request: counted once it is written
         worker.prepare()
         // A paced request is written no earlier than it is due: the write callback waits for it.
         worker.stamps.pointee.not_before_ns = Int64(job.due?.uptimeNanoseconds ?? 0)
@@ -446,6 +459,7 @@ final class TransferLoop: @unchecked Sendable {
                 continue
             }
             place(&result, transfer: transfer, stamps: worker.stamps.pointee)
+            if worker.stamps.pointee.counted != 0 { meter?.ended() }  // counted only with a meter
             curl_multi_remove_handle(multi, handle)
             idle.append(worker)
             freed += 1
@@ -493,13 +507,32 @@ final class TransferLoop: @unchecked Sendable {
         return ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(method)
     }
 
-    /// Aborts every transfer in flight: they are counted as abandoned, not as results.
+    /// At cancellation (a stop, or the deadline): collects the transfers that have ended meanwhile
+    /// (a response that came in as the run ended is a result, not an abort), then aborts the rest.
+    private func endAtCancellation(counters: PipelineCounters) {
+        if !active.isEmpty {
+            perform()
+            _ = collectFinished(counters: counters)
+        }
+        abandonActive(counters: counters)
+    }
+
+    /// Aborts every transfer in flight. One whose request was written is counted as abandoned,
+    /// not as a result; one not written yet (waiting for its connection, or for its due time) was
+    /// never sent, and no longer counts as started.
     private func abandonActive(counters: PipelineCounters) {
+        var written = 0
         for (handle, transfer) in active {
             curl_multi_remove_handle(multi, handle)
+            let stamps = transfer.worker.stamps.pointee
+            if stamps.counted != 0 || stamps.written_ns != 0 {
+                written += 1
+                if stamps.counted != 0 { meter?.ended() }
+            }
             idle.append(transfer.worker)
         }
-        counters.abandoned.add(active.count, ordering: .relaxed)
+        counters.abandoned.add(written, ordering: .relaxed)
+        counters.started.subtract(active.count - written, ordering: .relaxed)
         active.removeAll()
         early.removeAll()
         for index in origins.indices {

@@ -24,13 +24,20 @@ final class Pipeline: Sendable {
     let startedLate: Duration?
     private let counters = PipelineCounters()
     private let stages = DispatchGroup()
+    /// Counts requests as they are written, by interval, and those in flight.
+    let meter: SendMeter
 
     /// Stage threads (producer, throttle, dispatch loops) that have not yet returned.
     var liveStages: Int { counters.liveStages.load(ordering: .acquiring) }
-    /// Requests handed to libcurl so far.
+    /// Requests handed to libcurl so far, less those aborted before they were written: once the
+    /// run is over, the requests that completed or were aborted in flight.
     var started: Int { counters.started.load(ordering: .relaxed) }
-    /// Requests that were in flight when the run was cancelled, and were aborted.
+    /// Requests that were in flight (written, no response yet) when the run was cancelled, and
+    /// were aborted.
     var abandoned: Int { counters.abandoned.load(ordering: .relaxed) }
+    /// Whether the throttle released every request due before `Options.duration` (the deadline
+    /// ended the schedule, not `-n`): the next one was due at or after it.
+    var scheduleCutAtDeadline: Bool { counters.cutAtDeadline.load(ordering: .acquiring) }
     /// Requests sent a second time because the server closed a kept-alive connection under them.
     var retried: Int { counters.retried.load(ordering: .relaxed) }
     /// Under `--stages`: requests dropped at the stages' end, never sent.
@@ -53,8 +60,10 @@ final class Pipeline: Sendable {
         let workers = options.workers
         let loopCount = max(1, min(workers, client.connectionsPerOrigin ?? .max,
                                    loops ?? options.loops ?? Self.defaultLoops(concurrency: workers)))
+        let meter = try SendMeter(interval: options.interval)
+        self.meter = meter
         let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: workers,
-                                                     loops: loopCount, client: client)
+                                                     loops: loopCount, client: client, meter: meter)
         self.cancellation = cancellation
         // Buffers: a worker that frees up should find its next job waiting, so the channels hold at
         // least one job per worker. Unpaced, the producer's queue is deeper still, so that it is
@@ -79,24 +88,36 @@ final class Pipeline: Sendable {
             startedLate = nil
         }
         self.runStart = runStart
+        meter.start(at: runStart.uptimeNanoseconds)
         let schedule = options.schedule
         let produced = Channel<Job>(capacity: schedule == nil ? max(capacity, 512) : capacity)
+        // Paced with -z: only the requests due before the deadline are made. At the deadline no new
+        // request starts, so `-z D -rps R` sends R × D (a shard, its share of them).
+        let dueBeforeDeadline = schedule.flatMap { schedule in
+            options.duration.map { options.shard?.share(of: schedule.count(dueBefore: $0)) ?? schedule.count(dueBefore: $0) }
+        }
+        let jobCount = [options.requestLimit, dueBeforeDeadline].compactMap { $0 }.min()
+        let endsAtDeadline = dueBeforeDeadline.map { $0 < options.requestLimit ?? .max } ?? false
         startStage("produce") {
-            Self.produce(options.requestLimit, shard: options.shard ?? .whole, targets: targets.count, into: produced,
+            Self.produce(jobCount, shard: options.shard ?? .whole, targets: targets.count, into: produced,
                          cancellation: cancellation)
         }
         var jobs = produced
         if let schedule {
             let paced = Channel<Job>(capacity: capacity)
-            startStage("throttle") {
-                Self.throttle(produced, into: paced, schedule: schedule, runStart: runStart, cancellation: cancellation)
+            startStage("throttle") { [counters] in
+                let releasedAll = Self.throttle(produced, into: paced, schedule: schedule, runStart: runStart, cancellation: cancellation)
+                if releasedAll, endsAtDeadline { counters.cutAtDeadline.store(true, ordering: .releasing) }
             }
             jobs = paced
         }
         let loopsRunning = LoopCountdown(transferLoops.count)
         var pacing = Pacing(rate: options.processPeakRate)
-        if !options.stages.isEmpty, let end = schedule?.end {
-            pacing.cutoff = runStart.uptimeNanoseconds &+ UInt64(end.nanoseconds)
+        // A paced request not started by the schedule's end (the stages', or the deadline) is
+        // dropped: due while every worker was busy, it never found one in time.
+        let ends = [options.stages.isEmpty ? nil : schedule?.end, schedule == nil ? nil : options.duration].compactMap { $0 }
+        if let end = ends.min() {
+            pacing.cutoff = runStart.uptimeNanoseconds &+ UInt64(end.nanoseconds) &+ Pacing.cutoffGrace
         }
         if let rampUp = options.rampUp { pacing.rampUp = UInt64(rampUp.nanoseconds) }
         for (index, loop) in transferLoops.enumerated() {
@@ -138,8 +159,10 @@ final class PipelineCounters: Sendable {
     let started = Atomic<Int>(0)
     let abandoned = Atomic<Int>(0)
     let retried = Atomic<Int>(0)
-    /// Under `--stages`: jobs due before the stages' end that found no free worker by then.
+    /// Paced: jobs due before the schedule's end that found no free worker by then.
     let dropped = Atomic<Int>(0)
+    /// Whether the throttle released every job due before the deadline, which ended the schedule.
+    let cutAtDeadline = Atomic<Bool>(false)
     /// Whether a loop ever had every one of its workers busy.
     let allBusy = Atomic<Bool>(false)
 }

@@ -76,7 +76,9 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         if let latency = report.correctedLatency ?? report.latency {
             let name = report.correctedLatency == nil ? "" : " (corrected)"
             for key in ["50", "90", "99"] {
-                if let value = latency.percentilesUs[key] { cells.append(("p\(key)\(name)", Formatting.duration(.microseconds(value)))) }
+                if let entry = latency.percentilesUs[key] {
+                    cells.append(("p\(key)\(name)", entry.map { Formatting.duration(.microseconds($0)) } ?? "dropped"))
+                }
             }
             cells.append(("max\(name)", Formatting.duration(.microseconds(latency.maxUs))))
         }
@@ -123,12 +125,11 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
 
     // MARK: Charts
 
-    /// The timeline's intervals, without a last one shorter than half an interval (the run's end
-    /// cut it short), whose rates would rest on a handful of requests.
+    /// The timeline's intervals that have rates: not a last one that the run's end cut to less
+    /// than half an interval, whose rates would rest on a handful of requests (the JSON gives
+    /// them as null, by the rule of `Timeline.Interval.hasRates`).
     private var intervals: [JSONReport.IntervalFigures] {
-        let all = report.timeline.intervals
-        guard all.count > 1, let last = all.last, last.durationUs * 2 < report.timeline.intervalUs else { return all }
-        return Array(all.dropLast())
+        report.timeline.intervals.filter { $0.sendRate != nil && $0.completedRate != nil }
     }
 
     private func timeAxis() -> SVGChart.Axis {
@@ -142,8 +143,8 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
 
     private func throughputChart() -> String {
         var series = [
-            SVGChart.Series(name: "completed/s", colour: "s0", points: intervals.map { (middle($0), $0.completedRate) }),
-            SVGChart.Series(name: "sent/s", colour: "s1", style: .dashed, points: intervals.map { (middle($0), $0.sendRate) }),
+            SVGChart.Series(name: "completed/s", colour: "s0", points: intervals.map { (middle($0), $0.completedRate ?? 0) }),
+            SVGChart.Series(name: "sent/s", colour: "s1", style: .dashed, points: intervals.map { (middle($0), $0.sendRate ?? 0) }),
         ]
         let errors = intervals.map { interval -> (x: Double, y: Double) in
             let seconds = Double(interval.durationUs) / 1e6

@@ -23,6 +23,7 @@ extension Summary {
         }
         self.init(requested: try counts.requested.map { v throws(ReadingError) in try c(v, "summary.requested") },
                   targets: report.configuration.targets.count, rate: report.pacing?.rate)
+        rateVaries = !report.configuration.stages.isEmpty
         started = try c(counts.started, "summary.started")
         total.completed = try c(counts.completed, "summary.completed")
         total.succeeded = try c(counts.succeeded, "summary.succeeded")
@@ -130,6 +131,8 @@ extension Summary {
             interval.errorKinds = figures.errorKinds
             interval.bytes = try c(figures.bodyBytesReceived, "timeline.intervals.bodyBytesReceived")
             interval.inFlight = try c(figures.inFlight, "timeline.intervals.inFlight")
+            interval.partial = figures.partial ?? false
+            interval.hasRates = figures.sendRate != nil && figures.completedRate != nil
             interval.late = try c(figures.late ?? 0, "timeline.intervals.late")
             interval.latenessMax = figures.latenessMaxUs.flatMap { $0 > 0 ? Duration.microseconds($0) : nil }
             interval.latency = figures.latency.map(Timeline.Percentiles.init(figures:))

@@ -110,8 +110,12 @@ public struct JSONReport: Codable, Sendable {
         public let errorKinds: [String: Int]
         public let bodyBytesReceived: Int
         public let inFlight: Int
-        public let sendRate: Double
-        public let completedRate: Double
+        /// Shorter than `intervalUs`: the run ended during it.
+        public let partial: Bool?
+        /// `null` for a partial interval shorter than half an interval (unless it is the whole
+        /// run): a rate over a few ms would mislead.
+        public let sendRate: Double?
+        public let completedRate: Double?
         public let late: Int?
         public let latenessMaxUs: Int64?
         public let latency: IntervalLatency?
@@ -134,6 +138,8 @@ public struct JSONReport: Codable, Sendable {
         /// For a latency rule, `corrected` or `uncorrected`: the latency it judged.
         public let latency: String?
         public let failed: Bool
+        /// True when the value it judges fell among the dropped requests (`measured` is null).
+        public var amongDropped: Bool? = nil
     }
 
     public struct Configuration: Codable, Sendable {
@@ -228,9 +234,13 @@ public struct JSONReport: Codable, Sendable {
         public let meanUs: Int64
         public let stdevUs: Int64
         public let maxUs: Int64
-        /// "50", "75", ..., "99.99" → microseconds.
-        public let percentilesUs: [String: Int64]
+        /// "50", "75", ..., "99.99" → microseconds. For corrected latency with requests dropped, a
+        /// percentile that falls among them is null (see `dropped`).
+        public let percentilesUs: [String: Int64?]
         public let histogram: HistogramFigures
+        /// Corrected latency only: requests dropped, never sent. They are in no histogram, and rank
+        /// above every measured latency in the percentiles.
+        public var dropped: Int? = nil
     }
 
     public struct HistogramFigures: Codable, Sendable {
@@ -279,7 +289,8 @@ public struct JSONReport: Codable, Sendable {
         self.verdict = verdict?.outcome.rawValue
         verdictReason = verdict?.reason
         thresholds = (verdict?.thresholds ?? []).map {
-            ThresholdFigures(rule: $0.threshold.text, measured: $0.measured, latency: $0.judged?.rawValue, failed: $0.failed)
+            ThresholdFigures(rule: $0.threshold.text, measured: $0.measured, latency: $0.judged?.rawValue, failed: $0.failed,
+                             amongDropped: $0.amongDropped ? true : nil)
         }
         interrupted = s.interrupted
         startUptimeNs = s.startUptimeNanoseconds
@@ -299,7 +310,8 @@ public struct JSONReport: Codable, Sendable {
                 durationUs: interval.length.microsecondsValue, sent: interval.sent, completed: interval.completed,
                 succeeded: interval.succeeded, failedByStatus: interval.failedByStatus, transportErrors: interval.transportErrors,
                 timeouts: interval.timeouts, statusClasses: interval.statusClasses, errorKinds: interval.errorKinds,
-                bodyBytesReceived: interval.bytes, inFlight: interval.inFlight, sendRate: interval.sendRate,
+                bodyBytesReceived: interval.bytes, inFlight: interval.inFlight, partial: interval.partial,
+                sendRate: interval.sendRate,
                 completedRate: interval.completedRate, late: paced ? interval.late : nil,
                 latenessMaxUs: paced ? (interval.latenessMax?.microsecondsValue ?? 0) : nil,
                 latency: interval.latency.map { Self.figures($0, encoded: interval.encodedLatency) },
@@ -319,7 +331,7 @@ public struct JSONReport: Codable, Sendable {
             firstEndUs: s.firstEnd?.microsecondsValue, lastEndUs: s.lastEnd?.microsecondsValue
         )
         latency = Self.latency(s.latency, mean: s.meanLatency)
-        correctedLatency = Self.latency(s.correctedLatency, mean: nil)
+        correctedLatency = Self.latency(s.correctedLatency, mean: nil, dropped: s.dropped > 0 ? s : nil)
         pacing = s.rate.map { rate in
             Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
                    latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
@@ -393,19 +405,23 @@ public struct JSONReport: Codable, Sendable {
         )
     }
 
-    private static func latency(_ histogram: LatencyHistogram, mean: Duration?) -> Latency? {
+    /// `dropped`: for corrected latency, the summary whose dropped requests rank above it.
+    private static func latency(_ histogram: LatencyHistogram, mean: Duration?, dropped: Summary? = nil) -> Latency? {
         guard !histogram.isEmpty else { return nil }
-        return Latency(
+        var figures = Latency(
             count: histogram.count,
             minUs: histogram.min.microsecondsValue,
             meanUs: (mean ?? histogram.mean).microsecondsValue,
             stdevUs: histogram.standardDeviation.microsecondsValue,
             maxUs: histogram.max.microsecondsValue,
-            percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map {
-                (Self.key($0), histogram.percentile($0).microsecondsValue)
+            percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map { p -> (String, Int64?) in
+                if let dropped { return (Self.key(p), dropped.correctedPercentile(p)?.microsecondsValue) }
+                return (Self.key(p), histogram.percentile(p).microsecondsValue)
             }),
             histogram: HistogramFigures(counts: histogram.sparseCounts, encoded: HdrHistogramV2(histogram).base64Encoded())
         )
+        figures.dropped = dropped?.dropped
+        return figures
     }
 
     private static func figures(_ percentiles: Timeline.Percentiles, encoded: String?) -> IntervalLatency {

@@ -92,18 +92,23 @@ public struct TextReport: CustomStringConvertible, Sendable {
             // Paced: both figures, as wrk2 gives them. Corrected latency runs from each request's
             // intended send time, so a stall that held requests back shows in it.
             out.section("Latency:" + String(repeating: " ", count: 6) + Self.column("uncorrected", 13) + Self.column("corrected", 13))
-            func pair(_ label: String, _ a: Duration, _ b: Duration) {
+            // A corrected figure that falls among the dropped requests has no value: "dropped".
+            func pair(_ label: String, _ a: Duration, _ b: Duration?) {
                 out.append("  " + (label + ":").padded(to: 12)
-                    + Self.column(Formatting.duration(a), 13) + Self.column(Formatting.duration(b), 13))
+                    + Self.column(Formatting.duration(a), 13) + Self.column(b.map(Formatting.duration) ?? "dropped", 13))
             }
             pair("min", summary.fastest ?? latency.min, corrected.min)
             pair("mean", summary.meanLatency ?? latency.mean, corrected.mean)
             pair("stdev", latency.standardDeviation, corrected.standardDeviation)
-            pair("max", summary.slowest ?? latency.max, corrected.max)
+            pair("max", summary.slowest ?? latency.max, summary.dropped > 0 ? nil : corrected.max)
             for p in Summary.reportedPercentiles {
-                pair(Formatting.percentileLabel(p), latency.percentile(p), corrected.percentile(p))
+                pair(Formatting.percentileLabel(p), latency.percentile(p), summary.correctedPercentile(p))
             }
             out.append("  (corrected: from each request's intended send time, for coordinated omission)")
+            if summary.dropped > 0 {
+                out.append("  (\(summary.dropped) dropped request\(summary.dropped == 1 ? "" : "s"), never sent, rank above every "
+                    + "response in the corrected percentiles; min, mean and stdev are of the responses)")
+            }
             let achieved = summary.achievedSendRate.map { String(cFormat: "%.1f requests/s achieved", $0) } ?? "achieved rate unknown"
             out.section("Pacing: " + achieved + (summary.late == 0 ? ", no request sent late." : ", "
                 + "\(summary.late) request\(summary.late == 1 ? "" : "s") sent late (more than \(Formatting.duration(Summary.lateAfter)) behind schedule) "
@@ -135,7 +140,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         var parts = ["started \(s.started)", "completed \(s.completed)", "succeeded \(s.succeeded)",
                      "errors \(s.unsuccessful): failed by status \(s.failed), transport errors \(s.errored) (timeouts \(s.timedOut))"]
         if s.interrupted || s.deadlineReached { parts.append("aborted in flight \(s.abandoned)") }
-        if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the deadline, never sent: every worker was busy)") }
+        if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the run's end, never sent: every worker was busy)") }
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
         out.section("Throughput:")

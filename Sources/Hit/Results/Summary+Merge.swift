@@ -32,6 +32,7 @@ extension Summary {
 
         requested = requested.flatMap { mineRequested in other.requested.map { mineRequested + $0 } }
         rate = rate.flatMap { mineRate in other.rate.map { mineRate + $0 } }
+        rateVaries = rateVaries || other.rateVaries
         started += other.started
         total.add(other.total)
         timedOut += other.timedOut

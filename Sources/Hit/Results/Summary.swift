@@ -4,8 +4,11 @@
 public struct Summary: Sendable, Equatable {
     /// Requests the run was asked to send; `nil` for a run bounded by its duration alone.
     public var requested: Int?
-    /// The rate the run was paced at (`-rps`), in requests per second; `nil` when unpaced.
+    /// The rate the run was paced at (`-rps`), in requests per second; `nil` when unpaced. Under
+    /// `--stages`, their peak (and `rateVaries`).
     public var rate: Double?
+    /// Whether the rate followed stages (`--stages`) rather than staying at `rate`.
+    public var rateVaries = false
     /// Requests handed to libcurl.
     public var started = 0
     /// The run's counts: completed, succeeded, failed, errored, and the latency they add up to.
@@ -48,8 +51,10 @@ public struct Summary: Sendable, Equatable {
     /// In a paced run, the same latencies measured from each request's intended send time:
     /// corrected for coordinated omission. Empty in an unpaced run.
     public var correctedLatency = LatencyHistogram()
-    /// In a paced run that reached its deadline (`-z`), requests that were due by then but never
-    /// sent, because every worker was busy: k6's dropped iterations.
+    /// In a paced run that ran its course (to its deadline, `-z`, or the stages' end), requests
+    /// that were due before the end but never sent, because every worker was busy: k6's dropped
+    /// iterations. A dropped request has no latency: it is in no histogram, and corrected
+    /// percentiles count it as worse than every response (`correctedPercentile(_:)`).
     public var dropped = 0
     /// In a paced run, how late the requests sent late (by more than `lateAfter`) were.
     public var lateness = LatencyHistogram()
@@ -99,6 +104,33 @@ public struct Summary: Sendable, Equatable {
     public var firstEnd: Duration?
     public var lastEnd: Duration?
 
+    /// The least share of a constant asked rate a run must send at to count as having applied its
+    /// load (see `loadShortfall`).
+    public static let sendRateTolerance = 0.05
+    /// How much longer than the schedule a run's sends may take before a rate below
+    /// `sendRateTolerance` counts: a stall of a few ms at the end of a short run is not a shortfall.
+    public static let sendSpanSlack: Duration = .milliseconds(10)
+
+    /// Why a paced run did not apply the load it asked for, in one line; `nil` when it did. It did
+    /// not when any request was dropped (due, never sent), or, at a constant rate, when it sent at
+    /// less than `1 − sendRateTolerance` of the rate (and took more than `sendSpanSlack` longer
+    /// than the schedule). A run that did not apply its load does not pass: its latencies describe
+    /// a lighter load than the one asked for.
+    public var loadShortfall: String? {
+        guard let rate else { return nil }
+        let cause = allWorkersWereBusy ? "every worker was busy; raise -c"
+            : "hit did not keep up (its event loops or this machine's CPU were the limit)"
+        if dropped > 0 {
+            return "\(dropped) of \(started + dropped) requests due were dropped, never sent: \(cause)"
+        }
+        guard !rateVaries, let achieved = achievedSendRate, let firstSend, let lastSend, achieved < rate * (1 - Self.sendRateTolerance)
+        else { return nil }
+        let scheduled = Double(total.completed - 1) / rate
+        guard (lastSend - firstSend).seconds - scheduled > Self.sendSpanSlack.seconds else { return nil }
+        let asked = rate == rate.rounded() && rate < 1e15 ? String(Int(rate)) : String(cFormat: "%.2f", rate)
+        return String(cFormat: "sent %.1f/s of the ", achieved) + asked + "/s asked: " + cause
+    }
+
     /// Sends per second from the first send to the last, (completed − 1) ÷ (last send − first
     /// send): the rate the schedule achieved. `nil` with fewer than two sends.
     public var achievedSendRate: Double? {
@@ -118,24 +150,24 @@ public struct Summary: Sendable, Equatable {
         set { total[keyPath: keyPath] = newValue }
     }
 
-    /// Counts `count` requests that were due before the run ended but were never sent (`-z` under
-    /// `-rps`, every worker busy), the first due `firstOverdue` before the end and each later one
-    /// `1 / rate` less. Each one's corrected latency is that wait, since a user would have waited at
-    /// least that long. At most a million values are recorded one by one; beyond that, a million
-    /// evenly spaced ones stand for them, with their weight, and beyond a billion dropped requests
-    /// a billion stand for them all (an HDR histogram's sums must stay within 64 bits).
-    public mutating func recordDropped(count: Int, firstOverdue: Duration, rate: Double) {
-        guard count > 0 else { return }
-        dropped += count
-        let represented = Swift.min(count, 1_000_000_000)
-        let samples = Swift.min(represented, 1_000_000)
-        let weight = UInt64(represented / samples)
-        let first = firstOverdue.seconds
-        for sample in 0..<samples {
-            let index = Double(sample) * Double(count) / Double(samples)
-            let overdue = Swift.max(0, first - index / rate)
-            correctedLatency.record(Duration(secondsValue: overdue) ?? .zero, count: sample < represented % samples ? weight + 1 : weight)
-        }
+    /// A corrected percentile (0 to 100) over every request that was due: those measured, and the
+    /// dropped ones, which were still waiting when the run ended and so rank above every measured
+    /// latency. `nil` when it falls among the dropped, or nothing was measured or dropped.
+    /// Without dropped requests, `correctedLatency.percentile(_:)`.
+    public func correctedPercentile(_ percentile: Double) -> Duration? {
+        let measured = correctedLatency.count
+        guard dropped > 0 else { return measured == 0 ? nil : correctedLatency.percentile(percentile) }
+        let all = Double(measured) + Double(dropped)
+        let rank = Swift.max(1, (percentile / 100 * all).rounded(.up))
+        guard rank <= Double(measured) else { return nil }
+        // The same rank among the measured ones (a half below it, so that HDR's own rounding up
+        // lands on it).
+        return correctedLatency.percentile(Swift.min(100, (rank - 0.5) / Double(measured) * 100))
+    }
+
+    /// Whether a corrected percentile falls among the dropped requests.
+    public func correctedPercentileIsDropped(_ percentile: Double) -> Bool {
+        dropped > 0 && correctedPercentile(percentile) == nil
     }
 
     /// Replaces `secrets` in the example messages of transport errors: libcurl's own text may quote
@@ -220,9 +252,13 @@ public struct Summary: Sendable, Equatable {
         httpVersions.filter { $0.key < .http2 }.values.reduce(0, +)
     }
 
-    /// Requests that were never handed to libcurl.
+    /// In an interrupted run of `-n` requests, those never sent: neither started nor dropped. So
+    /// the run's requests add up: requested = started + dropped + never started, each counted once.
+    /// `nil` for a run that was not interrupted (a deadline or the stages' end is the run's own
+    /// end: what would have come after was never due).
     public var neverStarted: Int? {
-        requested.map { $0 - started }
+        guard interrupted, let requested else { return nil }
+        return Swift.max(0, requested - started - dropped)
     }
 
     /// The percentiles every report shows.

@@ -31,6 +31,8 @@ extension Timeline.Interval {
     /// percentiles anew.
     mutating func add(_ other: Timeline.Interval) {
         length = Swift.max(length, other.length)
+        partial = partial && other.partial
+        hasRates = hasRates || other.hasRates
         sent += other.sent
         completed += other.completed
         succeeded += other.succeeded

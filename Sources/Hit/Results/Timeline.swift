@@ -26,7 +26,15 @@ public struct Timeline: Sendable, Equatable {
         /// From the run's start.
         public var offset: Duration
         public var length: Duration
-        /// Requests handed to libcurl during the interval.
+        /// Whether it is shorter than the timeline's interval: the run ended during it.
+        public var partial = false
+        /// Whether its rates mean something: not for a partial interval shorter than half an
+        /// interval (a few ms at the end of a run would give thousands a second from a handful),
+        /// unless it is the whole run. Every report reads the rates through `sendRate` and
+        /// `completedRate`, which are `nil` then.
+        public var hasRates = true
+        /// Requests written to their connection during the interval (each counted once, when it
+        /// went out: a paced request at its due time).
         public var sent = 0
         /// Results recorded during the interval, and how each ended.
         public var completed = 0
@@ -40,7 +48,9 @@ public struct Timeline: Sendable, Equatable {
         public var errorKinds: [String: Int] = [:]
         /// Body bytes received.
         public var bytes = 0
-        /// Requests in flight when the interval ended: sent so far less completed so far.
+        /// Requests in flight when the interval ended: written, and not yet ended. Never more than
+        /// the workers (with HTTP/2, the streams). For the run's last interval, those aborted at
+        /// its end.
         public var inFlight = 0
         /// Under a rate: the requests of the interval that were sent late (more than
         /// `Summary.lateAfter` behind schedule), and the latest of them.
@@ -60,10 +70,10 @@ public struct Timeline: Sendable, Equatable {
             self.length = length
         }
 
-        /// Requests sent per second.
-        public var sendRate: Double { perSecond(sent) }
-        /// Results per second.
-        public var completedRate: Double { perSecond(completed) }
+        /// Requests sent per second; `nil` without `hasRates`.
+        public var sendRate: Double? { hasRates ? perSecond(sent) : nil }
+        /// Results per second; `nil` without `hasRates`.
+        public var completedRate: Double? { hasRates ? perSecond(completed) : nil }
         /// Completed requests that did not succeed.
         public var errors: Int { failedByStatus + transportErrors }
 

@@ -67,6 +67,7 @@ extension Threshold {
         case "max": return .max
         case "errors": return .errors
         case "timeouts": return .timeouts
+        case "late": return .late
         case "rps": return .rps
         default: break
         }
@@ -81,7 +82,7 @@ extension Threshold {
             }
             throw fail(text, "is not a status metric: use statusNNN (e.g. status404) or statusNxx (e.g. status5xx)")
         }
-        throw fail(text, "is not a metric: use pN (e.g. p99), min, mean, max, errors, timeouts, rps, statusNNN or statusNxx")
+        throw fail(text, "is not a metric: use pN (e.g. p99), min, mean, max, errors, timeouts, late, rps, statusNNN or statusNxx")
     }
 
     /// Parses a `--fail-if` argument: one rule, or several separated by commas.

@@ -6,7 +6,8 @@
 /// Metrics: `pN` (any latency percentile, e.g. p99.9), `min`, `mean`, `max` (these take a unit:
 /// us, ms or s); `errors` (every request that did not succeed: failed by status or a transport
 /// error) and `timeouts` (a count, or a share of completed requests with %); `rps` (requests per
-/// second); `statusNNN` and `statusNxx` (a count, or a share with %).
+/// second); `statusNNN` and `statusNxx` (a count, or a share with %); `late` (requests sent more
+/// than `Summary.lateAfter` behind their schedule: a count, or a share of completed requests).
 /// Operators: `<`, `<=`, `>`, `>=`, `==`, `!=`.
 ///
 /// A latency rule judges the latency users feel: in a paced run (`-rps`) the corrected latency,
@@ -16,7 +17,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public enum Metric: Sendable, Equatable {
         case percentile(Double)
         case min, mean, max
-        case errors, timeouts, rps
+        case errors, timeouts, rps, late
         case status(Int)
         /// 1 to 5: 1xx to 5xx.
         case statusClass(Int)
@@ -115,10 +116,23 @@ extension Threshold {
         public let failed: Bool
         /// For a latency rule, the latency it judged.
         public let judged: Latency?
+        /// For a corrected latency rule, whether the value it judges fell among the requests that
+        /// were dropped, never sent: they have no latency, and rank above every response. Such a
+        /// rule fails, with nothing measured.
+        public let amongDropped: Bool
+
+        public init(threshold: Threshold, measured: Double?, failed: Bool, judged: Latency?, amongDropped: Bool = false) {
+            self.threshold = threshold
+            self.measured = measured
+            self.failed = failed
+            self.judged = judged
+            self.amongDropped = amongDropped
+        }
 
         /// The measured value, as a person reads it, with the latency it judged:
         /// "876.0ms (corrected)".
         public var measuredText: String {
+            if amongDropped { return "dropped: requests never sent rank above every response" + (judged.map { " (\($0.rawValue))" } ?? "") }
             guard let measured else { return threshold.metric.isLatency ? "no responses" : "nothing completed" }
             let text: String = switch threshold.value {
             case .duration: Formatting.duration(.microseconds(Int64(measured.rounded())))
@@ -140,6 +154,15 @@ extension Threshold {
     /// Measures the rule in `summary`.
     public func evaluate(_ summary: Summary) -> Outcome {
         let judged = judgedLatency(in: summary)
+        if judged == .corrected, summary.dropped > 0 {
+            // The worst values are the dropped requests': a rule that reaches them fails.
+            let amongDropped: Bool = switch metric {
+            case .percentile(let p): summary.correctedPercentileIsDropped(p)
+            case .max: true
+            default: false
+            }
+            if amongDropped { return Outcome(threshold: self, measured: nil, failed: true, judged: judged, amongDropped: true) }
+        }
         let measured = measure(summary, judged: judged)
         let limit: Double = switch value {
         case .duration(let d): Double(d.microsecondsValue)
@@ -157,13 +180,16 @@ extension Threshold {
         }
         let count: Double
         switch metric {
-        case .percentile(let p): return latency(histogram.percentile(p))
+        case .percentile(let p):
+            if judged == .corrected, s.dropped > 0 { return s.correctedPercentile(p).flatMap(latency) }
+            return latency(histogram.percentile(p))
         case .min: return latency(histogram.min)
         case .mean: return latency(judged == .corrected ? histogram.mean : s.meanLatency ?? .zero)
         case .max: return latency(histogram.max)
         case .rps: return s.requestsPerSecond
         case .errors: count = Double(s.unsuccessful)
         case .timeouts: count = Double(s.timedOut)
+        case .late: count = Double(s.late)
         case .status(let code): count = Double(s.statusCounts[code] ?? 0)
         case .statusClass(let digit):
             count = Double(s.statusCounts.filter { $0.key / 100 == digit }.values.reduce(0, +))

@@ -4,6 +4,8 @@
 /// - A run in which every request failed to connect (refused, DNS) is `unreachable`: a broken
 ///   deploy, not a slow one.
 /// - A run in which nothing completed fails: there is nothing to judge.
+/// - A paced run that did not apply the load it asked for fails (`Summary.loadShortfall`): a
+///   request was dropped, or it sent below the asked rate. Its latencies describe a lighter load.
 /// - Without rules, the run fails when any request failed (a status of 400 or more, or a
 ///   transport error).
 /// - With rules (`--fail-if`), the run fails when any rule holds. Failed requests still fail the
@@ -42,8 +44,12 @@ public struct Verdict: Sendable, Equatable {
             reason = "nothing completed" + (summary.abandoned > 0 ? ": \(summary.abandoned) request\(summary.abandoned == 1 ? "" : "s") in flight \(summary.abandoned == 1 ? "was" : "were") aborted" : "")
         } else if !held.isEmpty {
             outcome = .failed
-            reason = "\(held.count) of \(thresholds.count) --fail-if rules held: "
+            reason = "\(held.count) of \(thresholds.count) --fail-if \(thresholds.count == 1 ? "rule" : "rules") held: "
                 + held.map { "\($0.threshold.text) (measured \($0.measuredText))" }.joined(separator: ", ")
+                + (summary.loadShortfall.map { "; and the load asked for was not applied: " + $0 } ?? "")
+        } else if let shortfall = summary.loadShortfall {
+            outcome = .failed
+            reason = shortfall
         } else if summary.unsuccessful > 0, !rules.contains(where: \.metric.judgesFailures) {
             outcome = .failed
             reason = failures + (rules.isEmpty ? "" : "; no --fail-if rule judges errors or statuses, so any failed request fails the run")

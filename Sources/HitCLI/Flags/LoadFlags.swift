@@ -10,7 +10,9 @@ struct LoadFlags: ParsableArguments {
     var requests: Int?
 
     @Option(name: [.customShort("c"), .customLong("concurrency")], parsing: .unconditional,
-            help: "Number of workers sending at once (at most -n; default 1, or --connections × --streams).")
+            help: ArgumentHelp("Number of workers sending at once (at most -n; default 1, or --connections × --streams). Under -rps or "
+                + "--stages, the most requests in flight: workers are used as requests fall due and none is free (default: the peak "
+                + "rate × 1s, at least 10, at most 1000)."))
     var concurrency: Int?
 
     @Option(name: .customLong("connections"), parsing: .unconditional,
@@ -35,7 +37,7 @@ struct LoadFlags: ParsableArguments {
     @Option(name: .customLong("stages"), parsing: .unconditional,
             help: ArgumentHelp("Arrival-rate stages, DURATION:RATE,...: each moves the rate linearly from where the last ended "
                 + "(the first from -rps, or 0) to RATE requests/s over DURATION, e.g. 30s:1000,2m:1000,30s:0. They end the run "
-                + "(-n caps it, -z cuts it off). -c caps the requests in flight (default: peak rate ÷ 10, at most 1000): a request "
+                + "(-n caps it, -z cuts it off). -c caps the requests in flight (default: the peak rate × 1s, at least 10, at most 1000): a request "
                 + "due while every worker is busy waits and is counted late; one still waiting when the stages end is dropped, "
                 + "never sent, and counted as dropped.", valueName: "stages"))
     var stages: String?
@@ -97,9 +99,8 @@ struct LoadFlags: ParsableArguments {
                               duration: runFor, loops: loops)
         options.stages = stageList
         options.rampUp = rampUpTime
-        if self.concurrency == nil, !stageList.isEmpty, let peak = options.schedule?.peakRate {
-            // Enough workers for responses of up to 100 ms at the peak rate.
-            concurrency = max(shards, min(Self.defaultStageWorkers * shards, Int((peak / 10).rounded(.up))))
+        if self.concurrency == nil, connections == nil || streams == nil, let peak = options.schedule?.peakRate, peak.isFinite, peak > 0 {
+            concurrency = Self.defaultPacedWorkers(peakRate: peak, shards: shards)
         }
         if self.concurrency == nil, let limit = options.totalRequestLimit, limit > 0 { concurrency = max(min(concurrency, limit), min(shards, limit)) }
         options.concurrency = concurrency
@@ -113,6 +114,15 @@ struct LoadFlags: ParsableArguments {
         return options
     }
 
-    /// The most workers `--stages` takes without `-c`.
-    static let defaultStageWorkers = 1000
+    /// The workers of a paced run (`-rps`, `--stages`) without `-c`: enough for responses of up to
+    /// a second at the peak rate, at least 10 and at most 1000 (each process of `shards`). A worker
+    /// that no request needs costs an idle easy handle: workers are taken as requests fall due,
+    /// the one freed last first, so a light load uses (and connects) few of them.
+    static func defaultPacedWorkers(peakRate: Double, shards: Int) -> Int {
+        let perSecond = Int(min(peakRate, Double(maximumPacedWorkers * shards)).rounded(.up))
+        return max(shards, min(maximumPacedWorkers * shards, max(minimumPacedWorkers * shards, perSecond)))
+    }
+
+    static let minimumPacedWorkers = 10
+    static let maximumPacedWorkers = 1000
 }

@@ -114,11 +114,11 @@ final class ProgressLine: @unchecked Sendable {
         if let left, let remaining = Duration(secondsValue: min(left, 1e12)) { add(Formatting.duration(remaining) + " left") }
         let failures = errors.load(ordering: .relaxed)
         add("\(failures) errors", colour: failures > 0 ? "31" : nil)
-        if let interval {
+        if let sendRate = interval?.sendRate {
             if let rate {
-                add(String(cFormat: "sent %.0f/s of %.0f", interval.sendRate, rate), colour: interval.sendRate < rate * 0.9 ? "33" : nil)
+                add(String(cFormat: "sent %.0f/s of %.0f", sendRate, rate), colour: sendRate < rate * 0.9 ? "33" : nil)
             } else {
-                add(String(cFormat: "sent %.0f/s", interval.sendRate))
+                add(String(cFormat: "sent %.0f/s", sendRate))
             }
         }
         add(String(cFormat: "%.0f done/s", completedRate))

@@ -27,21 +27,86 @@ import Testing
 }
 
 @Suite struct DroppedRequestTests {
-    @Test func droppedRequestsCountInCorrectedLatencyFromWhenTheyWereDue() {
+    /// 90 responses of 1…90 ms and 10 requests dropped: 100 due.
+    private func summaryWithDropped() -> Summary {
         var summary = Summary(requested: nil, rate: 100)
-        summary.recordDropped(count: 10, firstOverdue: .milliseconds(100), rate: 100)
-        #expect(summary.dropped == 10)
-        #expect(summary.correctedLatency.count == 10)
-        #expect(abs(summary.correctedLatency.max.seconds - 0.100) < 0.0002)
-        #expect(abs(summary.correctedLatency.min.seconds - 0.010) < 0.0002, "the last one was due 10 ms before the end")
+        for ms in 1...90 {
+            summary.record(RequestResult(status: 200, bytes: 0, latency: .milliseconds(Int64(ms)), correctedLatency: .milliseconds(Int64(ms))))
+        }
+        summary.started = 90
+        summary.dropped = 10
+        return summary
     }
 
-    @Test func aFloodOfDroppedRequestsIsSampledWithItsWeight() {
-        var summary = Summary(requested: nil, rate: 1e6)
-        summary.recordDropped(count: 3_000_001, firstOverdue: .seconds(3), rate: 1e6)
-        #expect(summary.dropped == 3_000_001)
-        #expect(summary.correctedLatency.count == 3_000_001)
-        #expect(abs(summary.correctedLatency.percentile(50).seconds - 1.5) < 0.01)
+    @Test func droppedRequestsRankAboveEveryResponseInCorrectedPercentiles() {
+        let summary = summaryWithDropped()
+        #expect(summary.correctedLatency.count == 90, "a dropped request has no latency: it is in no histogram")
+        // Each within its HDR bucket (three digits): 50 ms reads as 50.015 ms.
+        func near(_ value: Duration?, _ ms: Int64) -> Bool { value.map { abs(($0 - .milliseconds(ms)).seconds) < 0.0001 } ?? false }
+        #expect(near(summary.correctedPercentile(50), 50), "the 50th of 100 due is the 50th response")
+        #expect(summary.correctedPercentile(90) == .milliseconds(90), "the 90th of 100 is the slowest response")
+        #expect(summary.correctedPercentile(90.5) == nil && summary.correctedPercentileIsDropped(99), "beyond it: the dropped")
+        #expect(summary.correctedLatency.min == .milliseconds(1), "min is of the responses, untouched")
+        #expect(summary.latency.percentile(99) == .milliseconds(89) || summary.latency.percentile(99) == .milliseconds(90),
+                "uncorrected percentiles ignore the dropped")
+    }
+
+    @Test func withoutDroppedRequestsCorrectedPercentilesAreTheHistograms() {
+        var summary = summaryWithDropped()
+        summary.dropped = 0
+        for p in Summary.reportedPercentiles {
+            #expect(summary.correctedPercentile(p) == summary.correctedLatency.percentile(p))
+        }
+    }
+
+    @Test func aLatencyRuleThatReachesTheDroppedFails() throws {
+        let summary = summaryWithDropped()
+        let p99 = try Threshold.parseList("p99>10s")[0].evaluate(summary)
+        #expect(p99.failed && p99.amongDropped && p99.measured == nil)
+        #expect(p99.measuredText.hasPrefix("dropped"))
+        let p50 = try Threshold.parseList("p50>60ms")[0].evaluate(summary)
+        #expect(!p50.failed && p50.measured.map { abs($0 - 50_000) < 100 } == true, "a percentile below the dropped is measured as usual")
+        let uncorrected = try Threshold.parseList("uncorrected:p99>1s")[0].evaluate(summary)
+        #expect(!uncorrected.failed, "uncorrected latency knows nothing of the dropped")
+    }
+
+    @Test func aRunThatDroppedRequestsDoesNotPass() {
+        var summary = summaryWithDropped()
+        summary.allWorkersWereBusy = true
+        let verdict = Verdict(summary, thresholds: [])
+        #expect(verdict.outcome == .failed)
+        #expect(verdict.reason == "10 of 100 requests due were dropped, never sent: every worker was busy; raise -c")
+    }
+
+    @Test func aRunThatSentBelowTheAskedRateDoesNotPass() {
+        var summary = Summary(requested: nil, rate: 200)
+        // 48 a second: one request every 20.8 ms for 3 s.
+        for k in 0..<144 {
+            var result = RequestResult(status: 200, bytes: 0, latency: .milliseconds(20))
+            result.offset = .microseconds(Int64(k) * 20_833)
+            summary.record(result)
+        }
+        summary.allWorkersWereBusy = true
+        let verdict = Verdict(summary, thresholds: [])
+        #expect(verdict.outcome == .failed)
+        #expect(verdict.reason == "sent 48.0/s of the 200/s asked: every worker was busy; raise -c")
+    }
+
+    @Test func aRunWithinTheToleranceOrTheSlackPasses() {
+        var summary = Summary(requested: nil, rate: 100)
+        for k in 0..<100 {
+            var result = RequestResult(status: 200, bytes: 0, latency: .milliseconds(1))
+            result.offset = .microseconds(Int64(k) * 10_400)  // 96.2/s: within 5%
+            summary.record(result)
+        }
+        #expect(Verdict(summary, thresholds: []).outcome == .passed)
+        var short = Summary(requested: nil, rate: 1000)
+        for k in 0..<5 {
+            var result = RequestResult(status: 200, bytes: 0, latency: .milliseconds(1))
+            result.offset = .microseconds(Int64(k) * 1_000 + (k == 4 ? 5_000 : 0))  // the last 5 ms late
+            short.record(result)
+        }
+        #expect(Verdict(short, thresholds: []).outcome == .passed, "a few ms at the end of a short run is no shortfall")
     }
 
     @Test func errorExamplesLoseTheSecretsLibcurlQuotes() {
@@ -50,15 +115,5 @@ import Testing
                                      error: TransferError(kind: .dns, message: "Unsupported proxy syntax in 'http://u:PrxSECRET@127.0.0.1:3128x'")))
         summary.scrubErrorExamples(of: ["PrxSECRET"])
         #expect(summary.errorCounts[.dns]?.example == "Unsupported proxy syntax in 'http://u:[redacted]@127.0.0.1:3128x'")
-    }
-}
-
-@Suite struct DroppedRequestBoundsTests {
-    @Test func anAbsurdNumberOfDroppedRequestsStaysRepresentable() {
-        var summary = Summary(requested: nil, rate: 10_000_000)
-        summary.recordDropped(count: 36_000_000_000, firstOverdue: .seconds(3600), rate: 10_000_000)
-        #expect(summary.dropped == 36_000_000_000)
-        #expect(summary.correctedLatency.mean > .zero, "the HDR sums do not overflow")
-        #expect(summary.correctedLatency.percentile(99) <= .seconds(3601))
     }
 }

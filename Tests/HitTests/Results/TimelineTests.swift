@@ -7,18 +7,26 @@ import Testing
 @Suite struct TimelineTests {
     // MARK: The recorder, on a clock of the test's choosing
 
-    @Test func intervalsCloseAtTheirBoundariesEvenWhenEmpty() {
+    @Test func intervalsCloseAtTheirBoundariesEvenWhenEmpty() throws {
         let start = DispatchTime(uptimeNanoseconds: 1_000_000_000)
-        let recorder = TimelineRecorder(interval: .milliseconds(100), runStart: start, startUnixNanoseconds: 1_700_000_000_000_000_000)
+        let meter = try SendMeter(interval: .milliseconds(100))
+        meter.start(at: start.uptimeNanoseconds)
+        let recorder = TimelineRecorder(interval: .milliseconds(100), runStart: start, startUnixNanoseconds: 1_700_000_000_000_000_000,
+                                        meter: meter)
+        // Four requests written in the first interval, one of them at its last nanosecond.
+        for offset in [0, 10_000_000, 50_000_000, 99_999_999] as [UInt64] { meter.countWrite(at: start.uptimeNanoseconds + offset) }
         recorder.record(RequestResult(status: 200, bytes: 11, latency: .milliseconds(3)))
         recorder.record(RequestResult(status: 503, bytes: 5, latency: .milliseconds(9)))
         recorder.record(RequestResult(status: 0, bytes: 0, latency: .milliseconds(1), error: TransferError(kind: .timeout, message: "t")))
-        #expect(recorder.closeIntervals(endedBy: start + .milliseconds(99), sent: 4).isEmpty, "nothing has ended yet")
-        let first = recorder.closeIntervals(endedBy: start + .milliseconds(100), sent: 4)
+        for _ in 0..<3 { meter.ended() }
+        // One written at the second boundary itself: it belongs to the second interval.
+        meter.countWrite(at: start.uptimeNanoseconds + 100_000_000)
+        #expect(recorder.closeIntervals(endedBy: start + .milliseconds(99)).isEmpty, "nothing has ended yet")
+        let first = recorder.closeIntervals(endedBy: start + .milliseconds(100))
         #expect(first.count == 1)
         let interval = first[first.startIndex]
-        #expect(interval.offset == .zero && interval.length == .milliseconds(100))
-        #expect(interval.sent == 4 && interval.completed == 3 && interval.inFlight == 1)
+        #expect(interval.offset == .zero && interval.length == .milliseconds(100) && !interval.partial)
+        #expect(interval.sent == 4 && interval.completed == 3 && interval.inFlight == 2, "in flight: written and not ended")
         #expect(interval.succeeded == 1 && interval.failedByStatus == 1 && interval.transportErrors == 1 && interval.timeouts == 1)
         #expect(interval.statusClasses == ["2xx": 1, "5xx": 1] && interval.errorKinds == ["timeout": 1])
         #expect(interval.bytes == 16 && interval.errors == 2)
@@ -29,25 +37,48 @@ import Testing
         #expect(interval.encodedLatency.map { try? LatencyHistogram(HdrHistogramV2(base64: $0)).count } == 2)
         // 350 ms later, with one more result: two empty intervals, then the result's.
         recorder.record(RequestResult(status: 200, bytes: 1, latency: .milliseconds(2)))
-        let next = recorder.closeIntervals(endedBy: start + .milliseconds(450), sent: 5)
+        meter.ended()
+        let next = recorder.closeIntervals(endedBy: start + .milliseconds(450))
         #expect(next.map(\.offset) == [.milliseconds(100), .milliseconds(200), .milliseconds(300)])
         #expect(next.map(\.completed) == [1, 0, 0], "a result counts where it was recorded: in the first interval still open")
-        #expect(next.map(\.sent) == [1, 0, 0] && next.map(\.inFlight) == [1, 1, 1], "5 sent, 4 completed")
+        #expect(next.map(\.sent) == [1, 0, 0] && next.map(\.inFlight) == [1, 1, 1], "5 written, 4 ended")
         #expect(next.last?.latency == nil && next.last?.encodedLatency == nil)
-        // The run ends at 480 ms: the last interval is 80 ms long.
-        let timeline = recorder.finish(at: start + .milliseconds(480), sent: 5)
+        // The run ends at 480 ms, the one in flight aborted: the last interval is 80 ms long, partial.
+        let timeline = recorder.finish(at: start + .milliseconds(480), inFlight: 1)
         #expect(timeline.intervals.count == 5 && timeline.intervals.last?.length == .milliseconds(80))
+        #expect(timeline.intervals.last?.partial == true && timeline.intervals.last?.sendRate == 0, "80 ms of 100: rates kept")
+        #expect(timeline.intervals.last?.inFlight == 1)
+        #expect(timeline.intervals.map(\.sent).reduce(0, +) == meter.written)
         #expect(timeline.startUnixNanoseconds == 1_700_000_000_000_000_000 && timeline.interval == .milliseconds(100))
-        #expect(recorder.closeIntervals(endedBy: start + .seconds(5), sent: 9).isEmpty, "nothing after the end")
+        #expect(recorder.closeIntervals(endedBy: start + .seconds(5)).isEmpty, "nothing after the end")
     }
 
-    @Test func aRunShorterThanOneIntervalHasOneShortInterval() {
+    @Test func aClosingIntervalShorterThanHalfAnIntervalHasNoRates() throws {
+        let start = DispatchTime(uptimeNanoseconds: 1_000_000_000)
+        let meter = try SendMeter(interval: .seconds(1))
+        meter.start(at: start.uptimeNanoseconds)
+        let recorder = TimelineRecorder(interval: .seconds(1), runStart: start, startUnixNanoseconds: 0, meter: meter)
+        for k in 0..<100 { meter.countWrite(at: start.uptimeNanoseconds + UInt64(k) * 10_000_000) }
+        _ = recorder.closeIntervals(endedBy: start + .seconds(1))
+        meter.countWrite(at: start.uptimeNanoseconds + 1_000_000_000)
+        recorder.record(RequestResult(status: 200, bytes: 0, latency: .milliseconds(1)))
+        recorder.record(RequestResult(status: 200, bytes: 0, latency: .milliseconds(1)))
+        // 2 ms into the second interval: 2 results would read 1,000/s.
+        let timeline = recorder.finish(at: start + .milliseconds(1002), inFlight: 0)
+        let last = try #require(timeline.intervals.last)
+        #expect(last.partial && last.sent == 1 && last.completed == 2)
+        #expect(last.sendRate == nil && last.completedRate == nil, "no rate from 2 ms")
+        #expect(timeline.intervals.first?.sendRate == 100 && timeline.intervals.first?.partial == false)
+    }
+
+    @Test func aRunShorterThanOneIntervalHasOneShortIntervalWithItsRates() {
         let start = DispatchTime(uptimeNanoseconds: 5_000_000)
         let recorder = TimelineRecorder(interval: .seconds(1), runStart: start, startUnixNanoseconds: 0)
         recorder.record(RequestResult(status: 200, bytes: 0, latency: .microseconds(700)))
-        let timeline = recorder.finish(at: start + .milliseconds(20), sent: 1)
+        let timeline = recorder.finish(at: start + .milliseconds(20), inFlight: 0)
         #expect(timeline.intervals.count == 1)
         #expect(timeline.intervals.first?.length == .milliseconds(20) && timeline.intervals.first?.completed == 1)
+        #expect(timeline.intervals.first?.partial == true && timeline.intervals.first?.completedRate == 50, "the whole run's rate")
     }
 
     @Test func anHourAtOneSecondStaysSmall() {
@@ -61,12 +92,12 @@ import Testing
                 result.correctedLatency = result.latency + .microseconds(Int64(index))
                 recorder.record(result)
             }
-            for interval in recorder.closeIntervals(endedBy: start + .seconds(second + 1), sent: (second + 1) * 20) {
+            for interval in recorder.closeIntervals(endedBy: start + .seconds(second + 1)) {
                 bytes += (interval.encodedLatency?.utf8.count ?? 0) + (interval.encodedCorrectedLatency?.utf8.count ?? 0)
                 bytes += MemoryLayout<Timeline.Interval>.stride + 64  // figures and the two small dictionaries' entries
             }
         }
-        let timeline = recorder.finish(at: start + .seconds(3600), sent: 72_000)
+        let timeline = recorder.finish(at: start + .seconds(3600), inFlight: 0)
         #expect(timeline.intervals.count == 3600)
         #expect(timeline.intervals.map(\.completed).reduce(0, +) == 72_000)
         #expect(bytes < 4 << 20, "an hour at 1 s: \(bytes / 1024) KiB")  // 1.8 MiB when measured
@@ -88,9 +119,10 @@ import Testing
             #expect(timeline.intervals.map(\.offset) == (0..<5).map { .milliseconds(500 * $0) })
             #expect(timeline.intervals.map(\.completed).reduce(0, +) == summary.completed)
             #expect(timeline.intervals.map(\.sent).reduce(0, +) == summary.started)
+            #expect(summary.started == 220 && summary.dropped == 0, "due before the deadline: 2.2 s × 100/s")
             #expect(timeline.intervals.map(\.failedByStatus).reduce(0, +) == summary.failed)
             for interval in timeline.intervals.dropLast() {
-                #expect((45...55).contains(interval.sent), "50 sent in each 500 ms at 100/s: \(interval.sent)")
+                #expect((48...52).contains(interval.sent), "50 written in each 500 ms at 100/s: \(interval.sent)")
                 #expect(interval.statusClasses["2xx"] != nil && interval.statusClasses["5xx"] != nil)
                 #expect(interval.correctedLatency != nil, "paced: corrected latency per interval")
             }
