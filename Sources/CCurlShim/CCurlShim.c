@@ -2,9 +2,12 @@
 
 #include <dlfcn.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -231,7 +234,9 @@ static curl_socket_t open_gated(void *gate_pointer, curlsocktype purpose, struct
         gate->refused = 1;
         return CURL_SOCKET_BAD;
     }
-    return socket(address->family, address->socktype, address->protocol);
+    curl_socket_t opened = socket(address->family, address->socktype, address->protocol);
+    gate->socket = opened;
+    return opened;
 }
 
 CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate) {
@@ -278,6 +283,16 @@ CURLcode hit_easy_stamp_transfers(CURL *handle, hit_transfer_stamps *stamps) {
     if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)stamps);
     if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
     return code;
+}
+
+int64_t hit_socket_bytes_received(int socket) {
+    if (socket < 0) return -1;
+    struct tcp_info info;
+    socklen_t length = sizeof info;
+    memset(&info, 0, sizeof info);
+    if (getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    if (length < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof info.tcpi_bytes_received) return -1;
+    return (int64_t)info.tcpi_bytes_received;
 }
 
 long hit_timer_slack_ns(void) {

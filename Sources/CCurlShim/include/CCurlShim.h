@@ -125,6 +125,9 @@ typedef struct hit_socket_gate {
     /// Set by the callback when it refused to open a socket: the transfer then ends with
     /// CURLE_COULDNT_CONNECT before anything was sent.
     int refused;
+    /// The last socket the callback opened for the transfer; -1 for none (reset it before each
+    /// transfer). libcurl owns and closes it.
+    int socket;
 } hit_socket_gate;
 /// Installs the open-socket callback that obeys *gate.
 CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate);
@@ -133,6 +136,10 @@ CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate);
 /// clock and, before the first write, may spin until not_before_ns; they never call libcurl.
 /// Reset the stamps before each transfer.
 CURLcode hit_easy_stamp_transfers(CURL *handle, hit_transfer_stamps *stamps);
+
+/// Bytes the kernel has received on a TCP socket (TCP_INFO's tcpi_bytes_received), whether or
+/// not libcurl has read them yet; -1 when not known (not TCP, closed).
+int64_t hit_socket_bytes_received(int socket);
 
 /// clock_gettime(CLOCK_MONOTONIC), in nanoseconds.
 int64_t hit_monotonic_ns(void);

@@ -55,7 +55,7 @@ final class CurlEasy {
         headerBudget = .allocate(capacity: 1)
         headerBudget.initialize(to: hit_header_budget(limit: Self.headerLimit, received: 0, exceeded: 0))
         gate = .allocate(capacity: 1)
-        gate.initialize(to: hit_socket_gate(may_open: 1, refused: 0))
+        gate.initialize(to: hit_socket_gate(may_open: 1, refused: 0, socket: -1))
         try configure()
         if let sourceAddress { try set(CURLOPT_INTERFACE, "host!" + sourceAddress) }
     }
@@ -177,6 +177,7 @@ final class CurlEasy {
         headerBudget.pointee.received = 0
         headerBudget.pointee.exceeded = 0
         gate.pointee.refused = 0
+        gate.pointee.socket = -1
     }
 
     /// How a transfer gets its connection. With HTTP/2 the event loop, not libcurl, decides when a

@@ -393,13 +393,17 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Releases the followers waiting on every opener whose connection has shown what it speaks:
     /// over TLS once the request is being written (ALPN has said whether it multiplexes); over
-    /// h2c once the response's head has begun, in HTTP/2.
+    /// h2c once the server has answered the connection preface (its SETTINGS come first, before
+    /// any response: the kernel's count of bytes received on the connection says so even after
+    /// libcurl read them), or the response's head has begun. A server that stalls its responses
+    /// then still gets every stream the connection allows, not one at a time.
     private func releaseFollowersOfOpenConnections() {
         for index in origins.indices {
             guard let handle = origins[index].opening, let transfer = active[handle] else { continue }
             let worker = transfer.worker
-            let shown = targets[transfer.target].request.isHTTPS ? worker.stamps.pointee.written_ns != 0
-                : worker.headerBudget.pointee.received > 0
+            let written = worker.stamps.pointee.written_ns != 0
+            let shown = targets[transfer.target].request.isHTTPS ? written
+                : worker.headerBudget.pointee.received > 0 || (written && hit_socket_bytes_received(worker.gate.pointee.socket) > 0)
             if shown { openerDone(origin: index, connected: true) }
         }
     }

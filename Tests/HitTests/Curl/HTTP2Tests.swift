@@ -154,6 +154,22 @@ import Testing
         }
     }
 
+    @Test func aStallingH2CServerStillGetsEveryStreamAtOnce() throws {
+        var configuration = TargetServer.Configuration()
+        configuration.http2 = true
+        try withTargetServer(configuration) { server in
+            var client = ClientOptions()
+            client.httpVersion = .http2
+            client.timeout = .seconds(1)
+            // Before, the followers waited for the opener's response head: one stream at a time, 10 s.
+            let summary = try LoadTest(request: Request(url: server.baseURL + "/hang"),
+                                       options: Options(requests: 10, concurrency: 10), client: client).run()
+            #expect(server.stats.maxInFlight == 10, "streams at once: \(server.stats.maxInFlight)")
+            #expect(summary.errorCounts[.timeout]?.count == 10, "\(summary.errorCounts)")
+            #expect(summary.connectionsOpened == 1)
+        }
+    }
+
     @Test(arguments: [100, 101, 250])
     func hitTargetAtAnyConcurrency(concurrency: Int) throws {
         var configuration = TargetServer.Configuration()
