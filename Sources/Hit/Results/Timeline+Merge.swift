@@ -27,6 +27,18 @@ extension Timeline {
 }
 
 extension Timeline.Interval {
+    /// This interval and `next`, the one right after it in the same run, as one interval twice
+    /// as long: counts add, histograms merge, in flight is at the end of `next`.
+    func followed(by next: Timeline.Interval) -> Timeline.Interval {
+        var merged = self
+        merged.add(next)
+        merged.length = length + next.length
+        merged.inFlight = next.inFlight
+        merged.partial = next.partial
+        merged.hasRates = true
+        return merged
+    }
+
     /// Adds `other`'s figures: counts add, histograms merge (from their encodings) and give the
     /// percentiles anew.
     mutating func add(_ other: Timeline.Interval) {

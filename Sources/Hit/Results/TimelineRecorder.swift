@@ -7,12 +7,17 @@ import Synchronization
 /// come from the run's `SendMeter`, which counts each request when it is written.
 ///
 /// Memory stays bounded: the interval being filled holds two histograms (reset, not reallocated,
-/// at each boundary); a closed interval keeps only its figures and encoded histograms.
+/// at each boundary); a closed interval keeps only its figures and encoded histograms, about half
+/// a kilobyte; and once `maximumIntervals` have closed, every pair of neighbours is merged into
+/// one interval twice as long (the timeline's interval doubles), so that a long run at a short
+/// `--interval` keeps at most `maximumIntervals` of them: about 10 MB, whatever the run's length.
 final class TimelineRecorder: Sendable {
     private let state: Mutex<State>
     private let runStart: DispatchTime
-    private let interval: Duration
     private let meter: SendMeter?
+
+    /// The most intervals a timeline keeps before it coarsens.
+    static let maximumIntervals = 20_000
 
     private struct State {
         var timeline: Timeline
@@ -20,16 +25,20 @@ final class TimelineRecorder: Sendable {
         var latency = LatencyHistogram()
         var corrected = LatencyHistogram()
         var finished = false
+        /// The length of an interval now: the base interval × `factor`.
+        var interval: Duration
+        var factor = 1
+        /// The next base interval whose sends the meter holds.
+        var nextBaseIndex = 0
     }
 
     /// `startUnixNanoseconds`: the wall-clock time at `runStart`; `meter`: what was sent when
     /// (without one, intervals count nothing sent).
     init(interval: Duration, runStart: DispatchTime, startUnixNanoseconds: Int64, meter: SendMeter? = nil) {
-        self.interval = interval
         self.runStart = runStart
         self.meter = meter
         state = Mutex(State(timeline: Timeline(interval: interval, startUnixNanoseconds: startUnixNanoseconds),
-                            current: Timeline.Interval(offset: .zero, length: interval)))
+                            current: Timeline.Interval(offset: .zero, length: interval), interval: interval))
     }
 
     /// Counts `result` in the current interval.
@@ -65,11 +74,13 @@ final class TimelineRecorder: Sendable {
         let inFlight = meter?.inFlight ?? 0
         return state.withLock(for: self) { state in
             guard !state.finished else { return [] }
-            let before = state.timeline.intervals.count
-            while state.current.offset + interval <= elapsed {
-                close(&state, length: interval, inFlight: inFlight)
+            var closed: [Timeline.Interval] = []
+            while state.current.offset + state.interval <= elapsed {
+                close(&state, length: state.interval, inFlight: inFlight)
+                if let last = state.timeline.intervals.last { closed.append(last) }
+                coarsenIfFull(&state)
             }
-            return state.timeline.intervals[before...]
+            return closed[...]
         }
     }
 
@@ -79,8 +90,9 @@ final class TimelineRecorder: Sendable {
         let elapsed = end.elapsed(since: runStart)
         return state.withLock(for: self) { state in
             guard !state.finished else { return state.timeline }
-            while state.current.offset + interval < elapsed {
-                close(&state, length: interval, inFlight: inFlight)
+            while state.current.offset + state.interval < elapsed {
+                close(&state, length: state.interval, inFlight: inFlight)
+                coarsenIfFull(&state)
             }
             let length = elapsed - state.current.offset
             if length > .zero || state.timeline.intervals.isEmpty {
@@ -94,9 +106,15 @@ final class TimelineRecorder: Sendable {
     private func close(_ state: inout State, length: Duration, inFlight: Int) {
         var closing = state.current
         closing.length = length
-        closing.partial = length < interval
-        closing.hasRates = !closing.partial || length * 2 >= interval || state.timeline.intervals.isEmpty
-        closing.sent = meter?.take(interval: state.timeline.intervals.count) ?? 0
+        closing.partial = length < state.interval
+        closing.hasRates = !closing.partial || length * 2 >= state.interval || state.timeline.intervals.isEmpty
+        // The base intervals this one spans, up to the run's end for the last.
+        var sent = 0
+        while state.nextBaseIndex < (state.timeline.intervals.count + 1) * state.factor {
+            sent += meter?.take(interval: state.nextBaseIndex) ?? 0
+            state.nextBaseIndex += 1
+        }
+        closing.sent = sent
         closing.inFlight = inFlight
         closing.latency = Timeline.Percentiles(state.latency)
         closing.correctedLatency = Timeline.Percentiles(state.corrected)
@@ -105,7 +123,22 @@ final class TimelineRecorder: Sendable {
         state.timeline.intervals.append(closing)
         state.latency.reset()
         state.corrected.reset()
-        state.current = Timeline.Interval(offset: closing.offset + length, length: interval)
+        state.current = Timeline.Interval(offset: closing.offset + length, length: state.interval)
+    }
+
+    /// Once `maximumIntervals` have closed, merges every pair of neighbours into one interval twice
+    /// as long, and makes the intervals to come as long.
+    private func coarsenIfFull(_ state: inout State) {
+        guard state.timeline.intervals.count >= Self.maximumIntervals else { return }
+        let intervals = state.timeline.intervals
+        state.timeline.intervals = stride(from: 0, to: intervals.count, by: 2).map { index in
+            guard index + 1 < intervals.count else { return intervals[index] }
+            return intervals[index].followed(by: intervals[index + 1])
+        }
+        state.interval = state.interval * 2
+        state.factor *= 2
+        state.timeline.interval = state.interval
+        state.current.length = state.interval
     }
 
     static func statusClass(_ status: Int) -> String {

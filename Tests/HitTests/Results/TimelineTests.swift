@@ -81,6 +81,30 @@ import Testing
         #expect(timeline.intervals.first?.partial == true && timeline.intervals.first?.completedRate == 50, "the whole run's rate")
     }
 
+    @Test func aLongRunAtAShortIntervalCoarsensInsteadOfGrowing() throws {
+        // 250 s at 10 ms: 25,000 intervals, more than a timeline keeps.
+        let start = DispatchTime(uptimeNanoseconds: 1_000_000_000)
+        let meter = try SendMeter(interval: .milliseconds(10))
+        meter.start(at: start.uptimeNanoseconds)
+        let recorder = TimelineRecorder(interval: .milliseconds(10), runStart: start, startUnixNanoseconds: 0, meter: meter)
+        var emitted = 0
+        for k in 0..<25_000 {
+            meter.countWrite(at: start.uptimeNanoseconds + UInt64(k) * 10_000_000 + 1_000)
+            recorder.record(RequestResult(status: 200, bytes: 1, latency: .microseconds(Int64(100 + k % 50))))
+            meter.ended()
+            emitted += recorder.closeIntervals(endedBy: start + .milliseconds(10 * (k + 1))).count
+        }
+        let timeline = recorder.finish(at: start + .seconds(250), inFlight: 0)
+        #expect(emitted == 20_000 + 2_500, "10 ms intervals up to the 20,000th, then 20 ms ones")
+        #expect(timeline.intervals.count <= TimelineRecorder.maximumIntervals)
+        #expect(timeline.interval == .milliseconds(20))
+        #expect(timeline.intervals.count == 12_500)
+        #expect(timeline.intervals.map(\.sent).reduce(0, +) == 25_000 && timeline.intervals.map(\.completed).reduce(0, +) == 25_000)
+        #expect(timeline.intervals.allSatisfy { $0.sent == 2 && $0.completed == 2 && $0.length == .milliseconds(20) })
+        #expect(timeline.intervals.map(\.offset) == (0..<12_500).map { .milliseconds(20 * $0) })
+        #expect(timeline.intervals[100].encodedLatency.map { try? LatencyHistogram(HdrHistogramV2(base64: $0)).count } == 2)
+    }
+
     @Test func anHourAtOneSecondStaysSmall() {
         // What an hour of 1 s intervals keeps: each interval's figures and two encoded histograms.
         let start = DispatchTime(uptimeNanoseconds: 1)
