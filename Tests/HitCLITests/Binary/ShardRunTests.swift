@@ -302,8 +302,10 @@ import Testing
         #expect(refused.stderr.contains(" apart, more than the 100.0ms") && refused.stderr.contains("--unsynchronized"), "\(refused.stderr)")
         #expect(refused.stdout.isEmpty)
 
-        let merged = try HitProcess.run(["merge", "--unsynchronized"] + files)
+        let page = directory + "/merged.html"
+        let merged = try HitProcess.run(["merge", "--unsynchronized", "--html", page] + files)
         #expect(merged.exitStatus == 0, "\(merged.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<strong>2 of 2 shards merged (UNSYNCHRONIZED: started "))
         #expect(reportValue("Requests", in: merged.stdout) == "20")
         #expect(merged.stdout.contains("2 of 2 shards merged (UNSYNCHRONIZED: started "), "\(merged.stdout)")
         #expect(merged.stderr.contains("hit merge: warning: the shards started "), "\(merged.stderr)")
