@@ -12,8 +12,8 @@ import Glibc
 /// server kept up (``StepPace``): hit sent the asked rate, and completions kept pace with sends.
 ///
 /// It must not mistake its own limit for the server's: a step whose sends fell short of the asked
-/// rate, or whose requests went late because every worker was busy, or were dropped, is marked as
-/// limited by hit, with the cause (``Limit``). Without a fixed concurrency, workers grow between
+/// rate (requests dropped, or sent too late), or whose requests went late because every worker was
+/// busy, is marked as limited by hit, with the cause (``Limit``). Without a fixed concurrency, workers grow between
 /// steps (Little's law: rate × the last step's p99, twice over) and a limited step is run again
 /// with more; a step still limited then was limited by hit's CPU, not its workers. With `-c`
 /// fixed and every worker busy, the answer says that hit was the limit and suggests a larger
@@ -65,8 +65,8 @@ public struct CapacitySearch: Sendable {
         /// Whether completions kept pace with sends: the requests in flight did not grow
         /// (``StepPace/keptPace``).
         public var keptPace: Bool
-        /// The sends fell short of the asked rate, or requests went late for want of a free
-        /// worker, or were dropped: hit, not the server, may have been the limit.
+        /// The sends fell short of the asked rate (requests dropped, or sent too late), or requests
+        /// went late for want of a free worker: hit, not the server, may have been the limit.
         public var limitedByHit: Bool
         /// What in hit was the limit, when it was.
         public var limit: Limit?
@@ -209,10 +209,11 @@ public struct CapacitySearch: Sendable {
         measured.started = measured.completed
         measured.interrupted = whole.interrupted
         let verdict = Verdict(measured, thresholds: thresholds)
-        // hit's limit: sends short of the asked rate, requests dropped, or late while every worker
-        // was busy (late alone may be the machine's scheduling; busy alone is a server that takes
-        // its time, with workers to spare).
-        let limitedByHit = !pace.reachedRate || whole.dropped > 0
+        // hit's limit: sends short of the asked rate (requests dropped or sent too late to count),
+        // or late while every worker was busy (late alone may be the machine's scheduling; busy
+        // alone is a server that takes its time, with workers to spare). A request or two dropped
+        // at the step's deadline, when the machine is busy, leaves the rate reached.
+        let limitedByHit = !pace.reachedRate
             || (whole.allWorkersWereBusy && whole.late * 20 > max(1, whole.completed) && whole.lateness.percentile(90) > .milliseconds(5))
         return Step(askedRate: rate, workers: workers, sentRate: pace.sentRate, completedRate: pace.completedRate,
                     inFlightAtStart: pace.inFlightAtStart, inFlightAtEnd: pace.inFlightAtEnd,
