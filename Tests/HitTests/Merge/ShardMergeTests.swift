@@ -214,6 +214,9 @@ import Testing
             #expect(report.shard?.unsynchronized == true)
             #expect(report.shard?.startsApartUs == apart.microsecondsValue)
             #expect(TextReport(merged.summary).description.contains("UNSYNCHRONIZED: started"))
+            // Its send rate spans the gap between the starts: no shortfall of hit's is made of that.
+            #expect(merged.summary.loadShortfall == nil)
+            #expect(Verdict(merged.summary, thresholds: []).outcome == .passed)
             // Merged again with nothing else, it still needs the consent: its own shards did not run together.
             #expect(throws: ShardMerge.Problem.self) { try ShardMerge([("merged.json", report)]) }
             #expect(try ShardMerge([("merged.json", report)], allowUnsynchronized: true).summary.shards?.unsynchronized == true)
