@@ -3,7 +3,9 @@ import HitTarget
 import HitTestSupport
 import Testing
 
-@Suite struct CapacitySearchTests {
+/// One search at a time: each measures latency against a server of known capacity, and two at once
+/// on a machine of two cores measure each other.
+@Suite(.serialized) struct CapacitySearchTests {
     @Test func itFindsTheTargetRoutesKnownCapacityWithinTenPercent() throws {
         try withTargetServer { server in
             // 4 slots of 50 ms: 80 requests a second, the rest queued.
