@@ -8,12 +8,15 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hit merge",
         abstract: "Merge the JSON reports of a run's shards (--shard I/N) into the run's report.",
-        usage: "hit merge <shard.json>... [--partial] [-o text|json] [--fail-if <rule>] [--json-file <path>] [--html <path>]",
+        usage: "hit merge <shard.json>... [--partial] [--unsynchronized] [-o text|json] [--fail-if <rule>] [--json-file <path>] [--html <path>]",
         discussion: """
             Counters and HdrHistograms add up exactly (percentiles are never averaged), timelines are aligned \
             on the wall clock, and the --fail-if rules judge the merged run, with a run's exit statuses. \
             Reports of different runs (their configuration digests differ), a shard given twice and missing \
-            shards are refused (exit 64); --partial merges an incomplete set, and the report says which shards it lacks.
+            shards are refused (exit 64); --partial merges an incomplete set, and the report says which shards it lacks. \
+            Shards that started further apart on the wall clock than half the timeline's interval (at most 1s) did not \
+            run together (no shared --start-at) and are refused too; --unsynchronized merges them, and the report says \
+            how far apart they started.
             """
     )
 
@@ -23,6 +26,11 @@ struct MergeCommand: ParsableCommand {
 
     @Flag(name: .customLong("partial"), help: "Merge even when shards are missing; the report marks the merge as partial.")
     var partial = false
+
+    @Flag(name: .customLong("unsynchronized"),
+          help: ArgumentHelp("Merge even shards that started further apart than half an interval (at most 1s) on the "
+              + "wall clock, as shards without a shared --start-at do; the report says how far apart they started."))
+    var unsynchronized = false
 
     @OptionGroup(title: "Output") var output: OutputFlags
     @OptionGroup(title: "Verdict") var verdict: VerdictFlags
@@ -37,7 +45,7 @@ struct MergeCommand: ParsableCommand {
             reports.append((UsageError.escaped(input), try ReportCommand.read(input, flag: "", raw: raw, command: "hit merge")))
         }
         do {
-            return try ShardMerge(reports, allowPartial: partial)
+            return try ShardMerge(reports, allowPartial: partial, allowUnsynchronized: unsynchronized)
         } catch {
             throw UsageError(error.description)
         }

@@ -135,14 +135,22 @@ enum CLI {
     }
 
     /// Says on stderr which shard this is when the environment named it, and how long the run
-    /// waits for --start-at (or that the instant has passed).
+    /// waits for --start-at (or that the instant has passed), or, for a shard without one, that
+    /// the shards' timelines will not line up.
     static func announceStart(of loadTest: LoadTest, command: HitCommand, stderr: TextStream) {
         // Under -q only warnings: a shard's JSON names it, and its stdout may be collected with its stderr.
         if !command.output.quiet, let shard = loadTest.options.shard,
            let found = try? command.shards.shard(environment: ProcessInfo.processInfo.environment), let source = found.source {
             stderr.write("hit: shard \(shard.index) of \(shard.count), from \(source)\n")
         }
-        guard let startAt = loadTest.options.startAt else { return }
+        guard let startAt = loadTest.options.startAt else {
+            // Each shard then starts its schedule when its own process is ready.
+            if let shard = loadTest.options.shard, shard.count > 1 {
+                stderr.write("hit: warning: --shard \(shard.index)/\(shard.count) without --start-at: the shards' timelines "
+                    + "will not line up: give every shard the same --start-at\n")
+            }
+            return
+        }
         let ahead = startAt - WallClock.unixNanoseconds()
         let instant = WallClock.rfc3339(unixNanoseconds: startAt)
         if ahead < 0 {
@@ -184,6 +192,10 @@ enum CLI {
         if let coverage = summary.shards, !coverage.isComplete {
             // A gate that reads only the exit status must not take a partial pass for a whole one.
             stderr.write("hit merge: warning: \(coverage.description): the verdict judges only the shards given\n")
+        }
+        if let coverage = summary.shards, coverage.unsynchronized {
+            stderr.write("hit merge: warning: the shards started \(Formatting.duration(coverage.startsApart)) apart: "
+                + "their timelines do not line up, and the merged rates span them all\n")
         }
         let configuration = merged.configuration
         ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)

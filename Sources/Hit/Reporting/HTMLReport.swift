@@ -37,9 +37,11 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         if report.interrupted { facts.append("<strong>interrupted</strong>") }
         if report.deadlineReached { facts.append("deadline reached") }
         if let shard = report.shard {
-            let coverage = ShardCoverage(count: shard.count, covered: shard.covered, configurationHash: shard.configurationHash)
+            let coverage = ShardCoverage(count: shard.count, covered: shard.covered, configurationHash: shard.configurationHash,
+                                         startsApart: .microseconds(Swift.max(0, shard.startsApartUs ?? 0)),
+                                         unsynchronized: shard.unsynchronized ?? false)
             let text = HTML.escape(coverage.description)
-            facts.append(coverage.isComplete || shard.covered.count == 1 ? text : "<strong>\(text)</strong>")
+            facts.append((coverage.isComplete && !coverage.unsynchronized) || shard.covered.count == 1 ? text : "<strong>\(text)</strong>")
         }
         if let startAt = report.startAt { facts.append("--start-at \(HTML.escape(startAt))") }
         return "<header><h1>hit report</h1><p>\(targets.joined(separator: "<br>"))</p><p class=\"facts\">\(facts.joined(separator: " · "))</p></header>"

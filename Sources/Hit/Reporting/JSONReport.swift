@@ -45,6 +45,11 @@ public struct JSONReport: Codable, Sendable {
         public let missing: [Int]
         /// A digest of the run's configuration (the whole run's), shared by its shards.
         public let configurationHash: String
+        /// How far apart on the wall clock the shards covered started (0 for one shard, and under
+        /// one `--start-at`), and whether that was further than a merge lines timelines up across
+        /// (`hit merge --unsynchronized`). null in a report written before hit wrote them.
+        public let startsApartUs: Int64?
+        public let unsynchronized: Bool?
     }
 
     public struct Pacing: Codable, Sendable {
@@ -301,7 +306,8 @@ public struct JSONReport: Codable, Sendable {
         startedLateUs = s.startedLate?.microsecondsValue
         shard = s.shards.map {
             ShardFigures(index: $0.covered.count == 1 ? $0.covered[0] : nil, count: $0.count, covered: $0.covered,
-                         missing: $0.missing, configurationHash: $0.configurationHash)
+                         missing: $0.missing, configurationHash: $0.configurationHash,
+                         startsApartUs: $0.startsApart.microsecondsValue, unsynchronized: $0.unsynchronized)
         }
         timeline = TimelineFigures(intervalUs: s.timeline.interval.microsecondsValue, intervals: s.timeline.intervals.map { interval in
             let start = s.timeline.startUnixNanoseconds + interval.offset.nanoseconds

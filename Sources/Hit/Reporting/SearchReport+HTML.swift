@@ -2,22 +2,20 @@ import FoundationEssentials
 
 extension SearchReport {
     /// The capacity search as one self-contained HTML page (`--find-max --html FILE`): the answer,
-    /// the latency–throughput curve (p50 and p99, corrected, against the achieved rate, failed steps
+    /// the latency–throughput curve (p50 and p99, corrected, against the asked rate, failed steps
     /// marked), and the steps' table. Nothing leaves the page, as in ``HTMLReport``.
     public static func html(_ outcome: CapacitySearch.Outcome, rules: [Threshold], configuration: JSONReport.Configuration) -> String {
         let targets = configuration.targets.map { "<code>\(HTML.escape($0.method)) \(HTML.escape($0.url))</code>" }
-        let ruleText = rules.map(\.text).joined(separator: ",")
         var body = "<header><h1>hit capacity search</h1><p>\(targets.joined(separator: "<br>"))</p>"
-            + "<p class=\"facts\">the highest rate at which <code>\(HTML.escape(ruleText))</code> passes · "
+            + "<p class=\"facts\">the highest rate that keeps <code>\(HTML.escape(Threshold.kept(rules)))</code>, "
+            + "sent in full and completed as fast · "
             + "\(outcome.steps.count) step\(outcome.steps.count == 1 ? "" : "s")</p></header>"
 
         let passed = outcome.maximumRate != nil
         body += "<section class=\"verdict \(passed ? "pass" : "fail")\"><h2>"
             + HTML.escape(outcome.maximumRate.map { "Highest rate that passed: \(CapacitySearch.rate($0)) requests/s" } ?? "No rate passed")
             + "</h2><p>Stopped: \(HTML.escape(outcome.reason)).</p>"
-        if outcome.limitedByHit {
-            body += "<p>hit may have been the limit, not the server: requests went late for want of a free worker. Try a larger -c.</p>"
-        }
+        for line in limits(outcome) { body += "<p>\(HTML.escape(line))</p>" }
         body += "</section>"
         body += "<section><h2>Latency against load</h2>\(curve(outcome.steps))</section>"
         body += "<section><h2>Steps</h2>\(table(outcome.steps))</section>"
@@ -27,7 +25,7 @@ extension SearchReport {
     }
 
     /// p50 and p99 against the rate each step asked for (the offered load: past the capacity the
-    /// achieved rates bunch up while latency climbs), on a log scale; a failed step's p99 is
+    /// completed rates bunch up while latency climbs), on a log scale; a failed step's p99 is
     /// marked as well, so that the knee shows where the rules began to fail.
     private static func curve(_ steps: [CapacitySearch.Step]) -> String {
         func points(_ latency: KeyPath<CapacitySearch.Step, Duration?>, of steps: [CapacitySearch.Step]) -> [(x: Double, y: Double)] {
@@ -48,10 +46,11 @@ extension SearchReport {
     }
 
     private static func table(_ steps: [CapacitySearch.Step]) -> String {
-        var out = "<table><thead><tr><th>asked/s</th><th>achieved/s</th><th>workers</th><th>p50</th><th>p99</th>"
+        var out = "<table><thead><tr><th>asked/s</th><th>sent/s</th><th>completed/s</th><th>workers</th><th>p50</th><th>p99</th>"
             + "<th>errors</th><th>result</th></tr></thead><tbody>"
         for step in steps {
-            let cells = [CapacitySearch.rate(step.askedRate), String(cFormat: "%.1f", step.achievedRate), "\(step.workers)",
+            let cells = [CapacitySearch.rate(step.askedRate), String(cFormat: "%.1f", step.sentRate),
+                         String(cFormat: "%.1f", step.completedRate), "\(step.workers)",
                          step.p50.map(Formatting.duration) ?? "-", step.p99.map(Formatting.duration) ?? "-",
                          String(cFormat: "%.2f%%", step.errorsPercent), result(step)]
             out += "<tr class=\"\(step.passed ? "pass" : "fail")\">" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"

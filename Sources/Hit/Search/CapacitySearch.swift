@@ -2,19 +2,23 @@
 import Glibc
 #endif
 
-/// `--find-max`: the highest request rate at which every `--fail-if` rule passes.
+/// `--find-max`: the highest request rate that the server keeps up with while every `--fail-if`
+/// rule passes.
 ///
 /// It runs steps of `step` at a constant rate (after a `warmUp` whose results are discarded),
 /// raises the rate by `growth` until a step fails, then bisects between the last rate that passed
 /// and the first that failed until they are within `resolution` of each other, bounded by
-/// `maximumRate` and `timeLimit`. Each step is judged by the rules on its own results.
+/// `maximumRate` and `timeLimit`. A step passes when the rules pass on its own results and the
+/// server kept up (``StepPace``): hit sent the asked rate, and completions kept pace with sends.
 ///
-/// It must not mistake its own limit for the server's: a step in which requests went late because
-/// every worker was busy, or were dropped, is marked as limited by hit. Without a fixed
-/// concurrency, workers grow between steps (Little's law: rate × the last step's p99, twice over)
-/// and a limited step is run again with more; with `-c` fixed, the answer says that hit was the
-/// limit and suggests a larger `-c`. After a step that failed, one request to each target must be
-/// answered before the next step starts: an overloaded server's queue is worked off first.
+/// It must not mistake its own limit for the server's: a step whose sends fell short of the asked
+/// rate (requests dropped, or sent too late), or whose requests went late because every worker was
+/// busy, is marked as limited by hit, with the cause (``Limit``). Without a fixed concurrency, workers grow between
+/// steps (Little's law: rate × the last step's p99, twice over) and a limited step is run again
+/// with more; a step still limited then was limited by hit's CPU, not its workers. With `-c`
+/// fixed and every worker busy, the answer says that hit was the limit and suggests a larger
+/// `-c`. After a step that failed, one request to each target must be answered before the next
+/// step starts: an overloaded server's queue is worked off first.
 public struct CapacitySearch: Sendable {
     public var targets: [Request]
     public var client: ClientOptions
@@ -44,18 +48,43 @@ public struct CapacitySearch: Sendable {
     public struct Step: Sendable, Equatable {
         public var askedRate: Double
         public var workers: Int
-        /// Completed requests per second, after the warm-up.
-        public var achievedRate: Double
+        /// Requests written per second, after the warm-up (``StepPace/sentRate``).
+        public var sentRate: Double
+        /// Requests completed per second, after the warm-up (``StepPace/completedRate``).
+        public var completedRate: Double
+        /// Requests in flight when the measured part started, and when it ended.
+        public var inFlightAtStart: Int
+        public var inFlightAtEnd: Int
         public var p50: Duration?
         /// Corrected for coordinated omission (from each request's intended send time).
         public var p99: Duration?
         public var errorsPercent: Double
         public var passed: Bool
-        /// Requests went late for want of a free worker, or were dropped: hit, not the server, may
-        /// have been the limit.
+        /// Whether hit sent at least 95% of the asked rate (``StepPace/reachedRate``).
+        public var reachedRate: Bool
+        /// Whether completions kept pace with sends: the requests in flight did not grow
+        /// (``StepPace/keptPace``).
+        public var keptPace: Bool
+        /// The sends fell short of the asked rate (requests dropped, or sent too late), or requests
+        /// went late for want of a free worker: hit, not the server, may have been the limit.
         public var limitedByHit: Bool
+        /// What in hit was the limit, when it was.
+        public var limit: Limit?
+        /// hit's CPU time during the step, as a share of what the cores it may run on could give
+        /// (100 = every core busy throughout).
+        public var cpuPercent: Double
         /// The rules that failed, as written.
         public var failedRules: [String]
+    }
+
+    /// What in hit held a step back.
+    public enum Limit: String, Sendable, Equatable {
+        /// Every worker was busy, with `-c` fixed (or at hit's most, ``CapacitySearch/maximumWorkers``):
+        /// a larger `-c` lets more requests wait on the server at once.
+        case workers
+        /// hit sized its workers for the step and the requests still went late or were not sent:
+        /// its event loops did not get the CPU they needed. More workers would not help.
+        case cpu
     }
 
     public struct Outcome: Sendable, Equatable {
@@ -168,24 +197,40 @@ public struct CapacitySearch: Sendable {
         let test = LoadTest(targets: targets, options: options, client: client)
         // The step's own results, after the warm-up: what the rules judge.
         var measured = Summary(requested: nil, targets: targets.count, rate: rate)
+        var pace = StepPace(start: warmUp, length: step, rate: rate)
+        let cpuBefore = ProcessCPU.used(), wallBefore = ContinuousClock.now
         let whole = try test.run(cancellation: cancellation) { result in
+            pace.record(result)
             if let due = result.due, due >= warmUp { measured.record(result) }
         }
+        let cpuPercent = ProcessCPU.percent(since: cpuBefore, over: wallBefore.duration(to: .now))
+        pace.recordUnfinished(whole.abandoned)
         measured.duration = step
         measured.started = measured.completed
         measured.interrupted = whole.interrupted
         let verdict = Verdict(measured, thresholds: thresholds)
-        // hit's limit: requests dropped, or late while every worker was busy (late alone may be the
-        // machine's scheduling; busy alone is a server that takes its time, with workers to spare).
-        let limitedByHit = whole.dropped > 0
+        // hit's limit: sends short of the asked rate (requests dropped or sent too late to count),
+        // or late while every worker was busy (late alone may be the machine's scheduling; busy
+        // alone is a server that takes its time, with workers to spare). A request or two dropped
+        // at the step's deadline, when the machine is busy, leaves the rate reached.
+        let limitedByHit = !pace.reachedRate
             || (whole.allWorkersWereBusy && whole.late * 20 > max(1, whole.completed) && whole.lateness.percentile(90) > .milliseconds(5))
-        return Step(askedRate: rate, workers: workers, achievedRate: measured.requestsPerSecond,
+        return Step(askedRate: rate, workers: workers, sentRate: pace.sentRate, completedRate: pace.completedRate,
+                    inFlightAtStart: pace.inFlightAtStart, inFlightAtEnd: pace.inFlightAtEnd,
                     p50: measured.correctedLatency.isEmpty ? nil : measured.correctedLatency.percentile(50),
                     p99: measured.correctedLatency.isEmpty ? nil : measured.correctedLatency.percentile(99),
                     errorsPercent: measured.completed == 0 ? 0 : Double(measured.unsuccessful) * 100 / Double(measured.completed),
-                    passed: verdict.outcome == .passed && !limitedByHit,
-                    limitedByHit: limitedByHit,
+                    passed: verdict.outcome == .passed && !limitedByHit && pace.keptPace,
+                    reachedRate: pace.reachedRate, keptPace: pace.keptPace, limitedByHit: limitedByHit,
+                    limit: limitedByHit ? limit(allWorkersBusy: whole.allWorkersWereBusy, workers: workers) : nil,
+                    cpuPercent: cpuPercent,
                     failedRules: verdict.thresholds.filter(\.failed).map(\.threshold.text))
+    }
+
+    /// What held back a step limited by hit: its workers when they were all busy and their number
+    /// was fixed (`-c`) or at hit's most; else, since hit sized them for the step, its CPU.
+    func limit(allWorkersBusy: Bool, workers: Int) -> Limit {
+        allWorkersBusy && (concurrency != nil || workers >= Self.maximumWorkers) ? .workers : .cpu
     }
 
     static func rate(_ value: Double) -> String {

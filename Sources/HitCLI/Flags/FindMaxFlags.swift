@@ -4,8 +4,9 @@ import Hit
 /// `--find-max` and its settings.
 struct FindMaxFlags: ParsableArguments {
     @Flag(name: .customLong("find-max"),
-          help: ArgumentHelp("Search for the highest rate at which every --fail-if rule passes: steps at a constant rate, "
-              + "doubled until one fails, then bisected. Prints the latency–throughput curve and the answer; exit 0 when a rate "
+          help: ArgumentHelp("Search for the highest rate the server keeps up with while every --fail-if rule passes: steps "
+              + "at a constant rate, doubled until one fails, then bisected. A step passes when hit sent at least 95% of the "
+              + "asked rate, the requests in flight grew by at most 2% of those sent, and the rules pass. Prints the latency–throughput curve and the answer; exit 0 when a rate "
               + "passed, 1 when even the first failed. Starts at -rps (default 10/s); -c fixes the workers (default: sized "
               + "for each step)."))
     var findMax = false

@@ -13,6 +13,8 @@ import Testing
         #expect(hit.exitStatus == 1, "\(hit.stderr)")
         let lines = hit.stdout.split(separator: "\n")
         #expect(lines.count == 5, "header, column names, one step, the answer, why it stopped: \(lines)")
+        #expect(lines[0] == "Capacity search: the highest rate that keeps p99 ≤ 10ms")
+        #expect(lines[1].contains("sent/s") && lines[1].contains("completed/s"))
         #expect(lines[2].contains("FAIL") && lines[2].contains("p99>10ms"))
         #expect(hit.stdout.contains("No rate passed.") && hit.stdout.contains("even the first step, 5/s, failed"))
     }
@@ -29,6 +31,17 @@ import Testing
         let steps = try #require(search["steps"] as? [[String: Any]])
         #expect(steps.compactMap { $0["askedRate"] as? Double } == [20, 40])
         #expect(steps.allSatisfy { $0["passed"] as? Bool == true && $0["p99Us"] is Int })
+        // Sends and completions are two figures, neither named as the pacing's achievedRate.
+        for step in steps {
+            let asked = try #require(step["askedRate"] as? Double)
+            let sent = try #require(step["sentRate"] as? Double), completed = try #require(step["completedRate"] as? Double)
+            #expect(abs(sent - asked) <= asked * 0.05 + 1 && abs(completed - asked) <= asked * 0.05 + 1, "\(step)")
+            #expect(step["achievedRate"] == nil)
+            #expect(step["reachedRate"] as? Bool == true && step["keptPace"] as? Bool == true)
+            #expect(step["inFlightAtStart"] is Int && step["inFlightAtEnd"] is Int && step["cpuPercent"] is Double)
+            #expect(step.keys.contains("limit") && step["limit"] is NSNull, "null when hit was not the limit")
+        }
+        #expect(search["keeps"] as? String == "p99 ≤ 1s")
         #expect((search["reason"] as? String)?.contains("every step passed") == true)
     }
 

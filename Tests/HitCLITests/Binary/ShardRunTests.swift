@@ -169,8 +169,10 @@ import Testing
                 return path
             }
         }
-        let files = try write(Self.runShards(3, ["-n", "30", "-c", "3", "-q", "-o", "json", server.baseURL + "/status/503"]), as: "shard")
-        let other = try write(Self.runShards(3, ["-n", "31", "-c", "3", "-q", "-o", "json", server.baseURL + "/status/503"]), as: "other")
+        let files = try write(Self.runShards(3, ["--start-at", Self.startAt(in: 1), "-n", "30", "-c", "3", "-q", "-o", "json",
+                                                 server.baseURL + "/status/503"]), as: "shard")
+        let other = try write(Self.runShards(3, ["--start-at", Self.startAt(in: 1), "-n", "31", "-c", "3", "-q", "-o", "json",
+                                                 server.baseURL + "/status/503"]), as: "other")
         let plain = try write([HitProcess.run(["-n", "3", "-q", "-o", "json", server.baseURL + "/"])], as: "plain")
         let name = { (path: String) in path }
 
@@ -263,10 +265,57 @@ import Testing
         #expect(shard["count"] as? Int == count)
         #expect(server.stats.requestsSeen == 30 / count)
         // Under -q the shard is named in the JSON only: stdout and stderr may be collected together.
+        // A warning is still a warning: without --start-at the shards' timelines will not line up.
         let quiet = try ExternalTool(HitProcess.binary, ["--shard", "auto", "-n", "30", "-c", "\(count)", "-q", "-o", "json", server.baseURL + "/"],
                                      environment: environment)
         #expect(quiet.status == 0)
-        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        #expect(quiet.stderr == "hit: warning: --shard \(index)/\(count) without --start-at: the shards' timelines will not line up: "
+            + "give every shard the same --start-at\n", "\(quiet.stderr)")
+        let started = try ExternalTool(HitProcess.binary, ["--shard", "auto", "--start-at", Self.startAt(in: 1.5), "-n", "30", "-c", "\(count)",
+                                                           "-q", "-o", "json", server.baseURL + "/"], environment: environment)
+        #expect(started.status == 0)
+        #expect(started.stderr.isEmpty, "\(started.stderr)")
+    }
+
+    /// Shards without --start-at, run one after the other: each warns, runs, and the merge of the
+    /// two is refused unless asked for, then says how far apart they started.
+    @Test func shardsThatDidNotStartTogetherAreWarnedAndMergedOnlyWithConsent() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let files = (0..<2).map { directory + "/shard-\($0).json" }
+        for index in 0..<2 {
+            // 10 requests at 20/s each: shard 1 starts half a second after shard 0 did, at least.
+            let shard = try HitProcess.run(["--shard", "\(index)/2", "-n", "20", "-c", "2", "-rps", "40", "--interval", "200ms",
+                                            "-q", "-o", "json", "--output-file", files[index], server.baseURL + "/"])
+            #expect(shard.exitStatus == 0, "\(shard.stderr)")
+            #expect(shard.stderr == "hit: warning: --shard \(index)/2 without --start-at: the shards' timelines will not line up: "
+                + "give every shard the same --start-at\n", "\(shard.stderr)")
+        }
+        #expect(server.stats.requestsSeen == 20, "the warning stops nothing")
+
+        let refused = try HitProcess.run(["merge"] + files)
+        #expect(refused.exitStatus == 64)
+        #expect(refused.stderr.split(separator: "\n").count == 1, "one line: \(refused.stderr)")
+        #expect(refused.stderr.hasPrefix("hit merge: \(files[0]) and \(files[1]) started "), "\(refused.stderr)")
+        #expect(refused.stderr.contains(" apart, more than the 100.0ms") && refused.stderr.contains("--unsynchronized"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+
+        let page = directory + "/merged.html"
+        let merged = try HitProcess.run(["merge", "--unsynchronized", "--html", page] + files)
+        #expect(merged.exitStatus == 0, "\(merged.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<strong>2 of 2 shards merged (UNSYNCHRONIZED: started "))
+        #expect(reportValue("Requests", in: merged.stdout) == "20")
+        #expect(merged.stdout.contains("2 of 2 shards merged (UNSYNCHRONIZED: started "), "\(merged.stdout)")
+        #expect(merged.stderr.contains("hit merge: warning: the shards started "), "\(merged.stderr)")
+        let json = try HitProcess.run(["merge", "--unsynchronized", "-o", "json"] + files)
+        let shard = try #require(try Self.json(json.stdout)["shard"] as? [String: Any])
+        #expect(shard["unsynchronized"] as? Bool == true)
+        let reports = try files.map { try Self.json(try String(contentsOfFile: $0, encoding: .utf8)) }
+        let starts = try reports.map { try #require($0["startUnixNs"] as? Int) }
+        #expect(shard["startsApartUs"] as? Int == (starts[1] - starts[0]) / 1000, "\(shard)")
+        #expect((starts[1] - starts[0]) >= 400_000_000)
     }
 
     @Test func shardsFromDifferentLocalAddressesAreOneRun() throws {

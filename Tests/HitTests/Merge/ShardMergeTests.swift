@@ -179,4 +179,58 @@ import Testing
             #expect(refusal([a, b, c]) == nil)
         }
     }
+
+    /// Shards run one after the other, as shards without a shared --start-at may: their starts lie
+    /// further apart than a merge lines timelines up across.
+    @Test func shardsThatDidNotRunTogetherAreMergedOnlyWithConsentAndTheReportSaysHowFarApart() throws {
+        try withTargetServer { server in
+            var options = Options(requests: 20, concurrency: 2, rate: 40)
+            options.interval = .milliseconds(200)  // lined up to within 100 ms
+            var reports: [(name: String, report: JSONReport)] = []
+            for index in 0..<2 {
+                var shardOptions = options
+                shardOptions.shard = try Shard(index: index, count: 2)
+                let test = LoadTest(targets: [Request(url: server.baseURL + "/")], options: shardOptions)
+                let summary = try test.run()
+                reports.append(("shard-\(index).json", try JSONReport.decode(Array(JSONReport(summary, test: test).encoded().utf8))))
+            }
+            let apart = Duration.nanoseconds(reports[1].report.startUnixNs - reports[0].report.startUnixNs)
+            #expect(apart >= .milliseconds(200), "shard 1 started once shard 0 had sent its 10 requests at 40/s")
+            #expect(ShardMerge.synchronizationBound(interval: .milliseconds(200)) == .milliseconds(100))
+            #expect(ShardMerge.synchronizationBound(interval: .seconds(10)) == .seconds(1))
+
+            #expect(throws: ShardMerge.Problem.self) { try ShardMerge(reports) }
+            let refusal = try #require(#expect(throws: ShardMerge.Problem.self) { try ShardMerge(reports.reversed()) })
+            #expect(refusal.description.hasPrefix("shard-0.json and shard-1.json started "), "\(refusal)")
+            #expect(refusal.description.contains("apart, more than the 100.0ms") && refusal.description.contains("--unsynchronized"),
+                    "\(refusal)")
+
+            let merged = try ShardMerge(reports, allowUnsynchronized: true)
+            let coverage = try #require(merged.summary.shards)
+            #expect(coverage.unsynchronized)
+            #expect(coverage.startsApart == .microseconds(apart.microsecondsValue) || coverage.startsApart == apart, "\(coverage)")
+            #expect(coverage.description.contains("(UNSYNCHRONIZED: started \(Formatting.duration(apart)) apart)"), "\(coverage.description)")
+            let report = merged.report()
+            #expect(report.shard?.unsynchronized == true)
+            #expect(report.shard?.startsApartUs == apart.microsecondsValue)
+            #expect(TextReport(merged.summary).description.contains("UNSYNCHRONIZED: started"))
+            // Its send rate spans the gap between the starts: no shortfall of hit's is made of that.
+            #expect(merged.summary.loadShortfall == nil)
+            #expect(Verdict(merged.summary, thresholds: []).outcome == .passed)
+            // Merged again with nothing else, it still needs the consent: its own shards did not run together.
+            #expect(throws: ShardMerge.Problem.self) { try ShardMerge([("merged.json", report)]) }
+            #expect(try ShardMerge([("merged.json", report)], allowUnsynchronized: true).summary.shards?.unsynchronized == true)
+        }
+    }
+
+    @Test func shardsStartedTogetherAreNotMarked() throws {
+        try withTargetServer { server in
+            let shards = try Self.runShards([0, 1], of: 2, options: Options(requests: 10, concurrency: 2),
+                                            targets: [Request(url: server.baseURL + "/")])
+            let merged = try ShardMerge(shards.enumerated().map { ("shard-\($0.offset).json", $0.element.report) })
+            #expect(merged.summary.shards?.startsApart == .zero, "one --start-at: one start")
+            #expect(merged.summary.shards?.unsynchronized == false)
+            #expect(merged.report().shard?.startsApartUs == 0)
+        }
+    }
 }
