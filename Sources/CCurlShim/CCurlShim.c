@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -73,6 +74,19 @@ CURLcode hit_multi_msg_result(const CURLMsg *message) {
 static int64_t monotonic_ns(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+int64_t hit_thread_cpu_demand_ns(void) {
+    FILE *file = fopen("/proc/thread-self/schedstat", "re");
+    if (file != NULL) {
+        unsigned long long running = 0, waiting = 0;
+        int read = fscanf(file, "%llu %llu", &running, &waiting);
+        fclose(file);
+        if (read == 2) return (int64_t)(running + waiting);
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 

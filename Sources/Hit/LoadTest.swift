@@ -106,6 +106,7 @@ public struct LoadTest: Sendable {
             && summary.completed < (summary.requested ?? .max)
         summary.deadlineReached = reachedDeadline
         summary.allWorkersWereBusy = pipeline.allWorkersWereBusy
+        summary.generator = GeneratorLoad.measured(loopBusy: pipeline.loopBusy)
         summary.startAt = options.startAt
         summary.startedLate = pipeline.startedLate
         if let shard = options.shard {

@@ -141,6 +141,11 @@ CURLcode hit_easy_stamp_transfers(CURL *handle, hit_transfer_stamps *stamps);
 /// not libcurl has read them yet; -1 when not known (not TCP, closed).
 int64_t hit_socket_bytes_received(int socket);
 
+/// The time the calling thread has run on a CPU or waited in the run queue for one, in
+/// nanoseconds (/proc/thread-self/schedstat: the time it wanted a CPU). Falls back to its CPU time
+/// (CLOCK_THREAD_CPUTIME_ID) where the kernel keeps no schedstat.
+int64_t hit_thread_cpu_demand_ns(void);
+
 /// clock_gettime(CLOCK_MONOTONIC), in nanoseconds.
 int64_t hit_monotonic_ns(void);
 

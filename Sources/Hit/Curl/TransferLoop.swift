@@ -70,6 +70,9 @@ final class TransferLoop: @unchecked Sendable {
     private var timerArmedFor: UInt64 = 0
     /// When the loop wakes for a kept job and when it hands it to libcurl.
     private var pacing = Pacing()
+    /// Nanoseconds this loop's thread spent spinning towards paced requests' due times (its own
+    /// spin and the write callbacks'): waiting, not work, in its busy share.
+    private var spun: Int64 = 0
     /// Under `--ramp-up`, the workers not started yet and when each starts (uptime nanoseconds),
     /// earliest first.
     private var dormant: Deque<(at: UInt64, worker: CurlEasy)> = []
@@ -158,7 +161,14 @@ final class TransferLoop: @unchecked Sendable {
             idle = [idle[0]]
         }
         timer = hit_timerfd_create()
+        let cpuAtStart = hit_thread_cpu_demand_ns(), wallAtStart = hit_monotonic_ns()
+        spun = 0
         defer {
+            let wall = hit_monotonic_ns() - wallAtStart
+            if wall > 0 {
+                let busy = Double(max(0, hit_thread_cpu_demand_ns() - cpuAtStart - spun)) / Double(wall)
+                counters.loopBusy.withLock { $0.append(min(1, busy)) }
+            }
             if timer >= 0 { _ = hit_close(timer) }
             timer = -1
             early.removeAll()
@@ -283,11 +293,13 @@ final class TransferLoop: @unchecked Sendable {
         guard let first = early.first?.due?.uptimeNanoseconds else { return }
         var now = PreciseWait.monotonicNanoseconds()
         guard first <= now &+ pacing.wakeLead else { return }
+        let spinFrom = now
         while now &+ pacing.handOffLead < first {
             if cancellation.isCancelled { return }
             PreciseWait.relax()
             now = PreciseWait.monotonicNanoseconds()
         }
+        spun += Int64(bitPattern: now &- spinFrom)
         while let due = early.first?.due?.uptimeNanoseconds, due <= now &+ pacing.handOffLead {
             start(early.removeFirst(), counters: counters)
         }
@@ -463,6 +475,7 @@ final class TransferLoop: @unchecked Sendable {
                 continue
             }
             place(&result, transfer: transfer, stamps: worker.stamps.pointee)
+            spun += worker.stamps.pointee.held_ns
             if worker.stamps.pointee.counted != 0 { meter?.ended() }  // counted only with a meter
             curl_multi_remove_handle(multi, handle)
             idle.append(worker)

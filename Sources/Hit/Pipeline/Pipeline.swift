@@ -42,6 +42,8 @@ final class Pipeline: Sendable {
     var retried: Int { counters.retried.load(ordering: .relaxed) }
     /// Under `--stages`: requests dropped at the stages' end, never sent.
     var dropped: Int { counters.dropped.load(ordering: .relaxed) }
+    /// Each event loop's busy share, once the loops have returned.
+    var loopBusy: [Double] { counters.loopBusy.withLock { $0 } }
     /// Whether every worker (of an event loop) was busy at some moment: a paced request then waits.
     var allWorkersWereBusy: Bool { counters.allBusy.load(ordering: .relaxed) }
 
@@ -165,4 +167,6 @@ final class PipelineCounters: Sendable {
     let cutAtDeadline = Atomic<Bool>(false)
     /// Whether a loop ever had every one of its workers busy.
     let allBusy = Atomic<Bool>(false)
+    /// Each loop's busy share of its running time, as it returns (see `GeneratorLoad.loopBusy`).
+    let loopBusy = Mutex<[Double]>([])
 }

@@ -24,6 +24,13 @@ extension Summary {
         self.init(requested: try counts.requested.map { v throws(ReadingError) in try c(v, "summary.requested") },
                   targets: report.configuration.targets.count, rate: report.pacing?.rate)
         rateVaries = !report.configuration.stages.isEmpty
+        if let figures = report.generator,
+           figures.loopBusy.count <= 100_000,
+           figures.loopBusy.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }),
+           figures.cpuSeconds.isFinite, figures.cpuSeconds >= 0, figures.peakResidentBytes >= 0 {
+            generator = GeneratorLoad(loopBusy: figures.loopBusy, cpuSeconds: figures.cpuSeconds,
+                                      peakResidentBytes: figures.peakResidentBytes)
+        }
         started = try c(counts.started, "summary.started")
         total.completed = try c(counts.completed, "summary.completed")
         total.succeeded = try c(counts.succeeded, "summary.succeeded")

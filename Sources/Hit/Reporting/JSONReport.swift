@@ -35,6 +35,18 @@ public struct JSONReport: Codable, Sendable {
     /// In a paced run: latency from each request's intended send time (coordinated omission).
     public let correctedLatency: Latency?
     public let pacing: Pacing?
+    /// How hard hit itself worked (see `GeneratorLoad`); null in a report written before hit
+    /// measured it.
+    public var generator: GeneratorFigures? = nil
+
+    public struct GeneratorFigures: Codable, Sendable {
+        /// Each event loop's busy share of its running time, 0 to 1 (a merge lists every shard's).
+        public let loopBusy: [Double]
+        /// Whether a loop was at least 90% busy: the throughput was hit's limit as much as the server's.
+        public let saturated: Bool
+        public let cpuSeconds: Double
+        public let peakResidentBytes: Int
+    }
 
     public struct ShardFigures: Codable, Sendable {
         /// This shard's index (from 0); null in a merge of several.
@@ -338,6 +350,10 @@ public struct JSONReport: Codable, Sendable {
         )
         latency = Self.latency(s.latency, mean: s.meanLatency)
         correctedLatency = Self.latency(s.correctedLatency, mean: nil, dropped: s.dropped > 0 ? s : nil)
+        generator = s.generator.map {
+            GeneratorFigures(loopBusy: $0.loopBusy.map { ($0 * 1000).rounded() / 1000 }, saturated: $0.saturated,
+                             cpuSeconds: ($0.cpuSeconds * 1000).rounded() / 1000, peakResidentBytes: $0.peakResidentBytes)
+        }
         pacing = s.rate.map { rate in
             Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
                    latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,

@@ -34,6 +34,8 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public var description: String {
         var out = Lines()
         summaryBlock(&out)
+        // When hit itself was the limit, say so right under the figures it limited.
+        if let note = summary.generator?.limitNote { out.append("  " + note) }
         latencyBlock(&out)
         phasesBlock(&out)
         accountingBlock(&out)

@@ -64,6 +64,13 @@ extension Summary {
         }
         timeline.merge(other.timeline)
         allWorkersWereBusy = allWorkersWereBusy || other.allWorkersWereBusy
+        switch (generator, other.generator) {
+        case (var mine?, let theirs?):
+            mine.merge(theirs)
+            generator = mine
+        case (nil, let theirs): generator = theirs
+        default: break
+        }
         startAt = startAt ?? other.startAt
         switch (startedLate, other.startedLate) {
         case let (a?, b?): startedLate = Swift.max(a, b)

@@ -78,6 +78,10 @@ public struct Summary: Sendable, Equatable {
     /// then waited for one, and hit rather than the server may have set the pace.
     public var allWorkersWereBusy = false
 
+    /// How hard hit itself worked: its event loops' busy share, its CPU time and peak memory;
+    /// `nil` when not measured (a report from before it was).
+    public var generator: GeneratorLoad?
+
     /// Which shards of a run spread over several processes this covers: one under `--shard`,
     /// several after `hit merge`; `nil` for a run in one process.
     public var shards: ShardCoverage?

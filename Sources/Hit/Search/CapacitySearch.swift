@@ -213,7 +213,8 @@ public struct CapacitySearch: Sendable {
         // or late while every worker was busy (late alone may be the machine's scheduling; busy
         // alone is a server that takes its time, with workers to spare). A request or two dropped
         // at the step's deadline, when the machine is busy, leaves the rate reached.
-        let limitedByHit = !pace.reachedRate
+        // An event loop saturated (GeneratorLoad.saturated) is hit's limit too, as in a run's report.
+        let limitedByHit = !pace.reachedRate || whole.generator?.saturated == true
             || (whole.allWorkersWereBusy && whole.late * 20 > max(1, whole.completed) && whole.lateness.percentile(90) > .milliseconds(5))
         return Step(askedRate: rate, workers: workers, sentRate: pace.sentRate, completedRate: pace.completedRate,
                     inFlightAtStart: pace.inFlightAtStart, inFlightAtEnd: pace.inFlightAtEnd,

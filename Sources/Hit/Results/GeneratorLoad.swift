@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How hard hit itself worked during a run, so that a report can say when the load generator, not
+/// the server, set the pace: no peer says so, and users read the generator's ceiling as the
+/// server's.
+public struct GeneratorLoad: Sendable, Equatable {
+    /// Each event loop's busy share of its running time, from 0 to 1: the time its thread ran or
+    /// waited in the run queue to run (a loop starved of CPU by other processes is as much the
+    /// limit as one that uses all of its own), less the time it spun waiting for paced requests'
+    /// due times, over the loop's wall time.
+    public var loopBusy: [Double]
+    /// CPU seconds the process used, user and system.
+    public var cpuSeconds: Double
+    /// The process's peak resident memory, in bytes.
+    public var peakResidentBytes: Int
+
+    public init(loopBusy: [Double], cpuSeconds: Double, peakResidentBytes: Int) {
+        self.loopBusy = loopBusy
+        self.cpuSeconds = cpuSeconds
+        self.peakResidentBytes = peakResidentBytes
+    }
+
+    /// From this share of a loop's time on, the loop was saturated: requests waited for it.
+    public static let saturatedAt = 0.9
+
+    /// The busiest loop's share.
+    public var busiestLoop: Double { loopBusy.max() ?? 0 }
+
+    /// Whether a loop was saturated: the run's throughput is then hit's limit as much as the
+    /// server's.
+    public var saturated: Bool { busiestLoop >= Self.saturatedAt }
+
+    /// "hit's 2 event loops were 97% busy: …", for a saturated run; `nil` otherwise.
+    public var limitNote: String? {
+        guard saturated else { return nil }
+        let loops = loopBusy.count == 1 ? "hit's event loop was" : "hit's \(loopBusy.count) event loops were up to"
+        return "\(loops) \(Int((busiestLoop * 100).rounded()))% busy: this throughput is hit's limit as much as the "
+            + "server's; add --loops, cores or shards"
+    }
+
+    /// Adds another process's figures (a shard of the same run).
+    public mutating func merge(_ other: GeneratorLoad) {
+        loopBusy += other.loopBusy
+        cpuSeconds += other.cpuSeconds
+        peakResidentBytes = Swift.max(peakResidentBytes, other.peakResidentBytes)
+    }
+
+    /// This process's CPU seconds and peak resident memory so far, with `loopBusy`.
+    static func measured(loopBusy: [Double]) -> GeneratorLoad {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return GeneratorLoad(loopBusy: loopBusy, cpuSeconds: ProcessCPU.used().seconds, peakResidentBytes: Int(usage.ru_maxrss) * 1024)
+    }
+}

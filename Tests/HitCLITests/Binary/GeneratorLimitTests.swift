@@ -1,0 +1,36 @@
+import Foundation
+import HitTarget
+import HitTestSupport
+import Testing
+
+/// A report that knows when hit itself was the limit: its event loops' busy share, measured as
+/// the time their threads ran or waited to run.
+@Suite struct GeneratorLimitTests {
+    @Test(.enabled(if: CPUQuota.isAvailable, "needs root and the cgroup v1 cpu controller"))
+    func aStarvedHitSaysItWasTheLimit() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let quota = try CPUQuota(percent: 5)
+        defer { quota.remove() }
+        let hit = try HitProcess(["-z", "2s", "-c", "10", server.baseURL + "/"])
+        try quota.add(hit.pid)
+        #expect(hit.wait(seconds: 60) == 0, "\(hit.stderr)")
+        #expect(hit.stdout.contains("busy: this throughput is hit's limit as much as the server's; add --loops, cores or shards"),
+                "\(hit.stdout)")
+    }
+
+    @Test func aLightPacedRunNeverClaimsIt() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["-n", "50", "-rps", "100", "-o", "json", server.baseURL + "/"])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(hit.stdout.utf8)) as? [String: Any])
+        let generator = try #require(report["generator"] as? [String: Any])
+        #expect(generator["saturated"] as? Bool == false)
+        let busy = try #require(generator["loopBusy"] as? [Double])
+        #expect(!busy.isEmpty && busy.allSatisfy { $0 < 0.9 }, "\(busy)")
+        #expect((generator["peakResidentBytes"] as? Int ?? 0) > 1 << 20)
+        let text = try HitProcess.run(["-n", "50", "-rps", "100", server.baseURL + "/"])
+        #expect(!text.stdout.contains("hit's limit"))
+    }
+}
