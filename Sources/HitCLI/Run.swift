@@ -256,7 +256,7 @@ enum CLI {
             return .setup
         }
         onReport()
-        let document = SearchReport.json(outcome, rules: search.thresholds) + "\n"
+        let document = SearchReport.json(outcome, rules: search.thresholds, configuration: configuration) + "\n"
         destination.write(json ? document : SearchReport.conclusion(outcome) + "\n")
         extra.json?.write(document)
         extra.html?.write(SearchReport.html(outcome, rules: search.thresholds, configuration: configuration))

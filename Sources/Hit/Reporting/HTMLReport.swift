@@ -7,9 +7,12 @@ import Glibc
 /// is no script, and a Content-Security-Policy forbids the page any request.
 ///
 /// Above the charts: the verdict with each rule, the summary numbers and the configuration (secrets
-/// already redacted in the JSON). Charts: requests per second and errors over time; latency
-/// percentiles over time (corrected and uncorrected under a rate, log axis); the latency
-/// percentile spectrum on HdrHistogram's "nines" axis; status codes and error kinds; phases.
+/// already redacted in the JSON). Charts: requests per second (sent, completed, succeeded) and
+/// errors over time, with the asked rate beneath them; latency percentiles over time (corrected and
+/// uncorrected under a rate, log axis); requests in flight over time; the latency percentile
+/// spectrum on HdrHistogram's "nines" axis; status codes and error kinds; phases, in the order they
+/// happen, on a log axis. Every chart over time shares one x-axis, from the start to the run's end,
+/// and a line breaks where an interval had no data instead of joining its neighbours.
 public struct HTMLReport: CustomStringConvertible, Sendable {
     public let report: JSONReport
 
@@ -18,14 +21,14 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        let title = "hit: " + (report.configuration.targets.first.map { "\($0.method) \($0.url)" } ?? "load test")
         var body = header() + verdict() + numbers() + configuration()
         body += section("Throughput", throughputChart())
         body += section("Latency over time", latencyChart())
+        body += section("Requests in flight", inFlightChart())
         body += section("Latency by percentile", spectrumChart())
         body += section("Responses", statusChart())
         if !report.phases.isEmpty { body += section("Phases", phasesChart()) }
-        return HTML.page(title: title, generator: "hit \(report.hit)", body: body,
+        return HTML.page(title: Self.title(of: report), generator: "hit \(report.hit)", body: body,
                          footer: "hit \(HTML.escape(report.hit)) · JSON report version \(report.version)")
     }
 
@@ -134,8 +137,22 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         report.timeline.intervals.filter { $0.sendRate != nil && $0.completedRate != nil }
     }
 
+    /// "hit: GET http://host/a", or with several targets "hit: GET http://host/a and 2 more targets".
+    static func title(of report: JSONReport) -> String {
+        let targets = report.configuration.targets
+        guard let first = targets.first else { return "hit: load test" }
+        let more = targets.count > 1 ? " and \(targets.count - 1) more target\(targets.count == 2 ? "" : "s")" : ""
+        return "hit: \(first.method) \(first.url)\(more)"
+    }
+
+    /// The one x-axis of every chart over time: from the start to the end of the last interval (or
+    /// of the stages, when they end later), so that the charts line up.
     private func timeAxis() -> SVGChart.Axis {
-        SVGChart.Axis(label: "time since start (s)", format: { Self.number($0) + " s" })
+        let lastEnd = report.timeline.intervals.map { Double($0.offsetUs) + Double($0.durationUs) }.max() ?? 0
+        let stagesEnd = report.configuration.stages.map { Double($0.startUs) + Double($0.durationUs) }.max() ?? 0
+        let end = Swift.max(lastEnd, stagesEnd) / 1e6
+        return SVGChart.Axis(label: "time since start (s)", format: { Self.number($0) + " s" },
+                             fixedRange: end > 0 && end.isFinite ? 0...end : nil)
     }
 
     /// An interval's point sits at its middle.
@@ -146,6 +163,10 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     private func throughputChart() -> String {
         var series = [
             SVGChart.Series(name: "completed/s", colour: "s0", points: intervals.map { (middle($0), $0.completedRate ?? 0) }),
+            SVGChart.Series(name: "succeeded/s", colour: "s3", points: intervals.map { interval in
+                let seconds = Double(interval.durationUs) / 1e6
+                return (middle(interval), seconds > 0 ? Double(interval.succeeded) / seconds : 0)
+            }),
             SVGChart.Series(name: "sent/s", colour: "s1", style: .dashed, points: intervals.map { (middle($0), $0.sendRate ?? 0) }),
         ]
         let errors = intervals.map { interval -> (x: Double, y: Double) in
@@ -159,9 +180,9 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
             let initial = report.configuration.rate ?? 0
             var corners: [(x: Double, y: Double)] = [(0, initial)]
             for stage in stages { corners.append((Double(stage.startUs + stage.durationUs) / 1e6, stage.targetRate)) }
-            series.append(SVGChart.Series(name: "asked rate (stages)", colour: "s3", style: .dashed, points: corners))
+            series.append(SVGChart.Series(name: "asked rate (stages)", colour: "s5", style: .reference, points: corners))
         } else if let rate = report.pacing?.rate, let first = intervals.first, let last = intervals.last {
-            series.append(SVGChart.Series(name: "asked rate", colour: "s3", style: .dashed,
+            series.append(SVGChart.Series(name: "asked rate", colour: "s5", style: .reference,
                                           points: [(Double(first.offsetUs) / 1e6, rate), (Double(last.offsetUs + last.durationUs) / 1e6, rate)]))
         }
         return SVGChart(title: "Requests per second and errors per second over time", x: timeAxis(),
@@ -172,20 +193,39 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         var series: [SVGChart.Series] = []
         let measures: [(String, KeyPath<JSONReport.IntervalLatency, Int64>)] = [("p50", \.p50Us), ("p90", \.p90Us), ("p99", \.p99Us), ("max", \.maxUs)]
         for (index, (name, path)) in measures.enumerated() {
-            series.append(SVGChart.Series(name: name, colour: "s\(index)", points: intervals.compactMap { interval in
-                interval.latency.map { (middle(interval), Double($0[keyPath: path]) / 1000) }
+            // An interval without a response is a gap (NaN), not a line drawn across it.
+            series.append(SVGChart.Series(name: name, colour: "s\(index)", points: allIntervals.map { interval in
+                (middle(interval), interval.latency.map { Double($0[keyPath: path]) / 1000 } ?? .nan)
             }))
         }
-        if intervals.contains(where: { $0.correctedLatency != nil }) {
+        if allIntervals.contains(where: { $0.correctedLatency != nil }) {
             for (index, (name, path)) in measures.enumerated() where name != "max" {
-                series.append(SVGChart.Series(name: "\(name) corrected", colour: "s\(index)", style: .dashed, points: intervals.compactMap { interval in
-                    interval.correctedLatency.map { (middle(interval), Double($0[keyPath: path]) / 1000) }
+                series.append(SVGChart.Series(name: "\(name) corrected", colour: "s\(index)", style: .dashed, points: allIntervals.map { interval in
+                    (middle(interval), interval.correctedLatency.map { Double($0[keyPath: path]) / 1000 } ?? .nan)
                 }))
             }
         }
         return SVGChart(title: "Latency percentiles per interval (log scale)", x: timeAxis(),
                         y: SVGChart.Axis(label: "latency (ms, log scale)", scale: .logarithmic, format: Self.milliseconds),
                         series: series).svg
+    }
+
+    /// Every interval, with or without rates: latencies and counts are true of a short one too.
+    private var allIntervals: [JSONReport.IntervalFigures] { report.timeline.intervals }
+
+    /// Requests in flight at each interval's end: a ramp, a server that stalls.
+    private func inFlightChart() -> String {
+        let points = allIntervals.map { (x: Double($0.offsetUs + $0.durationUs) / 1e6, y: Double($0.inFlight)) }
+        let end = timeAxis().fixedRange?.upperBound ?? points.last?.x ?? 1
+        let workers = Double(report.configuration.concurrency)
+        var series = [SVGChart.Series(name: "in flight", colour: "s1", points: [(x: 0, y: 0)] + points)]
+        // The cap on requests in flight, the workers (-c), beneath the measured line: when the
+        // line comes near it (a far cap would flatten the line into the axis).
+        if let peak = points.map(\.y).max(), peak * 2 >= workers {
+            series.insert(SVGChart.Series(name: "workers (-c)", colour: "s5", style: .reference, points: [(0, workers), (end, workers)]), at: 0)
+        }
+        return SVGChart(title: "Requests in flight at each interval's end", x: timeAxis(),
+                        y: SVGChart.Axis(label: "requests in flight", format: Self.number), series: series).svg
     }
 
     private func spectrumChart() -> String {
@@ -221,17 +261,20 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     }
 
     private func phasesChart() -> String {
-        let order = ["dns", "connect", "tls", "firstByte", "transfer"]
+        // In the order they happen, by the names the JSON gives them (Phase's raw values).
+        let order = Phase.allCases.map(\.rawValue)
         let phases = report.phases.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
         let positions = Dictionary(uniqueKeysWithValues: phases.enumerated().map { ($0.element.key, Double($0.offset + 1)) })
         let series = [("p50", "s0", \JSONReport.PhaseFigures.p50Us), ("p90", "s1", \.p90Us), ("p99", "s2", \.p99Us)].map { name, colour, path in
             SVGChart.Series(name: name, colour: colour, style: .bars, points: phases.map { (positions[$0.key] ?? 0, Double($0.value[keyPath: path]) / 1000) })
         }
-        let names = phases.map(\.key)
-        return SVGChart(title: "Time spent in each phase of a request",
+        let names = phases.map { Phase(rawValue: $0.key)?.label ?? $0.key }
+        // A log axis: DNS of microseconds and a first byte of hundreds of milliseconds both readable.
+        return SVGChart(title: "Time spent in each phase of a request (log scale)",
                         x: SVGChart.Axis(label: "phase", format: { names.indices.contains(Int($0) - 1) ? names[Int($0) - 1] : "" },
                                          ticks: names.indices.map { Double($0 + 1) }, fromZero: false),
-                        y: SVGChart.Axis(label: "duration (ms)", format: Self.milliseconds), series: series).svg
+                        y: SVGChart.Axis(label: "duration (ms, log scale)", scale: .logarithmic, format: Self.milliseconds),
+                        series: series).svg
     }
 
     // MARK: Formatting
@@ -267,7 +310,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     svg.chart{width:100%;max-width:1180px;height:auto;display:block}
     .grid{stroke:var(--grid);stroke-width:1}.frame{fill:none;stroke:var(--muted);stroke-width:1}
     .tick,.legend{fill:var(--muted);font-size:11px}.axis{fill:var(--fg);font-size:12px}
-    .series{fill:none;stroke-width:2}.dashed{stroke-dasharray:6 4}
+    .series{fill:none;stroke-width:2}.dashed{stroke-dasharray:6 4}.reference{stroke-width:1.5;stroke-dasharray:2 4;opacity:.6}
     .s0{stroke:var(--s0);fill:var(--s0)}.s1{stroke:var(--s1);fill:var(--s1)}.s2{stroke:var(--s2);fill:var(--s2)}
     .s3{stroke:var(--s3);fill:var(--s3)}.s4{stroke:var(--s4);fill:var(--s4)}.s5{stroke:var(--s5);fill:var(--s5)}.bad{stroke:var(--bad);fill:var(--bad)}
     path.series{fill:none}.bar{stroke:none;opacity:.8}.key{stroke:none}

@@ -17,6 +17,9 @@ struct SVGChart {
         case dashed
         case bars
         case dots
+        /// A thin, pale dashed line drawn beneath the others: a reference (an asked rate, a rule's
+        /// limit) that must never hide what was measured.
+        case reference
     }
 
     struct Series {
@@ -24,6 +27,8 @@ struct SVGChart {
         /// The CSS class that colours it: "s0"…"s5", or "bad" for errors.
         var colour: String
         var style: Style = .line
+        /// A point whose y is NaN is a gap: no data there (an interval without a response), and a
+        /// line breaks across it instead of joining its neighbours.
         var points: [(x: Double, y: Double)]
     }
 
@@ -36,6 +41,8 @@ struct SVGChart {
         var ticks: [Double]?
         /// The axis starts at zero on a linear scale, whatever the data.
         var fromZero = true
+        /// The range to draw, whatever the data: every time chart of a page shares one.
+        var fixedRange: ClosedRange<Double>?
     }
 
     var title: String
@@ -48,7 +55,7 @@ struct SVGChart {
     private let left = 70.0, right = 36.0, top = 16.0, bottom = 64.0
 
     var svg: String {
-        let points = series.flatMap(\.points).filter { y.scale == .linear || $0.y > 0 }
+        let points = series.flatMap(\.points).filter { $0.y.isFinite && $0.x.isFinite && (y.scale == .linear || $0.y > 0) }
         guard !points.isEmpty else {
             return "<p class=\"empty\">\(HTML.escape(title)): nothing to draw.</p>"
         }
@@ -77,14 +84,25 @@ struct SVGChart {
         // Series.
         let barSeries = series.filter { $0.style == .bars }
         let slot = barSlot(xRange: xRange, plotWidth: plotWidth)
-        for (index, one) in series.enumerated() {
-            let drawn = one.points.filter { y.scale == .linear || $0.y > 0 }.sorted { $0.x < $1.x }
+        // References first, so that every measured series is drawn over them.
+        let ordered = series.filter { $0.style == .reference } + series.filter { $0.style != .reference }
+        for (index, one) in ordered.enumerated() {
+            let sorted = one.points.filter { $0.x.isFinite && ($0.y.isNaN || y.scale == .linear || $0.y > 0) }.sorted { $0.x < $1.x }
+            let drawn = sorted.filter { $0.y.isFinite }
             guard !drawn.isEmpty else { continue }
             switch one.style {
-            case .line, .dashed:
-                let path = drawn.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n(px($0.element.x))) \(n(py($0.element.y)))" }.joined(separator: " ")
-                out += "<path class=\"series \(one.colour)\(one.style == .dashed ? " dashed" : "")\" d=\"\(path)\"/>"
-                if drawn.count == 1 { out += dot(px(drawn[0].x), py(drawn[0].y), one.colour) }
+            case .line, .dashed, .reference:
+                // One run of points per stretch of data: a gap (NaN) ends a run, and the line breaks.
+                var runs: [[(x: Double, y: Double)]] = [[]]
+                for point in sorted {
+                    if point.y.isFinite { runs[runs.count - 1].append(point) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+                }
+                let path = runs.filter { !$0.isEmpty }.map { run in
+                    run.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n(px($0.element.x))) \(n(py($0.element.y)))" }.joined(separator: " ")
+                }.joined(separator: " ")
+                let style = one.style == .dashed ? " dashed" : one.style == .reference ? " reference" : ""
+                out += "<path class=\"series \(one.colour)\(style)\" d=\"\(path)\"/>"
+                for run in runs where run.count == 1 { out += dot(px(run[0].x), py(run[0].y), one.colour) }
             case .dots:
                 for point in drawn { out += dot(px(point.x), py(point.y), one.colour) }
             case .bars:
@@ -101,7 +119,7 @@ struct SVGChart {
         // Legend, under the x axis label.
         var legendX = left
         for one in series {
-            out += "<rect class=\"key \(one.colour)\" x=\"\(n(legendX))\" y=\"\(n(height - 14))\" width=\"12\" height=\"\(one.style == .dashed ? 3 : 8)\"/>"
+            out += "<rect class=\"key \(one.colour)\" x=\"\(n(legendX))\" y=\"\(n(height - 14))\" width=\"12\" height=\"\(one.style == .dashed || one.style == .reference ? 3 : 8)\"/>"
             out += "<text class=\"legend\" x=\"\(n(legendX + 16))\" y=\"\(n(height - 6))\">\(HTML.escape(one.name))</text>"
             legendX += 28 + Double(one.name.count) * 6.6
         }
@@ -120,6 +138,9 @@ struct SVGChart {
     }
 
     private func range(_ values: [Double], axis: Axis, padBars: Bool) -> ClosedRange<Double> {
+        if let fixed = axis.fixedRange, fixed.lowerBound.isFinite, fixed.upperBound.isFinite, fixed.upperBound > fixed.lowerBound {
+            return fixed
+        }
         var low = values.min() ?? 0, high = values.max() ?? 1
         if let ticks = axis.ticks, let first = ticks.first, let last = ticks.last {
             low = min(low, first)

@@ -17,7 +17,8 @@ extension SearchReport {
             + "</h2><p>Stopped: \(HTML.escape(outcome.reason)).</p>"
         for line in limits(outcome) { body += "<p>\(HTML.escape(line))</p>" }
         body += "</section>"
-        body += "<section><h2>Latency against load</h2>\(curve(outcome.steps))</section>"
+        body += "<section><h2>Latency against load</h2>\(curve(outcome.steps, rules: rules))</section>"
+        body += "<section><h2>Throughput against load</h2>\(throughput(outcome.steps, maximum: outcome.maximumRate))</section>"
         body += "<section><h2>Steps</h2>\(table(outcome.steps))</section>"
 
         let title = "hit capacity search: " + (configuration.targets.first.map { "\($0.method) \($0.url)" } ?? "")
@@ -27,7 +28,7 @@ extension SearchReport {
     /// p50 and p99 against the rate each step asked for (the offered load: past the capacity the
     /// completed rates bunch up while latency climbs), on a log scale; a failed step's p99 is
     /// marked as well, so that the knee shows where the rules began to fail.
-    private static func curve(_ steps: [CapacitySearch.Step]) -> String {
+    private static func curve(_ steps: [CapacitySearch.Step], rules: [Threshold]) -> String {
         func points(_ latency: KeyPath<CapacitySearch.Step, Duration?>, of steps: [CapacitySearch.Step]) -> [(x: Double, y: Double)] {
             steps.compactMap { step in step[keyPath: latency].map { (step.askedRate, $0.seconds * 1000) } }
         }
@@ -39,10 +40,39 @@ extension SearchReport {
         if !failed.isEmpty {
             series.append(SVGChart.Series(name: "failed step (p99)", colour: "bad", style: .dots, points: points(\.p99, of: failed)))
         }
+        // Each latency rule's limit: the service level the search keeps, as a line across.
+        let rates = steps.map(\.askedRate)
+        if let low = rates.min(), let high = rates.max() {
+            for rule in rules {
+                guard case .percentile = rule.metric, case .duration(let limit) = rule.value else { continue }
+                let ms = limit.seconds * 1000
+                series.append(SVGChart.Series(name: "limit: \(rule.text)", colour: "bad", style: .reference,
+                                              points: [(low, ms), (high, ms)]))
+            }
+        }
         return SVGChart(title: "Latency against the asked rate, one point a step",
                         x: SVGChart.Axis(label: "asked rate (requests/s)", format: { CapacitySearch.rate($0) }),
                         y: SVGChart.Axis(label: "latency (ms, log scale)", scale: .logarithmic, format: HTMLReport.milliseconds),
                         series: series).svg
+    }
+
+    /// What each step sent and completed against what it asked: on the diagonal while the server
+    /// keeps up, completions level off at its capacity.
+    private static func throughput(_ steps: [CapacitySearch.Step], maximum: Double?) -> String {
+        let rates = steps.map(\.askedRate)
+        guard let low = rates.min(), let high = rates.max() else { return "<p class=\"empty\">No step ran.</p>" }
+        var series = [
+            SVGChart.Series(name: "asked", colour: "s5", style: .reference, points: [(0, 0), (high, high)]),
+            SVGChart.Series(name: "sent/s", colour: "s1", style: .dots, points: steps.map { ($0.askedRate, $0.sentRate) }),
+            SVGChart.Series(name: "completed/s", colour: "s0", style: .dots, points: steps.map { ($0.askedRate, $0.completedRate) }),
+        ]
+        if let maximum {
+            series.append(SVGChart.Series(name: "highest rate that passed", colour: "s3", style: .reference,
+                                          points: [(min(low, maximum), maximum), (high, maximum)]))
+        }
+        return SVGChart(title: "Sent and completed rates against the asked rate, one point a step",
+                        x: SVGChart.Axis(label: "asked rate (requests/s)", format: { CapacitySearch.rate($0) }),
+                        y: SVGChart.Axis(label: "requests/s", format: { CapacitySearch.rate($0) }), series: series).svg
     }
 
     private static func table(_ steps: [CapacitySearch.Step]) -> String {

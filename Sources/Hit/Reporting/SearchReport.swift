@@ -67,6 +67,9 @@ public enum SearchReport {
         public var version = JSONReport.schemaVersion
         public var hit = hitVersion
         public let findMax: FindMax
+        /// The search's targets and client settings (secrets redacted), as a run's report gives
+        /// them, so that `hit report` can draw the page later; null in a document written before.
+        public var configuration: JSONReport.Configuration? = nil
 
         public struct FindMax: Codable, Sendable {
             public let rules: [String]
@@ -123,8 +126,9 @@ public enum SearchReport {
         }
     }
 
-    public static func json(_ outcome: CapacitySearch.Outcome, rules: [Threshold]) -> String {
-        let document = Document(findMax: .init(
+    public static func json(_ outcome: CapacitySearch.Outcome, rules: [Threshold],
+                            configuration: JSONReport.Configuration? = nil) -> String {
+        var document = Document(findMax: .init(
             rules: rules.map(\.text), keeps: Threshold.kept(rules), maximumRate: outcome.maximumRate, limitedByHit: outcome.limitedByHit,
             interrupted: outcome.interrupted, reason: outcome.reason,
             steps: outcome.steps.map {
@@ -134,8 +138,37 @@ public enum SearchReport {
                       passed: $0.passed, reachedRate: $0.reachedRate, keptPace: $0.keptPace, limitedByHit: $0.limitedByHit,
                       limit: $0.limit?.rawValue, cpuPercent: $0.cpuPercent, failedRules: $0.failedRules)
             }))
+        document.configuration = configuration
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+extension SearchReport.Document {
+    /// Decodes a capacity search's JSON document (`--find-max -o json` or `--json-file`).
+    public static func decode(_ bytes: some Collection<UInt8>) throws -> SearchReport.Document {
+        try JSONDecoder().decode(SearchReport.Document.self, from: Data(bytes))
+    }
+
+    /// The search's outcome, back from the document, for its text and HTML pages.
+    public var outcome: CapacitySearch.Outcome {
+        CapacitySearch.Outcome(
+            steps: findMax.steps.map { step in
+                CapacitySearch.Step(
+                    askedRate: step.askedRate, workers: step.workers, sentRate: step.sentRate, completedRate: step.completedRate,
+                    inFlightAtStart: step.inFlightAtStart, inFlightAtEnd: step.inFlightAtEnd,
+                    p50: step.p50Us.map { .microseconds($0) }, p99: step.p99Us.map { .microseconds($0) },
+                    errorsPercent: step.errorsPercent, passed: step.passed, reachedRate: step.reachedRate, keptPace: step.keptPace,
+                    limitedByHit: step.limitedByHit, limit: step.limit.flatMap(CapacitySearch.Limit.init(rawValue:)),
+                    cpuPercent: step.cpuPercent, failedRules: step.failedRules)
+            },
+            maximumRate: findMax.maximumRate, limitedByHit: findMax.limitedByHit, reason: findMax.reason,
+            interrupted: findMax.interrupted)
+    }
+
+    /// The rules the search kept, parsed back (they were valid when it ran); the unreadable left out.
+    public var rules: [Threshold] {
+        findMax.rules.compactMap { try? Threshold.parseList($0) }.flatMap { $0 }
     }
 }

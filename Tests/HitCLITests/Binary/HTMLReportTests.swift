@@ -39,7 +39,7 @@ struct HTMLReportTests {
 
         let dom = try Self.chromium(["--dump-dom", "file://" + html])
         #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
-        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 4, "throughput, latency, spectrum, phases")
+        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 5, "throughput, latency, in flight, spectrum, phases")
         for needle in ["Verdict: PASSED", "p99&gt;250ms", "requests per second", "latency (ms, log scale)", "percentile",
                        "99.9%", "404", "Configuration", "time since start (s)"] {
             #expect(dom.stdout.contains(needle), "the page shows \(needle)")
@@ -76,14 +76,58 @@ struct HTMLReportTests {
 
         let dom = try Self.chromium(["--dump-dom", "file://" + html])
         #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
-        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 1, "the latency-throughput curve")
+        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 2, "latency and throughput against load")
         for needle in ["Highest rate that passed", "the highest rate that keeps <code>p99 ≤ 200ms</code>", "asked rate (requests/s)",
-                       "latency (ms, log scale)", "failed step (p99)", "<th>sent/s</th><th>completed/s</th>", "p99&gt;200ms</td>"] {
+                       "latency (ms, log scale)", "failed step (p99)", "<th>sent/s</th><th>completed/s</th>", "p99&gt;200ms</td>",
+                       "limit: p99&gt;200ms", "highest rate that passed", "Sent and completed rates against the asked rate"] {
             #expect(dom.stdout.contains(needle), "the page shows \(needle)")
         }
         #expect(dom.stdout.components(separatedBy: "<tr class=").count - 1 == steps.count, "a row a step")
         #expect(!dom.stderr.contains("CONSOLE"))
         #expect(!dom.stderr.contains("Refused to"))
+    }
+
+    /// The `<svg>` of the chart titled `title` in `page`.
+    static func chart(_ title: String, in page: String) -> String? {
+        page.components(separatedBy: "<svg class=\"chart\"").first { $0.contains("<title>\(title)</title>") }?
+            .components(separatedBy: "</svg>").first
+    }
+
+    /// The x-axis tick labels of a chart: the texts under its plot.
+    static func xTicks(_ svg: String) -> [String] {
+        svg.components(separatedBy: "text-anchor=\"middle\">").dropFirst().compactMap { $0.components(separatedBy: "<").first }
+            .filter { $0.hasSuffix(" s") }
+    }
+
+    @Test func theChartsDrawWhatHappened() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-html-gaps")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let html = directory + "/run.html"
+        // One worker, 1.2 s a response, 500 ms intervals: most intervals see no response at all.
+        let hit = try HitProcess.run(["-q", "-z", "3s", "-c", "1", "--interval", "500ms", "--html", html, server.baseURL + "/delay/1200"])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        let dom = try Self.chromium(["--dump-dom", "file://" + html])
+        #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
+        let page = dom.stdout
+        // A line breaks where there was no data: the p50 line is two lone points, never joined.
+        let latency = try #require(Self.chart("Latency percentiles per interval (log scale)", in: page))
+        let p50 = try #require(latency.components(separatedBy: "<path class=\"series s0\" d=\"").dropFirst().first?
+            .components(separatedBy: "\"").first)
+        #expect(p50.components(separatedBy: "M").count - 1 == 2 && !p50.contains("L"), "p50 drawn across the gap: \(p50)")
+        // The phases in the order they happen.
+        let phases = try #require(Self.chart("Time spent in each phase of a request (log scale)", in: page))
+        let names = ["DNS", "connect", "first byte", "transfer"].map { phases.range(of: ">\($0)<")?.lowerBound }
+        #expect(names.allSatisfy { $0 != nil } && names.compactMap { $0 } == names.compactMap { $0 }.sorted(), "phase order")
+        // One x-axis for every chart over time.
+        let axes = try ["Requests per second and errors per second over time", "Latency percentiles per interval (log scale)",
+                        "Requests in flight at each interval's end"].map { title in
+            let svg = try #require(Self.chart(title, in: page), "no chart '\(title)'")
+            return Self.xTicks(svg)
+        }
+        #expect(!axes[0].isEmpty && axes.allSatisfy { $0 == axes[0] }, "\(axes)")
+        #expect(page.contains("<title>hit: GET \(server.baseURL)/delay/1200</title>"))
     }
 
     @Test func aReportThatIsNotOneIsAUsageError() throws {
