@@ -40,9 +40,10 @@ public struct GeneratorLoad: Sendable, Equatable {
             + "server's; add --loops, cores or shards"
     }
 
-    /// Adds another process's figures (a shard of the same run).
+    /// Adds another process's figures (a shard of the same run). The loops are kept busiest
+    /// first, so that the order of the shards does not change the merge.
     public mutating func merge(_ other: GeneratorLoad) {
-        loopBusy += other.loopBusy
+        loopBusy = (loopBusy + other.loopBusy).sorted(by: >)
         cpuSeconds += other.cpuSeconds
         peakResidentBytes = Swift.max(peakResidentBytes, other.peakResidentBytes)
     }

@@ -10,7 +10,7 @@ import Testing
     func aStarvedHitSaysItWasTheLimit() throws {
         let server = try TargetServer()
         defer { server.shutdown() }
-        let quota = try CPUQuota(percent: 5)
+        let quota = try CPUQuota(percent: 1)
         defer { quota.remove() }
         let hit = try HitProcess(["-z", "2s", "-c", "10", server.baseURL + "/"])
         try quota.add(hit.pid)

@@ -14,7 +14,7 @@ import Testing
     @Test func shardsAddTheirLoopsAndCPU() {
         var merged = GeneratorLoad(loopBusy: [0.5], cpuSeconds: 1.5, peakResidentBytes: 30)
         merged.merge(GeneratorLoad(loopBusy: [0.95], cpuSeconds: 2, peakResidentBytes: 20))
-        #expect(merged == GeneratorLoad(loopBusy: [0.5, 0.95], cpuSeconds: 3.5, peakResidentBytes: 30))
+        #expect(merged == GeneratorLoad(loopBusy: [0.95, 0.5], cpuSeconds: 3.5, peakResidentBytes: 30))
         #expect(merged.saturated)
     }
 
