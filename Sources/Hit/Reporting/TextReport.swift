@@ -17,13 +17,23 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let proxy: (url: String, source: String)?
     /// Whether the run asked for HTTP/2 (`-h2`): responses in HTTP/1.x are then pointed out.
     public let askedForHTTP2: Bool
-    /// The run's `--stages`, listed under pacing; empty without.
+    /// The run's `--stages`, listed under pacing with each one's asked and achieved rate; empty without.
     public let stages: [Stage]
+    /// The rate the first stage starts from (`-rps`, or 0).
+    public let stagesStart: Double
+    /// `--ramp-up`: the time the workers were started over.
+    public let rampUp: Duration?
+    /// Whether to colour the verdict and the error counts (ANSI): on a terminal that takes colour.
+    public let colour: Bool
 
     public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil,
-                proxy: (url: String, source: String)? = nil, askedForHTTP2: Bool = false, stages: [Stage] = []) {
+                proxy: (url: String, source: String)? = nil, askedForHTTP2: Bool = false, stages: [Stage] = [],
+                stagesStart: Double = 0, rampUp: Duration? = nil, colour: Bool = false) {
         self.askedForHTTP2 = askedForHTTP2
         self.stages = stages
+        self.stagesStart = stagesStart
+        self.rampUp = rampUp
+        self.colour = colour
         self.summary = summary
         self.targets = targets
         self.width = min(max(width, 40), 1000)
@@ -41,7 +51,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         accountingBlock(&out)
         breakdownBlocks(&out)
         verdictBlock(&out)
-        return out.text
+        return out.text(width: width, colour: colour)
     }
 
     // MARK: - Blocks
@@ -56,17 +66,18 @@ public struct TextReport: CustomStringConvertible, Sendable {
         out.append(s.interrupted ? (s.stopCause.map { "Summary (stopped: \($0)):" } ?? "Summary (interrupted):") : "Summary:")
         let requested = s.requested.map(String.init) ?? "unlimited"
         out.row("Success", s.successPercent.map(Formatting.percent) ?? "- (nothing completed: nothing to measure)")
-        out.row("RPS", String(cFormat: "%.1f", s.requestsPerSecond))
+        // A rate of failures is no throughput: a run where nothing succeeded says how its requests failed.
+        if s.succeeded > 0 || s.completed == 0 { out.row("RPS", String(cFormat: "%.1f", s.requestsPerSecond)) }
         out.row("Requests", s.interrupted ? "\(s.completed) of \(requested)" : "\(s.completed)")
-        out.row("Errors", "\(s.unsuccessful)")
+        out.row("Errors", "\(s.unsuccessful)", highlight: s.unsuccessful > 0 ? "\(s.unsuccessful)" : nil)
+        if s.succeeded == 0, s.completed > 0 { out.row("Failed", failedHow) }
         out.row("Bytes", "\(s.bytes)")
         if s.wireBytesReceived > 0 || s.wireBytesSent > 0 {
             out.row("Wire bytes", "\(s.wireBytesReceived) received, \(s.wireBytesSent) sent")
         }
         out.row("Duration", Formatting.duration(s.duration) + (s.deadlineReached ? " (-z deadline reached)" : ""))
-        out.row("Fastest", s.fastest.map(Formatting.duration) ?? "-")
-        out.row("Slowest", s.slowest.map(Formatting.duration) ?? "-")
-        out.row("Mean", s.meanLatency.map(Formatting.duration) ?? "-")
+        // The fastest, slowest and mean response are the Latency block's min, max and mean.
+        if let rampUp { out.row("Ramp-up", "the workers started evenly over " + Formatting.duration(rampUp)) }
         if let shards = s.shards { out.row("Shards", shards.description) }
         if let startAt = s.startAt {
             let late = s.startedLate.map { $0 > Summary.lateAfter ? ", ready \(Formatting.duration($0)) after it (requests due by then went late)" : "" } ?? ""
@@ -75,6 +86,22 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if let proxy {
             out.row("Proxy", Redaction.url(proxy.url) + (proxy.source == "-x" ? "" : " (from \(proxy.source); -x '' for none)"))
         }
+    }
+
+    /// How the requests of a run where none succeeded failed: how many, which way, and how fast.
+    private var failedHow: String {
+        let s = summary
+        var ways: [String] = []
+        if s.failed > 0 {
+            ways += s.statusCounts.filter { $0.key >= 400 }.sorted { $0.key < $1.key }.map { "status \($0.key) ×\($0.value)" }
+        }
+        ways += s.errorCounts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) ×\($0.value.count)" }
+        var text = "all \(s.completed) (" + ways.joined(separator: ", ") + ")"
+        let times = s.failed > 0 ? s.latency : s.failureLatency
+        if !times.isEmpty {
+            text += ", each after p50 \(Formatting.duration(times.percentile(50))), max \(Formatting.duration(times.max))"
+        }
+        return text
     }
 
     private func latencyBlock(_ out: inout Lines) {
@@ -117,12 +144,53 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 + "by p50 \(Formatting.duration(summary.lateness.percentile(50))), p99 \(Formatting.duration(summary.lateness.percentile(99))), "
                 + "max \(Formatting.duration(summary.lateness.max))."))
             if !stages.isEmpty {
-                out.append("  stages: " + stages.map(\.description).joined(separator: ", ")
-                    + (summary.dropped > 0 ? "; \(summary.dropped) request\(summary.dropped == 1 ? "" : "s") dropped (no worker free before the stages ended)" : ""))
+                stagesBlock(&out)
             }
         }
         out.section("Latency histogram (each row up to its latency):")
-        out.lines += Self.histogramBars(latency, width: width)
+        for bar in Self.histogramBars(latency, width: width) { out.append(bar) }
+    }
+
+    /// Each stage with the rate it asked for (its mean, from where it starts to where it ends) and
+    /// the rate sent during it, from the timeline.
+    private func stagesBlock(_ out: inout Lines) {
+        out.append("  Stages:" + String(repeating: " ", count: 14) + Self.column("asked", 12) + Self.column("achieved", 12))
+        var start = Duration.zero
+        var from = stagesStart
+        for stage in stages {
+            let end = start + stage.duration
+            let asked = (from + stage.target) / 2
+            let achieved = sentRate(from: start, to: end)
+            let rates = from == stage.target ? Self.rate(from) : Self.rate(from) + "→" + Self.rate(stage.target)
+            out.append("    " + (Formatting.duration(stage.duration) + " " + rates + "/s").padded(to: 19)
+                + Self.column(String(cFormat: "%.1f/s", asked), 12)
+                + Self.column(achieved.map { String(cFormat: "%.1f/s", $0) } ?? "-", 12))
+            start = end
+            from = stage.target
+        }
+        if summary.dropped > 0 {
+            out.append("  \(summary.dropped) request\(summary.dropped == 1 ? "" : "s") dropped (no worker free before the stages ended)")
+        }
+    }
+
+    /// `1000`, `0.5`.
+    static func rate(_ rate: Double) -> String {
+        rate == rate.rounded() && rate < 1e15 ? String(Int(rate)) : String(cFormat: "%g", rate)
+    }
+
+    /// Requests sent per second between two offsets, from the timeline's intervals (each counted in
+    /// proportion to its overlap); `nil` without a timeline over that time.
+    func sentRate(from start: Duration, to end: Duration) -> Double? {
+        var sent = 0.0
+        var covered = 0.0
+        for interval in summary.timeline.intervals {
+            let low = max(start, interval.offset), high = min(end, interval.offset + interval.length)
+            guard high > low, interval.length > .zero else { continue }
+            let share = (high - low).seconds / interval.length.seconds
+            sent += Double(interval.sent) * share
+            covered += (high - low).seconds
+        }
+        return covered > 0 ? sent / (end - start).seconds : nil
     }
 
     private func phasesBlock(_ out: inout Lines) {
@@ -145,10 +213,13 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the run's end, never sent: every worker was busy)") }
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
-        out.section("Throughput:")
-        var throughput = [String(cFormat: "%.1f requests/s", s.requestsPerSecond), Formatting.bytes(s.bytesPerSecond) + "/s received"]
-        if s.bytesSent > 0 { throughput.append(Formatting.bytes(s.bytesSentPerSecond) + "/s sent") }
-        out.append("  " + throughput.joined(separator: ", "))
+        // Requests per second are the summary's RPS; bytes per second, when bytes moved.
+        if s.bytes > 0 || s.bytesSent > 0 {
+            out.section("Throughput:")
+            var throughput = [Formatting.bytes(s.bytesPerSecond) + "/s received"]
+            if s.bytesSent > 0 { throughput.append(Formatting.bytes(s.bytesSentPerSecond) + "/s sent") }
+            out.append("  " + throughput.joined(separator: ", "))
+        }
         if s.connectionsOpened > 0 || s.mostRequestsOnOneConnection > 0 {
             out.section("Connections:")
             var line = "  opened \(s.connectionsOpened)"
@@ -168,7 +239,8 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if !s.statusCounts.isEmpty {
             out.section("Status codes:")
             for (status, count) in s.statusCounts.sorted(by: { $0.key < $1.key }) {
-                out.append("  \(status)  \(count)")
+                let line = "  [\(status)] \(count) response\(count == 1 ? "" : "s")"
+                out.append(line, highlight: status >= 400 ? line.trimmingWhitespace() : nil)
             }
         }
         if !s.httpVersions.isEmpty {
@@ -181,7 +253,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             out.section("Transport errors:")
             for (kind, tally) in s.errorCounts.sorted(by: { $0.key < $1.key }) {
                 out.append("  " + kind.rawValue.padded(to: 9)
-                    + "\(tally.count)  (e.g. \(tally.example))")
+                    + "\(tally.count)  (e.g. \(tally.example))", highlight: kind.rawValue.padded(to: 9) + "\(tally.count)")
             }
         }
         if targets.count > 1 {
@@ -226,26 +298,73 @@ public struct TextReport: CustomStringConvertible, Sendable {
         case .unreachable: "Verdict: UNREACHABLE: every request failed to connect"
         case .interrupted: summary.stopCause.map { "Verdict: stopped (\($0))" } ?? "Verdict: interrupted"
         }
-        out.section(line)
+        let flagged = ["Verdict: FAIL", "Verdict: UNREACHABLE"].first { line.hasPrefix($0) }
+        out.section(line, highlight: flagged ?? (verdict.outcome == .passed ? "Verdict: pass" : nil),
+                    code: verdict.outcome == .passed ? "32" : "1;31")
     }
 }
 
 /// The report's lines, with the helpers that lay them out.
 private struct Lines {
-    var lines: [String] = []
+    /// A line, and the part of it to colour on a terminal.
+    struct Line {
+        var text: String
+        var highlight: String?
+        var code = "31"
+    }
 
-    mutating func append(_ line: String) { lines.append(line) }
+    var lines: [Line] = []
+
+    mutating func append(_ line: String, highlight: String? = nil, code: String = "31") {
+        lines.append(Line(text: line, highlight: highlight, code: code))
+    }
 
     /// A blank line, then a heading.
-    mutating func section(_ heading: String) {
-        lines.append("")
-        lines.append(heading)
+    mutating func section(_ heading: String, highlight: String? = nil, code: String = "31") {
+        lines.append(Line(text: ""))
+        append(heading, highlight: highlight, code: code)
     }
 
     /// "  Label:      value", aligned.
-    mutating func row(_ label: String, _ value: String) {
-        lines.append("  " + (label + ":").padded(to: 12) + value)
+    mutating func row(_ label: String, _ value: String, highlight: String? = nil) {
+        append("  " + (label + ":").padded(to: 12) + value, highlight: highlight)
     }
 
-    var text: String { lines.joined(separator: "\n") }
+    /// The lines fitted to `width` columns (see `wrapped`), their highlights coloured when `colour`.
+    func text(width: Int, colour: Bool) -> String {
+        var out: [String] = []
+        for line in lines {
+            var pieces = Self.wrapped(line.text, width: width)
+            if colour, let highlight = line.highlight,
+               let index = pieces.firstIndex(where: { $0.contains(highlight) }), let range = pieces[index].firstRange(of: highlight) {
+                pieces[index].replaceSubrange(range, with: "\u{1B}[\(line.code)m" + highlight + "\u{1B}[0m")
+            }
+            out += pieces
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// `line` broken at spaces into lines of at most `width` columns, never inside a word or a
+    /// number; the continuation lines indented 4 past the line's own indent ("Label:" rows: under
+    /// the value). A word longer than the line (a long URL) stays whole on a line of its own.
+    static func wrapped(_ line: String, width: Int) -> [String] {
+        guard line.count > width else { return [line] }
+        let indent = line.prefix { $0 == " " }.count
+        let value = line.dropFirst(indent).firstRange(of: ":  ").map { line.distance(from: line.startIndex, to: $0.upperBound) }
+        let hanging = String(repeating: " ", count: min(width / 2, value.map { $0 + line.dropFirst($0).prefix { $0 == " " }.count } ?? indent + 4))
+        var result: [String] = []
+        var current = String(line.prefix(indent))
+        var currentHasWord = false
+        for word in line.dropFirst(indent).split(separator: " ", omittingEmptySubsequences: false) {
+            if currentHasWord, current.count + 1 + word.count > width {
+                result.append(current)
+                current = hanging + word
+            } else {
+                current += (currentHasWord ? " " : "") + word
+            }
+            currentHasWord = true
+        }
+        result.append(current)
+        return result
+    }
 }

@@ -27,6 +27,9 @@ public struct Summary: Sendable, Equatable {
     /// but its caller, for a reason of its own: "the reader of the CSV rows went away". Set by the
     /// caller; reports say "stopped" and this reason instead of "interrupted".
     public var stopCause: String?
+    /// Whether the stop judges the run failed rather than interrupted: its caller stopped it because
+    /// it could only fail (every request so far failed TLS certificate verification).
+    public var stopFails = false
     /// Whether the run ended because its duration (`-z`) was over.
     public var deadlineReached = false
     /// Body bytes received, after any content decoding.
@@ -48,6 +51,9 @@ public struct Summary: Sendable, Equatable {
     public var slowest: Duration? { latency.isEmpty ? nil : latency.max }
     /// Latencies of the requests that got a response.
     public var latency = LatencyHistogram()
+    /// How long the requests that ended in a transport error took to fail (not merged from shards'
+    /// reports: a merge leaves it empty).
+    public var failureLatency = LatencyHistogram()
     /// In a paced run, the same latencies measured from each request's intended send time:
     /// corrected for coordinated omission. Empty in an unpaced run.
     public var correctedLatency = LatencyHistogram()
@@ -208,6 +214,7 @@ public struct Summary: Sendable, Equatable {
         if let error = result.error {
             if error.kind == .timeout { timedOut += 1 }
             errorCounts[error.kind, default: ErrorTally(count: 0, example: error.message)].count += 1
+            failureLatency.record(result.latency)
             return
         }
         statusCounts[result.status, default: 0] += 1

@@ -123,7 +123,11 @@ final class ProgressLine: @unchecked Sendable {
         }
         add(String(cFormat: "%.0f done/s", completedRate))
         if let interval, interval.inFlight > 0 { add("\(interval.inFlight) in flight") }
-        if let latency = interval?.correctedLatency ?? interval?.latency {
+        // Under a rate the live latencies are corrected for coordinated omission (from each request's
+        // intended send time): said, since the final report's first figures are uncorrected.
+        if let latency = interval?.correctedLatency {
+            add("corrected p50 " + Formatting.duration(latency.p50) + " p99 " + Formatting.duration(latency.p99))
+        } else if let latency = interval?.latency {
             add("p50 " + Formatting.duration(latency.p50) + " p99 " + Formatting.duration(latency.p99))
         }
         if let interval, !interval.statusClasses.isEmpty || !interval.errorKinds.isEmpty {

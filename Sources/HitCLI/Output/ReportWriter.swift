@@ -21,9 +21,13 @@ struct ReportWriter {
         write(summary, json: JSONReport(summary, test: loadTest, verdict: verdict), paced: loadTest.options.schedule != nil,
               verdict: verdict) { width in
             TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
-                       askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages)
+                       askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages,
+                       stagesStart: loadTest.options.rate ?? 0, rampUp: loadTest.options.rampUp, colour: colour)
         }
     }
+
+    /// Whether the text report is coloured: on a terminal that takes colour.
+    var colour: Bool { output.format == .text && Terminal.takesColour(destination.descriptor) }
 
     /// Writes the report of `summary` (a run, or a merge of shards), whose JSON form is `json`,
     /// and its text form for a width `text(width)`.

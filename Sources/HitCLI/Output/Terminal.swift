@@ -7,6 +7,12 @@ enum Terminal {
     /// The widest report hit lays out, whatever the terminal or $COLUMNS says.
     static let maximumWidth = 1000
 
+    /// Whether text written to `descriptor` may be coloured: it is a terminal, `NO_COLOR` is unset
+    /// (or empty, as no-color.org says) and `TERM` is not `dumb`.
+    static func takesColour(_ descriptor: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        isatty(descriptor) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true) && environment["TERM"] != "dumb"
+    }
+
     /// The width to fit text to: the terminal's, when `descriptor` is one; else $COLUMNS; else 80.
     /// Never more than `maximumWidth`.
     static func width(of descriptor: Int32) -> Int {

@@ -78,6 +78,8 @@ struct LiveViewTests {
         #expect(shown, "the live line: \(line)")
         #expect(line.contains("sent 40/s of 40") || line.contains("sent 39/s of 40") || line.contains("sent 41/s of 40"), "\(line)")
         #expect(line.contains("done/s") && line.contains("left") && line.contains("0 errors"))
+        // Under a rate the live percentiles are corrected for coordinated omission, and say so.
+        #expect(line.contains("corrected p50 "), "\(line)")
     }
 
     /// Requests that hang show as in flight, and under a rate the time left follows the schedule
@@ -120,6 +122,33 @@ struct LiveViewTests {
         #expect(lines.count == 13, "\(lines)")
         #expect(lines.first?.hasPrefix("index,") == true)
         #expect(lines.dropFirst().allSatisfy { $0.first?.isNumber == true && !$0.contains("errors") }, "\(lines)")
+    }
+
+    /// The report on a terminal: its lines fit the pane (none wrapped by the terminal inside a
+    /// number), and the verdict and error counts are red, unless NO_COLOR or TERM=dumb say no.
+    @Test(arguments: [80, 100])
+    func theReportFitsThePaneAndItsVerdictIsRed(width: Int) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        for environment in [[:], ["NO_COLOR": "1"], ["TERM": "dumb"]] {
+            let pane = try Pane(width: width, command: "\(HitProcess.binary) -q -n 40 -c 2 -rps 400 --fail-if 'p99>1us' "
+                + "\(server.baseURL)/status/503 \(server.baseURL)/a-rather-long-path/that-makes-the-targets-lines-long?with=a-query",
+                environment: environment)
+            #expect(pane.exitStatus() == 1)
+            let history = try ExternalTool("tmux", ["-L", pane.socket, "capture-pane", "-p", "-e", "-J", "-S", "-200"])
+            let lines = history.stdout.split(separator: "\n").map(String.init)
+            let verdict = lines.first { $0.contains("Verdict: FAIL") } ?? ""
+            let coloured = environment.isEmpty
+            // tmux writes bold red as two codes.
+            #expect(verdict.contains("\u{1B}[31mVerdict: FAIL") == coloured, "\(environment): \(verdict.debugDescription)")
+            #expect(verdict.contains("\u{1B}[") == coloured, "\(environment): \(verdict.debugDescription)")
+            let errors = lines.first { $0.contains("Errors:") } ?? ""
+            #expect(errors.contains("Errors:     \u{1B}[31m") == coloured, "\(environment): \(errors.debugDescription)")
+            // -J joins what the terminal wrapped: a joined line longer than the pane was broken by it.
+            let plain = try ExternalTool("tmux", ["-L", pane.socket, "capture-pane", "-p", "-J", "-S", "-200"]).stdout
+            let broken = plain.split(separator: "\n").filter { $0.count > width && !$0.contains("http://") }
+            #expect(broken.isEmpty, "\(broken)")
+        }
     }
 
     @Test func errorsAreRedUnlessNOCOLORIsSet() throws {
