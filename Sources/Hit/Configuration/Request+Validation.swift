@@ -44,6 +44,12 @@ extension Request {
               url[url.startIndex..<colon].first?.isLetter == true
         else { throw .missingScheme }
         let scheme = url[url.startIndex..<colon].lowercased()
+        // `localhost:8080`, `example.com:80/x`: a host and a port, not a scheme.
+        if !schemes.contains(scheme), !url[url.index(after: colon)...].hasPrefix("//"),
+           url[url.index(after: colon)...].prefix(while: { $0 != "/" && $0 != "?" }).allSatisfy(\.isNumber),
+           url[url.index(after: colon)...].first?.isNumber == true {
+            throw .missingScheme
+        }
         guard schemes.contains(scheme) else { throw .unsupportedScheme(scheme) }
         let parsed = RequestURL(url)
         // Before the host and port are looked at: with such credentials they hold part of the password.

@@ -1,6 +1,7 @@
 /// Whether a run passed, for a CI step to act on without parsing text.
 ///
-/// - An interrupted run is `interrupted`, whatever the rules.
+/// - An interrupted run is `interrupted`, whatever the rules; one its caller stopped because it
+///   could only fail (`Summary.stopFails`) fails.
 /// - A run in which every request failed to connect (refused, DNS) is `unreachable`: a broken
 ///   deploy, not a slow one.
 /// - A run in which nothing completed fails: there is nothing to judge.
@@ -28,7 +29,10 @@ public struct Verdict: Sendable, Equatable {
         let connectKinds: Set<TransferError.Kind> = [.connect, .dns]
         let failures = Self.failures(summary)
         let held = thresholds.filter(\.failed)
-        if summary.interrupted {
+        if summary.interrupted, summary.stopFails {
+            outcome = .failed
+            reason = (summary.stopCause.map { "stopped: \($0); " } ?? "") + failures
+        } else if summary.interrupted {
             outcome = .interrupted
             let never = summary.neverStarted.map { ", \($0) never started" } ?? ""
             reason = (summary.stopCause.map { "\($0): " } ?? "")

@@ -32,6 +32,11 @@ enum PeerSpelling {
     /// Refuses, before the parser sees them, the spellings the parser would misread: `-n5` (read as
     /// `-n -5`), `-z1s`, and a long name with one dash (`-concurrency`).
     static func check(_ arguments: [String]) throws(UsageError) {
+        if let value = durationBody(in: arguments) {
+            let escaped = UsageError.escaped(value)
+            throw UsageError("-d '\(escaped)' is a request body here (as in hey and curl), not a duration: "
+                + "for a duration write -z \(escaped); to send it as the body, write --data-raw '\(escaped)' or give -m")
+        }
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -51,6 +56,31 @@ enum PeerSpelling {
             }
             index += 1
         }
+    }
+
+    /// wrk's and vegeta's `-d 30s` (a duration): the value of a `-d` that parses as a duration when
+    /// neither a method (`-m`, `-X`) nor `--data-raw` says a body was meant. Sending a body to a
+    /// real API by accident is worse than a refused command.
+    static func durationBody(in arguments: [String]) -> String? {
+        let words = arguments.prefix { $0 != "--" }
+        let methodOrRaw = ["-m", "-X", "--method", "--request", "--data-raw"]
+        if words.contains(where: { word in methodOrRaw.contains { word == $0 || word.hasPrefix($0 + "=") } }) { return nil }
+        var index = words.startIndex
+        while index < words.endIndex {
+            let word = words[index]
+            var value: String?
+            if ["-d", "--data", "--data-binary"].contains(word), index + 1 < words.endIndex {
+                value = words[index + 1]
+                index += 1
+            } else if let equals = word.firstIndex(of: "="), ["--data", "--data-binary"].contains(String(word[..<equals])) {
+                value = String(word[word.index(after: equals)...])
+            } else if valueTaking.contains(word) {
+                index += 1
+            }
+            if let value, value != "0", Duration(parsing: value) != nil { return value }
+            index += 1
+        }
+        return nil
     }
 
     /// The options, as written on the command line, that take a value ("-n", "--requests", "-rps").
@@ -108,6 +138,13 @@ enum PeerSpelling {
         "threads": "write '--loops N' for event-loop threads; -c sets the workers",
         "latency": "hit always reports the latency distribution",
         "verbose": "hit reports every request's outcome in its summary; -o csv gives one row per request",
+        // k6
+        "vus": "write '-c N' for N concurrent workers (k6's virtual users); -rps sets a rate",
+        // ab
+        "p": "ab's -p FILE posts a file: write '-D FILE' (a body makes it a POST; -T sets its content type)",
+        // oha
+        "j": "write '-o json'",
+        "no-tui": "hit draws its live view on stderr only on a terminal; -q turns it off",
     ]
 
     static func hint(for option: String) -> String? {

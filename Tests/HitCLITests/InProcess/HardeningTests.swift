@@ -49,11 +49,12 @@ import Testing
         #expect(!hit.stderr.contains("S3cretPW"), "\(hit.stderr)")
     }
 
-    /// wrk's and vegeta's users write `-d 30s` for a duration: hit sends it as the body, as hey and
-    /// curl do, and says so on stderr (also under -q), once the arguments are accepted.
+    /// wrk's and vegeta's users write `-d 30s` for a duration: alone it is refused (PeerHabitTests);
+    /// with a method hit sends it as the body, as hey and curl do, and says so on stderr (also
+    /// under -q), once the arguments are accepted.
     @Test func aBodyThatReadsAsADurationIsNamedOnStderr() throws {
         try withTargetServer { server in
-            let hit = try InProcessRun(["-q", "-n", "1", "-d", "30s", server.baseURL + "/echo"])
+            let hit = try InProcessRun(["-q", "-n", "1", "-m", "POST", "-d", "30s", server.baseURL + "/echo"])
             #expect(hit.exitStatus == 0)
             #expect(hit.stderr == "hit: warning: -d '30s' is sent as the request body (as in hey and curl); for a duration write -z 30s\n")
             #expect(server.stats.recentRequests.first?.body == Array("30s".utf8))
