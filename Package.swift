@@ -54,7 +54,6 @@ let package = Package(
         // and SIGQUIT and runs hit-core, which catches them.
         .executableTarget(
             name: "HitLauncher",
-            dependencies: ["CHitVersion"],
             linkerSettings: sanitizerBuild ? [] : [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "--wrap=dlopen"])]
         ),
         // Signal handling from the first statement of the process: a handler that only writes to a pipe.

@@ -22,6 +22,37 @@ unsigned int hit_curl_version_number(void) {
     return curl_version_info(CURLVERSION_NOW)->version_num;
 }
 
+const char *hit_curl_version_text(void) {
+    return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+const char *hit_curl_ssl_version(void) {
+    return curl_version_info(CURLVERSION_NOW)->ssl_version;
+}
+
+const char *hit_curl_libz_version(void) {
+    return curl_version_info(CURLVERSION_NOW)->libz_version;
+}
+
+const char *hit_curl_nghttp2_version(void) {
+    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    return info->age >= CURLVERSION_FOURTH ? info->nghttp2_version : NULL;
+}
+
+static int hit_curl_has(int feature) {
+    return (curl_version_info(CURLVERSION_NOW)->features & feature) != 0;
+}
+
+int hit_curl_has_http2(void) { return hit_curl_has(CURL_VERSION_HTTP2); }
+int hit_curl_has_http3(void) { return hit_curl_has(CURL_VERSION_HTTP3); }
+int hit_curl_has_async_dns(void) { return hit_curl_has(CURL_VERSION_ASYNCHDNS); }
+int hit_curl_has_ipv6(void) { return hit_curl_has(CURL_VERSION_IPV6); }
+int hit_curl_has_libz(void) { return hit_curl_has(CURL_VERSION_LIBZ); }
+int hit_curl_has_brotli(void) { return hit_curl_has(CURL_VERSION_BROTLI); }
+int hit_curl_has_zstd(void) { return hit_curl_has(CURL_VERSION_ZSTD); }
+int hit_curl_has_unix_sockets(void) { return hit_curl_has(CURL_VERSION_UNIX_SOCKETS); }
+int hit_curl_has_https_proxy(void) { return hit_curl_has(CURL_VERSION_HTTPS_PROXY); }
+
 CURLcode hit_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
 }

@@ -31,10 +31,6 @@ struct HitCommand: ParsableCommand {
     @OptionGroup(title: "Capacity search") var findMax: FindMaxFlags
     @OptionGroup(title: "Beyond one machine") var shards: ShardFlags
 
-    @Option(name: [.customShort("f"), .customLong("targets")],
-            help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))
-    var targetsFile: String?
-
     @Argument(help: ArgumentHelp("The http:// or https:// URLs to send requests to.", valueName: "url"))
     var urls: [String] = []
 
@@ -42,11 +38,14 @@ struct HitCommand: ParsableCommand {
     func loadTest(raw: RawArguments = RawArguments([])) throws(UsageError) -> LoadTest {
         var files = Readable(raw: raw)
         var pairs: [(method: String?, url: String)] = urls.map { (nil, $0) }
-        if let targetsFile { pairs += try TargetsFile.read(targetsFile, files: &files) }
+        if let targetsFile = request.targetsFile { pairs += try TargetsFile.read(targetsFile, files: &files) }
         guard !pairs.isEmpty else { throw UsageError("missing the URL to send requests to") }
         for (_, url) in pairs {
             do {
                 try Request.validate(url: url)
+            } catch .missingScheme where !url.contains("://") {
+                throw UsageError("bad URL '\(Redaction.text(url))': \(Request.URLProblem.missingScheme): "
+                    + "write 'http://\(Redaction.text(url))'")
             } catch {
                 throw UsageError("bad URL '\(Redaction.text(url))': \(error)")
             }

@@ -16,6 +16,21 @@ enum CLI {
     static func run(arguments: [String], raw: RawArguments? = nil, stdout: TextStream = .standardOutput, stderr: TextStream = .standardError,
                     cancellation: CancellationToken = CancellationToken(),
                     onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
+        // `hit help ...`, `--help`, `--help-all`, `--version`: no URL is ever "help" either.
+        switch Help.requested(by: arguments) {
+        case .success(let text)?:
+            stdout.write(text + "\n")
+            return .success
+        case .failure(let error)?:
+            stderr.write(error.line)
+            return .usage
+        case nil:
+            break
+        }
+        if arguments.first != "report", arguments.first != "merge", arguments.prefix(while: { $0 != "--" }).contains("--version") {
+            stdout.write(ClientVersion.current.description + "\n")
+            return .success
+        }
         // `hit report ...`: no URL is ever "report" (a target is an absolute http(s) URL).
         if arguments.first == "report" {
             return report(arguments: Array(arguments.dropFirst()), raw: raw, stdout: stdout, stderr: stderr)
@@ -96,8 +111,10 @@ enum CLI {
             && (isatty(destination.descriptor) == 1 || Self.isPipe(destination.descriptor))
         let progress = ProgressLine.start(options: loadTest.options, quiet: command.output.quiet, csvOnTerminal: csvOnTerminal)
         var summary: Summary
+        var certificate = UntrustedCertificate()
         do {
             summary = try loadTest.run(cancellation: stop, onResult: { result in
+                if certificate.record(result) { stop.cancel() }
                 progress?.record(result)
                 for writer in csv { writer.write(result) }
             }, onInterval: { progress?.interval($0) })
@@ -113,8 +130,14 @@ enum CLI {
             summary.stopCause = failed.readerWentAway ? "the reader of the CSV rows went away"
                                                       : "the CSV rows could not be written to \(failed.name)"
         }
+        if summary.interrupted, !cancellation.isCancelled, summary.stopCause == nil,
+           certificate.failuresFromTheStart >= UntrustedCertificate.stopAfter {
+            summary.stopCause = certificate.stopCause
+            summary.stopFails = true
+        }
         onReport()
         progress?.stop()
+        if let note = certificate.note { stderr.write(note) }
         // A timer's wake-up on a busy machine is a millisecond or two; the report carries any lateness.
         if let late = summary.startedLate, late > .milliseconds(10), !summary.interrupted {
             stderr.write("hit: warning: started \(Formatting.duration(late)) after --start-at: the requests due by then went late\n")
@@ -198,12 +221,14 @@ enum CLI {
                 + "their timelines do not line up, and the merged rates span them all\n")
         }
         let configuration = merged.configuration
-        ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
-            .write(summary, json: merged.report(verdict: verdict), paced: merged.paced, verdict: verdict) { width in
+        let writer = ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
+        writer.write(summary, json: merged.report(verdict: verdict), paced: merged.paced, verdict: verdict) { width in
                 TextReport(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
                            proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
                            askedForHTTP2: configuration.http == "2",
-                           stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) })
+                           stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) },
+                           stagesStart: configuration.stages.isEmpty ? 0 : configuration.rate ?? 0,
+                           rampUp: configuration.rampUpUs.map { .microseconds($0) }, colour: writer.colour)
             }
         let failures = ([destination] + extra.all).compactMap { $0.failureLine }
         for line in failures { stderr.write(line) }

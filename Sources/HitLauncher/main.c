@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "HitVersion.h"
-
 static sigset_t stop_signals;
 
 /// Runs before any other initialiser of this (statically linked) program: the earliest moment a
@@ -28,13 +26,6 @@ __attribute__((constructor(101))) static void block_stop_signals(void) {
 }
 
 int main(int argc, char **argv) {
-    // `hit --version` alone needs nothing of hit-core: answered here, it takes a millisecond
-    // instead of the tens that loading the Swift runtime and libcurl's libraries take.
-    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-        if (puts(HIT_VERSION) == EOF || fflush(stdout) == EOF) return 74;
-        return 0;
-    }
-
     static const char core[] = "hit-core";
     char path[PATH_MAX];
     ssize_t length = readlink("/proc/self/exe", path, sizeof path - sizeof core - 1);

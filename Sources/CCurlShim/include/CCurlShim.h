@@ -13,6 +13,25 @@ static const long hit_curlauth_basic = (long)CURLAUTH_BASIC;
 /// libcurl's version as 0xXXYYZZ (major, minor, patch), from curl_version_info.
 unsigned int hit_curl_version_number(void);
 
+/// libcurl's version text ("7.88.1"), from curl_version_info.
+const char *hit_curl_version_text(void);
+/// The TLS library libcurl was built with ("OpenSSL/3.0.15"); NULL without one.
+const char *hit_curl_ssl_version(void);
+/// The compression and HTTP/2 libraries' versions; NULL when libcurl has none.
+const char *hit_curl_libz_version(void);
+const char *hit_curl_nghttp2_version(void);
+/// Whether libcurl has each feature (curl_version_info's feature bits, which Swift cannot import:
+/// the macros are shifts).
+int hit_curl_has_http2(void);
+int hit_curl_has_http3(void);
+int hit_curl_has_async_dns(void);
+int hit_curl_has_ipv6(void);
+int hit_curl_has_libz(void);
+int hit_curl_has_brotli(void);
+int hit_curl_has_zstd(void);
+int hit_curl_has_unix_sockets(void);
+int hit_curl_has_https_proxy(void);
+
 /// Calls curl_global_init(CURL_GLOBAL_DEFAULT). Call once, before any thread uses libcurl.
 CURLcode hit_curl_global_init(void);
 

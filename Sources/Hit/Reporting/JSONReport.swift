@@ -14,6 +14,9 @@ public struct JSONReport: Codable, Sendable {
 
     public private(set) var version = JSONReport.schemaVersion
     public private(set) var hit = hitVersion
+    /// What sent the requests: hit's and libcurl's versions, the TLS library, libcurl's features.
+    /// Absent from reports written before it was added.
+    public private(set) var client: ClientVersion? = .current
     public let interrupted: Bool
     public let deadlineReached: Bool
     /// The run's origin on CLOCK_MONOTONIC, in nanoseconds: request i of a paced run was due at

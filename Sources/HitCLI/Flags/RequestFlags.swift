@@ -2,8 +2,12 @@ import ArgumentParser
 import FoundationEssentials
 import Hit
 
-/// What each request carries: method, headers, body, credentials.
+/// What each request carries: method, headers, body, credentials; and the targets file.
 struct RequestFlags: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("targets")],
+            help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))
+    var targetsFile: String?
+
     @Option(name: [.customShort("m"), .customLong("method"), .customShort("X"), .customLong("request")],
             help: ArgumentHelp("HTTP method (default: GET, or POST with a body); -X and --request as in curl.", valueName: "method"))
     var method: String?

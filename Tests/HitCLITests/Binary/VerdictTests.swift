@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func theHelpDocumentsRulesAndStatuses() throws {
-        let hit = try HitProcess.run(["--help"])
+        let hit = try HitProcess.run(["--help-all"])
         let words = hit.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("--fail-if <rule>"))
         #expect(words.contains("Operators: < <= > >= == !="))

@@ -232,7 +232,7 @@ extension UsageTests {
     }
 
     @Test func helpGroupsTheFlags() throws {
-        let hit = try InProcessRun(["--help"])
+        let hit = try InProcessRun(["--help-all"])
         for group in ["LOAD:", "REQUEST:", "CONNECTION:", "TLS:"] {
             #expect(hit.stdout.contains(group))
         }
