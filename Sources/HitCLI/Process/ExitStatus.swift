@@ -4,8 +4,8 @@ import Hit
 enum ExitStatus: Int32 {
     /// The verdict passed.
     case success = 0
-    /// The verdict failed: a `--fail-if` rule held, a request failed that no rule judges, or
-    /// nothing completed.
+    /// The verdict failed: a `--fail-if` rule held, a request failed that no rule judges,
+    /// nothing completed, or the first requests all failed certificate verification.
     case failure = 1
     /// Bad flags or values; nothing was sent (swift-argument-parser's and BSD's EX_USAGE).
     case usage = 64
@@ -25,7 +25,8 @@ enum ExitStatus: Int32 {
                no request failed that a rule does not judge
           1    failed: a --fail-if rule held; or a request failed (status 400
                or more, or a transport error) and no rule judges errors or
-               statuses; or nothing completed
+               statuses; or nothing completed; or the first 10 requests all
+               failed TLS certificate verification (the run stops then)
           64   usage error: a bad flag, value or rule; nothing was sent
           69   unreachable: every request failed to connect (refused, DNS)
           70   the run could not be set up (libcurl, open-files limit); nothing
