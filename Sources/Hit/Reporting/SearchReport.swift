@@ -66,6 +66,8 @@ public enum SearchReport {
     public struct Document: Codable, Sendable {
         public var version = JSONReport.schemaVersion
         public var hit = hitVersion
+        /// What sent the requests, as a run's report gives it (`JSONReport.client`).
+        public var client: ClientVersion? = .current
         public let findMax: FindMax
         /// The search's targets and client settings (secrets redacted), as a run's report gives
         /// them, so that `hit report` can draw the page later; null in a document written before.

@@ -67,6 +67,11 @@ import Testing
         #expect(client["libcurl"] as? String == ClientVersion.current.libcurl)
         #expect(client["tls"] as? String == ClientVersion.current.tls)
         #expect((client["features"] as? [String])?.contains("HTTP2") == true)
+        // A capacity search's document carries it too.
+        let search = try HitProcess.run(["-q", "-o", "json", "--find-max", "--find-max-step", "300ms", "--find-max-warm-up", "100ms",
+                                         "--find-max-rate", "20", "-rps", "10", "--fail-if", "p99>1s", server.baseURL + "/"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any], "\(search.stderr)")
+        #expect((document["client"] as? [String: Any])?["libcurl"] as? String == ClientVersion.current.libcurl)
         let version = try HitProcess.run(["--version"])
         #expect(version.stdout.contains("libcurl \(ClientVersion.current.libcurl)"), "\(version.stdout)")
     }
