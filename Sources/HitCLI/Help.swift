@@ -63,7 +63,8 @@ enum Help {
 
         LOAD
           -n, --requests <n>      Requests to send (default: 100; no limit with -z).
-          -c, --concurrency <n>   Workers sending at once (default: 1).
+          -c, --concurrency <n>   Workers sending at once (default: 1; under -rps or
+                                  --stages the most in flight: peak rate × 1s, 10-1000).
           -rps, --rps <rate>      Requests per second in total, across all workers,
                                   not per worker (default: no limit).
           -z, --duration <d>      Run for this long: 500ms, 10s, 1m30s.
