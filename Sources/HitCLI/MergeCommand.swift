@@ -32,6 +32,7 @@ struct MergeCommand: ParsableCommand {
               + "wall clock, as shards without a shared --start-at do; the report says how far apart they started."))
     var unsynchronized = false
 
+    @OptionGroup(title: "Input") var input_: ReportInputFlags
     @OptionGroup(title: "Output") var output: OutputFlags
     @OptionGroup(title: "Verdict") var verdict: VerdictFlags
 
@@ -41,8 +42,14 @@ struct MergeCommand: ParsableCommand {
         if output.format == .csv || output.csvFile != nil { throw UsageError("a merge has no rows: -o csv and --csv-file do not apply") }
         if output.interval != nil { throw UsageError("a merge keeps the shards' intervals: --interval does not apply") }
         var reports: [(name: String, report: JSONReport)] = []
+        let limit = try input_.limit()
         for input in inputs {
-            reports.append((UsageError.escaped(input), try ReportCommand.read(input, flag: "", raw: raw, command: "hit merge")))
+            reports.append((UsageError.escaped(input), try ReportCommand.read(input, flag: "", raw: raw, command: "hit merge", limit: limit)))
+        }
+        do {
+            try JSONReport.checkSameRun(reports)
+        } catch {
+            throw UsageError(error.description)
         }
         do {
             return try ShardMerge(reports, allowPartial: partial, allowUnsynchronized: unsynchronized)

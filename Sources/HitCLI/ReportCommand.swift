@@ -16,31 +16,32 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("html"), help: ArgumentHelp("Write the HTML report to this file.", valueName: "path"))
     var html: String
 
+    @OptionGroup(title: "Input") var input_: ReportInputFlags
+
     /// Reads the report, or says in one line why it cannot.
     func report(raw: RawArguments) throws(UsageError) -> JSONReport {
-        try Self.read(input, flag: "", raw: raw, command: "hit report")
+        try Self.read(input, flag: "", raw: raw, command: "hit report", limit: try input_.limit())
     }
 
-    /// Reads the JSON report at `input` (- for standard input), or says in one line why it cannot.
-    static func read(_ input: String, flag: String, raw: RawArguments, command: String) throws(UsageError) -> JSONReport {
+    /// Reads the JSON report at `input` (- for standard input), at most `limit` bytes, checked as
+    /// untrusted input (`JSONReport.decode(untrusted:)`), or says in one line why it cannot.
+    static func read(_ input: String, flag: String, raw: RawArguments, command: String,
+                     limit: Int = ReportInputFlags.defaultLimit) throws(UsageError) -> JSONReport {
         var files = Readable(raw: raw)
         let body: Body
         do {
-            body = try files.body(input, flag: flag, limit: 1 << 30)
+            body = try files.body(input, flag: flag, limit: limit)
         } catch {
-            throw UsageError(error.message, command: command)
+            let hint = error.message.hasSuffix("than \(limit) bytes") ? " (--max-input-size raises the limit)" : ""
+            throw UsageError(error.message + hint, command: command)
         }
+        let name = input == "-" ? "standard input" : "'\(UsageError.escaped(input))'"
         do {
-            let report = try JSONReport.decode(body.contents)
-            guard report.version == JSONReport.schemaVersion else {
-                throw UsageError("'\(UsageError.escaped(input))' is a version \(report.version) JSON report; this hit reads version \(JSONReport.schemaVersion)",
-                                 command: command)
-            }
-            return report
-        } catch let error as UsageError {
-            throw error
+            return try JSONReport.decode(untrusted: body.contents)
+        } catch let error as JSONReport.Invalid {
+            throw UsageError("\(name) is not a report hit reads: \(error.description)", command: command)
         } catch {
-            throw UsageError("'\(UsageError.escaped(input))' is not a JSON report of hit's (version \(JSONReport.schemaVersion)): "
+            throw UsageError("\(name) is not a JSON report of hit's (version \(JSONReport.schemaVersion)): "
                 + Self.reason(error), command: command)
         }
     }

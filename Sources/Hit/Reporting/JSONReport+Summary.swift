@@ -146,7 +146,7 @@ extension Summary {
             interval.correctedLatency = figures.correctedLatency.map(Timeline.Percentiles.init(figures:))
             // Read now, so that a damaged encoding is refused here rather than lost in a merge.
             for (name, encoded) in [("latency", figures.latency?.encoded), ("correctedLatency", figures.correctedLatency?.encoded)] {
-                if let encoded { _ = try histogram(encoded, "timeline.intervals[\(timeline.intervals.count)].\(name)") }
+                if let encoded { _ = try checkedEncoding(encoded, "timeline.intervals[\(timeline.intervals.count)].\(name)") }
             }
             interval.encodedLatency = figures.latency?.encoded
             interval.encodedCorrectedLatency = figures.correctedLatency?.encoded
@@ -160,23 +160,5 @@ extension Timeline.Percentiles {
     init(figures: JSONReport.IntervalLatency) {
         self.init(p50: .microseconds(figures.p50Us), p90: .microseconds(figures.p90Us), p99: .microseconds(figures.p99Us),
                   max: .microseconds(figures.maxUs))
-    }
-}
-
-/// What a report read back may hold: counts up to 2^45 (some 35 trillion) and times up to 2^50 µs
-/// (some 35 years), so that the shards of a run, up to `Shard.maximumCount` of them, add up
-/// within 64 bits. A crafted or damaged report beyond them is refused, never a trap.
-enum Bounds {
-    static let counts = 0...(1 << 45)
-    static let times: ClosedRange<Int64> = 0...(1 << 50)
-
-    static func count(_ value: Int, _ name: String) throws(Summary.ReadingError) -> Int {
-        guard counts.contains(value) else { throw Summary.ReadingError(description: "\(name) is \(value), not a count from 0 to 2^45") }
-        return value
-    }
-
-    static func time(_ value: Int64, _ name: String) throws(Summary.ReadingError) -> Int64 {
-        guard times.contains(value) else { throw Summary.ReadingError(description: "\(name) is \(value), not a time from 0 to 2^50 µs") }
-        return value
     }
 }

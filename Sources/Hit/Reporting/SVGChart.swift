@@ -166,27 +166,32 @@ struct SVGChart {
         }
     }
 
+    /// The most ticks an axis gets, whatever its range: a chart of a crafted report must not loop
+    /// on a step too small to move its value, or on an endless range.
+    static let maximumTicks = 64
+
     private func ticks(_ range: ClosedRange<Double>, axis: Axis) -> [Double] {
-        if let ticks = axis.ticks { return ticks.filter { range.contains($0) } }
+        if let ticks = axis.ticks { return Array(ticks.filter { range.contains($0) }.prefix(Self.maximumTicks)) }
+        guard range.lowerBound.isFinite, range.upperBound.isFinite else { return [] }
+        var ticks: [Double] = []
         switch axis.scale {
         case .logarithmic:
-            var ticks: [Double] = []
             var value = range.lowerBound
-            while value <= range.upperBound * 1.0001 {
+            while value <= range.upperBound * 1.0001, value > 0, value.isFinite, ticks.count < Self.maximumTicks {
                 ticks.append(value)
                 value *= 10
             }
-            return ticks
         case .linear:
             let step = niceStep((range.upperBound - range.lowerBound) / 5)
-            var ticks: [Double] = []
             var value = ceil(range.lowerBound / step) * step
-            while value <= range.upperBound + step * 1e-9 {
+            while value <= range.upperBound + step * 1e-9, value.isFinite, ticks.count < Self.maximumTicks {
                 ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-                value += step
+                let next = value + step
+                guard next > value else { break }  // a step lost in the value's precision
+                value = next
             }
-            return ticks
         }
+        return ticks
     }
 
     private func position(_ value: Double, in range: ClosedRange<Double>, scale: Scale) -> Double {

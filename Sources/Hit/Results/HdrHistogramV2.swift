@@ -135,8 +135,13 @@ public struct HdrHistogramV2: Sendable, Equatable {
         guard Self.uint32(bytes, at: 8) == 0 else { throw DecodingError(description: "a normalizing index offset is not supported") }
         let digits = Int(Self.uint32(bytes, at: 12))
         let lowest = Self.uint64(bytes, at: 16), highest = Self.uint64(bytes, at: 24)
-        guard (0...5).contains(digits), lowest >= 1, highest >= 2 * lowest else {
+        guard (0...5).contains(digits), lowest >= 1, highest / 2 >= lowest, highest <= UInt64(Int64.max) else {
             throw DecodingError(description: "impossible histogram parameters: \(digits) digits, values \(lowest) to \(highest)")
+        }
+        // HdrHistogram's own limit: the lowest value's magnitude and the sub-buckets' fit in 61 bits.
+        guard Layout.fits(lowest: lowest, digits: digits) else {
+            throw DecodingError(description: "impossible histogram parameters: a lowest discernible value of \(lowest) "
+                + "with \(digits) digits is beyond HdrHistogram's 61 bits")
         }
         let layout = Layout(lowest: lowest, digits: digits)
         let indexLimit = layout.index(of: highest) + 1
@@ -150,6 +155,7 @@ public struct HdrHistogramV2: Sendable, Equatable {
             if number < 0 {
                 guard number > Int64.min, -number <= Int64(indexLimit) else { throw DecodingError(description: "a run of empty buckets runs past the histogram") }
                 index += Int(-number)
+                guard index <= indexLimit else { throw DecodingError(description: "a run of empty buckets runs past the histogram") }
                 continue
             }
             guard index < indexLimit else { throw DecodingError(description: "a count lies beyond the highest trackable value") }
@@ -235,12 +241,23 @@ public struct HdrHistogramV2: Sendable, Equatable {
         let subBucketMask: UInt64
         let leadingZeroCountBase: Int
 
-        init(lowest: UInt64, digits: Int) {
+        /// Whether HdrHistogram accepts `lowest` with `digits` (0 to 5): its constructors refuse a
+        /// unit magnitude and sub-bucket half-count magnitude above 61 bits together, and so does
+        /// this layout, whose shifts would overflow beyond.
+        static func fits(lowest: UInt64, digits: Int) -> Bool {
+            guard lowest >= 1, (0...5).contains(digits) else { return false }
+            return 63 - lowest.leadingZeroBitCount + halfCountMagnitude(digits: digits) <= 61
+        }
+
+        private static func halfCountMagnitude(digits: Int) -> Int {
             var largestSingleUnitValue: UInt64 = 2
             for _ in 0..<digits { largestSingleUnitValue *= 10 }
-            let subBucketCountMagnitude = Double(largestSingleUnitValue).log2Ceiling
+            return max(Double(largestSingleUnitValue).log2Ceiling, 1) - 1
+        }
+
+        init(lowest: UInt64, digits: Int) {
             unitMagnitude = 63 - lowest.leadingZeroBitCount
-            subBucketHalfCountMagnitude = max(subBucketCountMagnitude, 1) - 1
+            subBucketHalfCountMagnitude = Self.halfCountMagnitude(digits: digits)
             subBucketHalfCount = 1 << subBucketHalfCountMagnitude
             subBucketMask = UInt64((1 << (subBucketHalfCountMagnitude + 1)) - 1) << UInt64(unitMagnitude)
             leadingZeroCountBase = 64 - unitMagnitude - subBucketHalfCountMagnitude - 1

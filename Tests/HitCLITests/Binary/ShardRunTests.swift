@@ -216,7 +216,7 @@ import Testing
                 intervals[0]["offsetUs"] = 1 << 62
                 timeline["intervals"] = intervals
                 report["timeline"] = timeline
-            }, "timeline.intervals.offsetUs is"),
+            }, "timeline.intervals[0].offsetUs is"),
         ]
         for (name, change, message) in crafted {
             var report = try Self.json(try String(contentsOfFile: files[0], encoding: .utf8))
