@@ -56,6 +56,7 @@ enum CLI {
                 try command.findMax.checkOutputs(command.output)
                 search = try command.findMax.search(for: loadTest, thresholds: thresholds, load: command.load)
             }
+            try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
             destination = try command.output.destination(stdout: stdout, raw: raw)
             extra = try command.output.extraFiles(raw: raw)
             for note in PeerSpelling.warnings(arguments, methods: loadTest.targets.map(\.method)) { stderr.write(note) }
@@ -195,6 +196,7 @@ enum CLI {
         do {
             command = try MergeCommand.parse(arguments)
             thresholds = try command.verdict.thresholds()
+            try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
             merged = try command.merge(raw: raw)
             // Opened only once the merge is known to go through.
             destination = try command.output.destination(stdout: stdout, raw: raw)
@@ -243,6 +245,7 @@ enum CLI {
         let html: OutputFile
         do {
             command = try ReportCommand.parse(arguments)
+            try command.fileClash.check(raw: raw)
             report = try command.report(raw: raw)
             html = try OutputFile(path: command.html, flag: "--html", raw: raw)
         } catch let error as UsageError {

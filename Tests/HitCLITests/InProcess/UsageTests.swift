@@ -175,7 +175,14 @@ import Testing
         (["-x", "http://127.0.0.1:3128x", url], "bad proxy 'http://127.0.0.1:3128x': the port '3128x'"),
         (["--fail-if", "max>10000000000s", url], "--fail-if 'max>10000000000s'"),
         (["--fail-if", "p99>99999999999999999999999us", url], "--fail-if"),
+        // No output overwrites another.
+        (["--output-file", clash, "--json-file", clash, url], "--json-file '\(clash)' is the same file as --output-file '\(clash)'"),
+        (["--json-file", clash, "--hlog", clash, "--html", clash, url], "--hlog '\(clash)' is the same file as --json-file"),
+        (["--csv-file", clash, "--hgrm", "/tmp/../" + clash, url], "is the same file as --csv-file"),
     ]
+
+    /// A path that does not exist: outputs that do not exist yet are compared by path.
+    static let clash = NSTemporaryDirectory() + "hit-clash-\(UUID().uuidString).out"
 
     @Test(arguments: badInputs)
     func badInputIsRefusedBeforeAnythingIsSent(arguments: [String], message: String) throws {
