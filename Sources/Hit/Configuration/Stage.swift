@@ -36,7 +36,7 @@ public struct Stage: Sendable, Equatable, CustomStringConvertible {
             }
             guard duration > .zero else { throw ParseError(description: "--stages: the stage '\(part)' lasts no time") }
             guard duration <= .seconds(30 * 86_400) else { throw ParseError(description: "--stages: the stage '\(part)' is longer than 30 days") }
-            guard let rate = Double(fields[1]), rate.isFinite, rate >= 0 else {
+            guard let rate = Double(decimal: fields[1]), rate.isFinite, rate >= 0 else {
                 throw ParseError(description: "--stages: '\(fields[1])' in '\(part)' is not a rate: requests per second, zero or more")
             }
             guard rate <= Options.maximumRate else {

@@ -13,7 +13,7 @@ extension Duration {
         var seconds = 0.0
         while !rest.isEmpty {
             let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
+            guard !number.isEmpty, let value = Double(decimal: number) else { return nil }
             rest = rest.dropFirst(number.count)
             let unit = rest.prefix { !($0.isASCII && ($0.isNumber || $0 == ".")) }
             rest = rest.dropFirst(unit.count)
@@ -36,7 +36,7 @@ extension Duration {
 
     /// Parses a number of seconds (`20`, `1.5`) or, with a unit, a duration (`500ms`).
     public init?(seconds text: String) {
-        if let seconds = Double(text) {
+        if let seconds = Double(decimal: text) {
             guard seconds.isFinite, seconds >= 0, seconds < 1e9 else { return nil }
             self = .nanoseconds(Int64((seconds * 1e9).rounded()))
         } else {

@@ -35,7 +35,7 @@ extension Threshold {
 
         let number = valueText.prefix { $0.isNumber || $0 == "." }
         let unit = valueText.dropFirst(number.count)
-        guard !number.isEmpty, let amount = Double(number), amount.isFinite else {
+        guard !number.isEmpty, let amount = Double(decimal: number), amount.isFinite else {
             throw fail(valueText.isEmpty ? text : String(valueText), "is not a number with an optional unit (us, ms, s, %)")
         }
         let value: Value
@@ -71,7 +71,7 @@ extension Threshold {
         case "rps": return .rps
         default: break
         }
-        if text.hasPrefix("p"), let p = Double(text.dropFirst()), p > 0, p <= 100 {
+        if text.hasPrefix("p"), let p = Double(decimal: text.dropFirst()), p > 0, p <= 100 {
             return .percentile(p)
         }
         if text.hasPrefix("status") {

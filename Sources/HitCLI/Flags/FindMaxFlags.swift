@@ -20,7 +20,8 @@ struct FindMaxFlags: ParsableArguments {
     var warmUp: String?
 
     @Option(name: .customLong("find-max-rate"), parsing: .unconditional,
-            help: ArgumentHelp("The highest rate to try, requests/s (default 100000).", valueName: "rate"))
+            help: ArgumentHelp("The highest rate to try, requests/s (default 100000).", valueName: "rate"),
+            transform: DecimalArgument.double)
     var maximumRate: Double?
 
     @Option(name: .customLong("find-max-time"), parsing: .unconditional,
@@ -70,7 +71,7 @@ struct FindMaxFlags: ParsableArguments {
         if let timeLimit { search.timeLimit = try Self.duration(timeLimit, "--find-max-time") }
         if let resolution {
             let number = resolution.hasSuffix("%") ? String(resolution.dropLast()) : resolution
-            guard let percent = Double(number), percent.isFinite else {
+            guard let percent = Double(decimal: number), percent.isFinite else {
                 throw UsageError("--find-max-resolution '\(resolution)' is not a percentage, e.g. 5%")
             }
             search.resolution = percent / 100

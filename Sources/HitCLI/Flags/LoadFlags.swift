@@ -26,7 +26,8 @@ struct LoadFlags: ParsableArguments {
     var streams: Int?
 
     @Option(name: [.customLong("rps", withSingleDash: true), .customLong("rps")], parsing: .unconditional,
-            help: ArgumentHelp("Requests per second in total, across all workers, not per worker (default: no limit).", valueName: "rate"))
+            help: ArgumentHelp("Requests per second in total, across all workers, not per worker (default: no limit).", valueName: "rate"),
+            transform: DecimalArgument.double)
     var rps: Double?
 
     @Option(name: [.customShort("z"), .customLong("duration")], parsing: .unconditional,

@@ -175,6 +175,15 @@ import Testing
         (["-x", "http://127.0.0.1:3128x", url], "bad proxy 'http://127.0.0.1:3128x': the port '3128x'"),
         (["--fail-if", "max>10000000000s", url], "--fail-if 'max>10000000000s'"),
         (["--fail-if", "p99>99999999999999999999999us", url], "--fail-if"),
+        // Numbers are decimal: Double("0x10") is 16 and Double("0x1p3") is 8.
+        (["-rps", "0x10", url], "'0x10' is invalid for '-rps"),
+        (["-rps", "-0x10", url], "'-0x10' is invalid for '-rps"),
+        (["-t", "0x10", url], "-t '0x10' is not a number of seconds"),
+        (["--connect-timeout", "0X1", url], "--connect-timeout '0X1'"),
+        (["--stages", "1s:0x1p3", url], "'0x1p3' in '1s:0x1p3' is not a rate"),
+        (["--find-max", "--find-max-rate", "0x10", url], "'0x10' is invalid for '--find-max-rate"),
+        (["--find-max", "--find-max-resolution", "0x5%", url], "--find-max-resolution '0x5%' is not a percentage"),
+        (["--fail-if", "p0x10<1s", url], "--fail-if 'p0x10<1s'"),
         // No output overwrites another.
         (["--output-file", clash, "--json-file", clash, url], "--json-file '\(clash)' is the same file as --output-file '\(clash)'"),
         (["--json-file", clash, "--hlog", clash, "--html", clash, url], "--hlog '\(clash)' is the same file as --json-file"),
