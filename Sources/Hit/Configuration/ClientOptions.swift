@@ -134,7 +134,12 @@ extension ClientOptions {
     public static func isValid(resolve entry: String) -> Bool {
         let parts = Self.fields(entry.hasPrefix("+") ? String(entry.dropFirst()) : entry, count: 3)
         guard let parts, !parts[0].isEmpty, Self.isPort(parts[1]), !parts[2].isEmpty else { return false }
-        return true
+        // The addresses, comma-separated, must be IP literals (IPv6 in brackets or not): libcurl
+        // takes anything else for a failed resolve on every request.
+        return parts[2].split(separator: ",", omittingEmptySubsequences: false).allSatisfy { item in
+            let address = item.hasPrefix("[") && item.hasSuffix("]") ? item.dropFirst().dropLast() : item
+            return IPAddressBytes(String(address)) != nil
+        }
     }
 
     /// Checks a `--connect-to` entry: `HOST:PORT:HOST2:PORT2`, where any part may be empty.

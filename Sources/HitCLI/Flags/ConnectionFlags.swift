@@ -119,7 +119,7 @@ struct ConnectionFlags: ParsableArguments {
             client.unixSocket = unixSocket
         }
         for entry in resolve where !ClientOptions.isValid(resolve: entry) {
-            throw UsageError("--resolve '\(entry)' is not HOST:PORT:ADDRESS")
+            throw UsageError("--resolve '\(UsageError.escaped(entry))' is not HOST:PORT:ADDRESS, the address an IP literal as curl needs")
         }
         client.resolve = resolve
         for entry in connectTo where !ClientOptions.isValid(connectTo: entry) {

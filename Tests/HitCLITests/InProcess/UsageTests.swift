@@ -184,6 +184,9 @@ import Testing
         (["--find-max", "--find-max-rate", "0x10", url], "'0x10' is invalid for '--find-max-rate"),
         (["--find-max", "--find-max-resolution", "0x5%", url], "--find-max-resolution '0x5%' is not a percentage"),
         (["--fail-if", "p0x10<1s", url], "--fail-if 'p0x10<1s'"),
+        // curl's --resolve needs IP literals: anything else fails every request.
+        (["--resolve", "hit.test:80:notanip", url], "--resolve 'hit.test:80:notanip' is not HOST:PORT:ADDRESS"),
+        (["--resolve", "hit.test:80:127.0.0.1,nope", url], "is not HOST:PORT:ADDRESS"),
         // No output overwrites another.
         (["--output-file", clash, "--json-file", clash, url], "--json-file '\(clash)' is the same file as --output-file '\(clash)'"),
         (["--json-file", clash, "--hlog", clash, "--html", clash, url], "--hlog '\(clash)' is the same file as --json-file"),

@@ -8,7 +8,7 @@ import Testing
     }
 
     @Test(arguments: ["hit.test:80", "hit.test:port:127.0.0.1", ":80:127.0.0.1", "hit.test:0:127.0.0.1",
-                      "hit.test:65536:127.0.0.1", "hit.test:80:", ""])
+                      "hit.test:65536:127.0.0.1", "hit.test:80:", "", "hit.test:80:notanip", "hit.test:80:127.0.0.1,nope", "hit.test:80:[127.0.0.1"])
     func invalidResolveEntries(entry: String) {
         #expect(!ClientOptions.isValid(resolve: entry))
     }
