@@ -14,6 +14,7 @@ extension Request {
         case badIPv6Literal(String)
         case unencodedCredentials
         case textAfterAddress(String, String)
+        case refusedByLibcurl(String)
 
         public var description: String {
             switch self {
@@ -26,6 +27,7 @@ extension Request {
             case .badIPv6Literal(let host): "'\(host)' is not an IPv6 address in brackets, such as [::1]"
             case .textAfterAddress(let address, let text):
                 "'\(text)' after \(address) is not a port: write \(address):PORT"
+            case .refusedByLibcurl(let reason): "libcurl refuses it: \(reason)"
             case .unencodedCredentials:
                 "the user name or password holds an unencoded '/', '?', '#' or '@': percent-encode it (%2F, %3F, %23, %40)"
             }
@@ -73,6 +75,7 @@ extension Request {
                 throw .badPort(String(port))
             }
         }
+        if let reason = CurlURL.refusal(of: url) { throw .refusedByLibcurl(reason) }
     }
 
     /// Why a header line cannot be sent.

@@ -187,6 +187,9 @@ import Testing
         // curl's --resolve needs IP literals: anything else fails every request.
         (["--resolve", "hit.test:80:notanip", url], "--resolve 'hit.test:80:notanip' is not HOST:PORT:ADDRESS"),
         (["--resolve", "hit.test:80:127.0.0.1,nope", url], "is not HOST:PORT:ADDRESS"),
+        // A host libcurl's URL parser refuses.
+        (["http://exa<mple.test/"], "bad URL 'http://exa<mple.test/': libcurl refuses it: Bad hostname"),
+        (["http://ho{st:1/"], "libcurl refuses it"),
         // No output overwrites another.
         (["--output-file", clash, "--json-file", clash, url], "--json-file '\(clash)' is the same file as --output-file '\(clash)'"),
         (["--json-file", clash, "--hlog", clash, "--html", clash, url], "--hlog '\(clash)' is the same file as --json-file"),
