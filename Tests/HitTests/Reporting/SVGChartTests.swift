@@ -2,7 +2,7 @@ import Foundation
 @testable import Hit
 import Testing
 
-/// The charts of the HTML report.
+/// The charts of the HTML report, and the page around them.
 @Suite struct SVGChartTests {
     /// A chart's ticks stop: at most `maximumTicks`, whatever the values (they once looped,
     /// growing memory, on a step lost in a huge value's precision).
@@ -17,4 +17,9 @@ import Testing
         }
     }
 
+    /// The page's policy: no request leaves it, no base URL nor form target can be planted.
+    @Test func thePagePolicyAllowsNoBaseNorForm() {
+        let page = HTML.page(title: "t", generator: "g", body: "", footer: "")
+        #expect(page.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\""))
+    }
 }
