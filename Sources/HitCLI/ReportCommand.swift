@@ -18,6 +18,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup(title: "Input") var input_: ReportInputFlags
 
+    @Flag(name: .customLong("show-secrets"),
+          help: "Keep the secrets the report carries (header values, passwords, URL tokens); by default they are redacted again.")
+    var showSecrets = false
+
     /// Reads the report, or says in one line why it cannot.
     func report(raw: RawArguments) throws(UsageError) -> JSONReport {
         try Self.read(input, flag: "", raw: raw, command: "hit report", limit: try input_.limit())
@@ -37,7 +41,7 @@ struct ReportCommand: ParsableCommand {
         }
         let name = input == "-" ? "standard input" : "'\(UsageError.escaped(input))'"
         do {
-            return try JSONReport.decode(untrusted: body.contents)
+            return try JSONReport.decode(untrusted: body.contents).redacted()
         } catch let error as JSONReport.Invalid {
             throw UsageError("\(name) is not a report hit reads: \(error.description)", command: command)
         } catch {

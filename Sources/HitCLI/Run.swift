@@ -46,6 +46,7 @@ enum CLI {
         do {
             try PeerSpelling.check(arguments)
             command = try HitCommand.parse(arguments)
+            Redaction.showsSecrets = command.output.showSecrets
             let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
             loadTest = try command.loadTest(raw: raw)
             thresholds = try command.verdict.thresholds()
@@ -195,6 +196,7 @@ enum CLI {
         let extra: ExtraFiles
         do {
             command = try MergeCommand.parse(arguments)
+            Redaction.showsSecrets = command.output.showSecrets
             thresholds = try command.verdict.thresholds()
             try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
             merged = try command.merge(raw: raw)
@@ -245,6 +247,7 @@ enum CLI {
         let html: OutputFile
         do {
             command = try ReportCommand.parse(arguments)
+            Redaction.showsSecrets = command.showSecrets
             try command.fileClash.check(raw: raw)
             report = try command.report(raw: raw)
             html = try OutputFile(path: command.html, flag: "--html", raw: raw)

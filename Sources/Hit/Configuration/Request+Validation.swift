@@ -87,12 +87,12 @@ extension Request {
 
         public var description: String {
             switch self {
-            case .missingColon(let h): "the header '\(Redaction.header(h))' needs the form 'Name: value'"
-            case .badName(let h): "the header '\(Redaction.header(h))' has no valid name before its colon"
+            case .missingColon(let h): "the header '\(Redaction.headerForMessage(h))' needs the form 'Name: value'"
+            case .badName(let h): "the header '\(Redaction.headerForMessage(h))' has no valid name before its colon"
             case .lineBreak(let h):
-                "the header '\(Redaction.header(h).debugDescription.dropFirst().dropLast())' contains a line break or NUL: refused, it could inject headers"
+                "the header '\(Redaction.headerForMessage(h).debugDescription.dropFirst().dropLast())' contains a line break or NUL: refused, it could inject headers"
             case .controlCharacter(let h):
-                "the header '\(Redaction.header(h).debugDescription.dropFirst().dropLast())' contains a control character: only a tab may appear in a header"
+                "the header '\(Redaction.headerForMessage(h).debugDescription.dropFirst().dropLast())' contains a control character: only a tab may appear in a header"
             }
         }
     }
@@ -117,5 +117,5 @@ extension Request {
     }
 
     /// The characters of an RFC 9110 token: header names and methods.
-    private static let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    static let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 }

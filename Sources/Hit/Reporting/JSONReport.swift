@@ -32,7 +32,7 @@ public struct JSONReport: Codable, Sendable {
     public let startedLateUs: Int64?
     /// A run spread over several processes: which shards this report covers. null for a run in one.
     public let shard: ShardFigures?
-    public let configuration: Configuration
+    public internal(set) var configuration: Configuration
     public let summary: Counts
     public let latency: Latency?
     /// In a paced run: latency from each request's intended send time (coordinated omission).
@@ -99,8 +99,8 @@ public struct JSONReport: Codable, Sendable {
         public let http1Fallbacks: Int?
     }
     /// Transport errors by kind.
-    public let transportErrors: [ErrorFigures]
-    public let targets: [TargetFigures]
+    public internal(set) var transportErrors: [ErrorFigures]
+    public internal(set) var targets: [TargetFigures]
     /// `passed`, `failed`, `unreachable` or `interrupted`.
     public let verdict: String?
     /// Why, in one line.
@@ -163,13 +163,13 @@ public struct JSONReport: Codable, Sendable {
     }
 
     public struct Configuration: Codable, Sendable {
-        public let targets: [TargetConfiguration]
+        public internal(set) var targets: [TargetConfiguration]
         public let requests: Int?
         public let concurrency: Int
         public let rate: Double?
         public let durationUs: Int64?
-        public let headers: [String]
-        public let user: String?
+        public internal(set) var headers: [String]
+        public internal(set) var user: String?
         public let bodyBytes: Int?
         public let timeoutUs: Int64?
         public let connectTimeoutUs: Int64?
@@ -207,7 +207,7 @@ public struct JSONReport: Codable, Sendable {
 
     public struct TargetConfiguration: Codable, Sendable {
         public let method: String
-        public let url: String
+        public internal(set) var url: String
     }
 
     public struct Counts: Codable, Sendable {
@@ -286,12 +286,12 @@ public struct JSONReport: Codable, Sendable {
     public struct ErrorFigures: Codable, Sendable {
         public let kind: String
         public let count: Int
-        public let example: String
+        public internal(set) var example: String
     }
 
     public struct TargetFigures: Codable, Sendable {
         public let method: String
-        public let url: String
+        public internal(set) var url: String
         public let completed: Int
         public let succeeded: Int
         public let errors: Int
@@ -404,7 +404,7 @@ public struct JSONReport: Codable, Sendable {
             rate: test.options.rate,
             durationUs: test.options.duration?.microsecondsValue,
             headers: (first?.headers ?? []).map(Redaction.header),
-            user: first?.credentials.map { $0.user + ":" + Redaction.marker },
+            user: first?.credentials.map { Redaction.credentials(user: $0.user, password: $0.password) },
             bodyBytes: first?.body?.count,
             timeoutUs: test.client.timeout?.microsecondsValue,
             connectTimeoutUs: test.client.connectTimeout?.microsecondsValue,

@@ -46,6 +46,11 @@ struct OutputFlags: ParsableArguments {
     @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No live view on stderr.")
     var quiet = false
 
+    @Flag(name: .customLong("show-secrets"),
+          help: ArgumentHelp("Keep secrets in the reports: the values of credential headers (Authorization, Cookie, X-Api-Key, ...), "
+            + "passwords, URL tokens and secret query parameters, which are redacted by default."))
+    var showSecrets = false
+
     /// `--interval`, parsed.
     func intervalLength() throws(UsageError) -> Duration {
         guard let interval else { return .seconds(1) }

@@ -32,6 +32,11 @@ import Testing
         ["-H", "Proxy-Authorization: SECRET\n"],
         ["-x", "ftp://user:SECRET@127.0.0.1:1"],
         ["http://user:SECRET@127.0.0.1:1/ with space"],
+        // A malformed header echoes nothing after its name.
+        ["-H", "Cookie=sid=SECRET"],
+        ["-H", "Authorization;Bearer SECRET"],
+        ["-H", "X-Api-Key SECRET\u{1B}"],
+        ["-H", "X-Auth-Token: SECRET\n"],
     ])
     func errorMessagesDoNotEchoSecrets(arguments: [String]) throws {
         let planted = arguments.map { $0.replacingOccurrences(of: "SECRET", with: Self.secret) }
@@ -39,6 +44,73 @@ import Testing
         #expect(hit.exitStatus == 64)
         #expect(!hit.stderr.isEmpty)
         #expect(!hit.stderr.contains(Self.secret), "\(hit.stderr)")
+    }
+}
+
+/// Headers and query parameters that carry tokens by convention are redacted as Authorization is,
+/// in every output; `--show-secrets` keeps them; `hit report` and `hit merge` redact again.
+@Suite struct ConventionalSecretTests {
+    static let secrets = ["KeyS3cr3t", "AuthTok3n", "ApiK3y", "QueryTok3n", "QueryApiK3y", "QuerySig", "FileTok3n"]
+
+    func run(_ extra: [String], server: TargetServer, directory: String) throws -> (HitProcess, String) {
+        let headers = directory + "/headers"
+        try "X-Session-Token: FileTok3n\n".write(toFile: headers, atomically: true, encoding: .utf8)
+        let files = ["--json-file", directory + "/run.json", "--csv-file", directory + "/run.csv", "--html", directory + "/run.html"]
+        let hit = try HitProcess.run(["-n", "2", "-H", "X-Api-Key: KeyS3cr3t", "-H", "X-Auth-Token: AuthTok3n", "-H", "Api-Key: ApiK3y",
+                                      "-H", "@" + headers, "-H", "Accept: text/plain"] + files + extra
+                                     + [server.baseURL + "/?token=QueryTok3n&api_key=QueryApiK3y&sig=QuerySig&page=2"])
+        let written = try ["run.json", "run.csv", "run.html"].map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+        return (hit, ([hit.stdout, hit.stderr] + written).joined(separator: "\n"))
+    }
+
+    @Test func tokenHeadersAndQueryParametersAreRedactedUnlessAskedFor() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-secrets")
+        let (hit, everything) = try run([], server: server, directory: directory)
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        for secret in Self.secrets { #expect(!everything.contains(secret), "\(secret) leaked") }
+        #expect(everything.contains("X-Api-Key: [redacted]") && everything.contains("token=[redacted]") && everything.contains("page=2"))
+        #expect(everything.contains("Accept: text/plain"), "other headers stay")
+
+        let (shown, everythingShown) = try run(["--show-secrets"], server: server, directory: directory)
+        #expect(shown.exitStatus == 0, "\(shown.stderr)")
+        for secret in Self.secrets { #expect(everythingShown.contains(secret), "--show-secrets keeps \(secret)") }
+
+        // The report made with --show-secrets carries them: read back, they are redacted again.
+        let html = directory + "/again.html"
+        let report = try HitProcess.run(["report", directory + "/run.json", "--html", html])
+        #expect(report.exitStatus == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        for secret in Self.secrets { #expect(!page.contains(secret), "hit report kept \(secret)") }
+        let kept = try HitProcess.run(["report", directory + "/run.json", "--html", html, "--show-secrets"])
+        #expect(kept.exitStatus == 0)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("KeyS3cr3t"))
+    }
+
+    /// A hand-made report that carries a password: `hit merge` and `hit report` do not pass it on.
+    @Test func reportsReadBackAreRedactedAgain() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-secrets-merge")
+        let shards = (0..<2).map { directory + "/s\($0).json" }
+        for (index, path) in shards.enumerated() {
+            let shard = try HitProcess.run(["-n", "4", "-c", "2", "-q", "--shard", "\(index)/2", "--json-file", path, server.baseURL + "/"])
+            try #require(shard.exitStatus == 0, "\(shard.stderr)")
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            text = text.replacingOccurrences(of: "\"headers\" : [", with: "\"headers\" : [\"Authorization: Bearer HandMadePW\", ")
+            text = text.replacingOccurrences(of: "\"user\" : null", with: "\"user\" : \"alice:HandMadePW\"")
+            text = text.replacingOccurrences(of: server.baseURL + "/", with: "http://bob:HandMadePW@127.0.0.1:\(server.port)/?access_token=HandMadePW")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let merge = try HitProcess.run(["merge", "--unsynchronized", shards[0], shards[1], "-o", "json", "--html", directory + "/m.html"])
+        #expect(merge.exitStatus == 0, "\(merge.stderr)")
+        #expect(merge.stdout.contains("alice:[redacted]") && merge.stdout.contains("Authorization: [redacted]"), "\(merge.stdout)")
+        #expect(!merge.stdout.contains("HandMadePW"))
+        #expect(!(try String(contentsOfFile: directory + "/m.html", encoding: .utf8)).contains("HandMadePW"))
+        let report = try HitProcess.run(["report", shards[0], "--html", directory + "/r.html"])
+        #expect(report.exitStatus == 0, "\(report.stderr)")
+        #expect(!(try String(contentsOfFile: directory + "/r.html", encoding: .utf8)).contains("HandMadePW"))
     }
 }
 

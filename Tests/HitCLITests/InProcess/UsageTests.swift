@@ -48,7 +48,7 @@ import Testing
         (["--bogus"], "Unknown option '--bogus'"),
         (["-y", url], "Unknown option '-y'"),
         // Request options
-        (["-H", "no colon", url], "the header 'no colon' needs the form 'Name: value'"),
+        (["-H", "no colon", url], "the header 'no…' needs the form 'Name: value'"),
         (["-H", ": empty name", url], "has no valid name"),
         (["-H", "X-Evil: a\r\nInjected: b", url], "line break"),
         (["-H", "X-Evil: a\nInjected: b", url], "line break"),

@@ -9,6 +9,27 @@ import Testing
         #expect(!redacted.contains("SECRET"))
     }
 
+    @Test(arguments: ["X-Api-Key: SECRET", "X-Auth-Token: SECRET", "Api-Key: SECRET", "X-Session-Token:SECRET", "Client-Secret: SECRET",
+                      "X-Access-Key SECRET", "Set-Cookie: id=SECRET", "X-Password: SECRET"])
+    func headersThatCarryTokensByConventionLoseTheirValues(line: String) {
+        #expect(!Redaction.header(line).contains("SECRET"), "\(Redaction.header(line))")
+    }
+
+    @Test func secretQueryParametersLoseTheirValues() {
+        let url = "https://h.test/p?token=A1&api_key=B2&access_token=C3&sig=D4&X-Amz-Signature=E5&client_secret=F6&page=2#token=frag"
+        let redacted = Redaction.url(url)
+        for secret in ["A1", "B2", "C3", "D4", "E5", "F6"] { #expect(!redacted.contains(secret), "\(redacted)") }
+        #expect(redacted.contains("page=2") && redacted.contains("token=[redacted]"))
+        #expect(Redaction.url("https://h.test/?q=1&tok") == "https://h.test/?q=1&tok")
+    }
+
+    /// A malformed header is quoted by its name only.
+    @Test(arguments: [("Cookie=sid=SECRET", "Cookie…"), ("Authorization;Bearer SECRET", "Authorization…"), ("X-Api-Key: SECRET", "X-Api-Key: [redacted]"),
+                      ("Accept: */*", "Accept: */*"), ("no colon", "no…")])
+    func malformedHeadersAreQuotedByTheirNameOnly(line: String, quoted: String) {
+        #expect(Redaction.headerForMessage(line) == quoted)
+    }
+
     @Test func otherHeadersAreKept() {
         #expect(Redaction.header("Accept: */*") == "Accept: */*")
         #expect(Redaction.header("no colon") == "no colon")
