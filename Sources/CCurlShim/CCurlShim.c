@@ -1,6 +1,7 @@
 #include "CCurlShim.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -217,7 +219,9 @@ void hit_transfer_stamps_reset(hit_transfer_stamps *stamps) {
     CURL *handle = stamps->handle;
     struct hit_send_meter *meter = stamps->meter;
     int counted = stamps->counted;
+    struct hit_socket_gate *gate = stamps->gate;
     memset(stamps, 0, sizeof *stamps);
+    stamps->gate = gate;
     stamps->connections = connections;
     stamps->handle = handle;
     stamps->meter = meter;
@@ -281,7 +285,26 @@ static curl_socket_t open_gated(void *gate_pointer, curlsocktype purpose, struct
     }
     curl_socket_t opened = socket(address->family, address->socktype, address->protocol);
     gate->socket = opened;
+    gate->first_count = 0;
     return opened;
+}
+
+void hit_socket_gate_keep(hit_socket_gate *gate) {
+    if (!gate->keep_first_bytes || gate->socket < 0 || gate->first_count < 0 || gate->first_count >= HIT_FIRST_BYTES) return;
+    unsigned char waiting[HIT_FIRST_BYTES];
+    int64_t offset = 0;
+    int copied = hit_socket_peek(gate->socket, waiting, HIT_FIRST_BYTES, &offset);
+    if (copied <= 0) return;
+    if (offset > gate->first_count) {  // libcurl read some that were never seen
+        gate->first_count = -1;
+        return;
+    }
+    int64_t from = gate->first_count - offset;
+    int64_t fresh = copied - from;
+    if (fresh <= 0) return;
+    if (fresh > HIT_FIRST_BYTES - gate->first_count) fresh = HIT_FIRST_BYTES - gate->first_count;
+    memcpy(gate->first_bytes + gate->first_count, waiting + from, (size_t)fresh);
+    gate->first_count += (int)fresh;
 }
 
 CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate) {
@@ -316,7 +339,11 @@ static int stamp_written(void *stamps, char *primary_ip, char *local_ip, int pri
 
 static int stamp_progress(void *stamps, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
     (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
-    ((hit_transfer_stamps *)stamps)->ended_ns = monotonic_ns();
+    hit_transfer_stamps *s = stamps;
+    s->ended_ns = monotonic_ns();
+    // libcurl calls it between sending a request and reading the answer: the server's first
+    // bytes are still waiting then.
+    if (s->gate != NULL && s->gate->keep_first_bytes) hit_socket_gate_keep(s->gate);
     return 0;
 }
 
@@ -338,6 +365,26 @@ int64_t hit_socket_bytes_received(int socket) {
     if (getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
     if (length < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof info.tcpi_bytes_received) return -1;
     return (int64_t)info.tcpi_bytes_received;
+}
+
+int hit_socket_peek(int socket, unsigned char *buffer, int capacity, int64_t *offset) {
+    if (socket < 0 || capacity <= 0) return -1;
+    // Bytes may arrive between the two counts: read them again until they agree.
+    int64_t received = -1;
+    int queued = 0, again = 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        if (ioctl(socket, FIONREAD, &queued) != 0) return -1;
+        received = hit_socket_bytes_received(socket);
+        if (received < 0 || ioctl(socket, FIONREAD, &again) != 0) return -1;
+        if (again == queued) break;
+        received = -1;
+    }
+    if (received < 0) return -1;
+    if (queued <= 0) return 0;
+    ssize_t copied = recv(socket, buffer, (size_t)capacity, MSG_PEEK | MSG_DONTWAIT);
+    if (copied <= 0) return copied == 0 || errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    *offset = received - queued;
+    return (int)copied;
 }
 
 long hit_timer_slack_ns(void) {

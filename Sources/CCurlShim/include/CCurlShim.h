@@ -96,6 +96,8 @@ typedef struct hit_transfer_stamps {
     /// Whether this job's request was counted as written. Kept by the reset (a request sent again
     /// on a fresh connection counts once): clear it when the handle takes a new job.
     int counted;
+    /// The handle's socket gate, whose first bytes the progress callback keeps. Kept by the reset.
+    struct hit_socket_gate *gate;
 } hit_transfer_stamps;
 
 /// Counts a run's requests as they are written, for every event loop of the run at once: in all,
@@ -139,6 +141,7 @@ int64_t hit_connection_count(hit_connection_table *table, CURL *handle);
 
 /// Whether a transfer may open a connection, and whether the open-socket callback refused it.
 /// A transfer that may not open one can only reuse (or multiplex on) a connection already there.
+#define HIT_FIRST_BYTES 512
 typedef struct hit_socket_gate {
     int may_open;
     /// Set by the callback when it refused to open a socket: the transfer then ends with
@@ -147,7 +150,16 @@ typedef struct hit_socket_gate {
     /// The last socket the callback opened for the transfer; -1 for none (reset it before each
     /// transfer). libcurl owns and closes it.
     int socket;
+    /// Set to keep the first bytes the server sends on `socket` (an h2c opener's): the progress
+    /// callback and `hit_socket_gate_keep` copy them, as they arrive and before libcurl reads them,
+    /// into `first_bytes`, for as long as none was missed. A new socket starts them over.
+    int keep_first_bytes;
+    /// How many are kept; -1 once some went unseen (libcurl read them first).
+    int first_count;
+    unsigned char first_bytes[HIT_FIRST_BYTES];
 } hit_socket_gate;
+/// Copies the bytes waiting on the gate's socket that follow those kept (see `keep_first_bytes`).
+void hit_socket_gate_keep(hit_socket_gate *gate);
 /// Installs the open-socket callback that obeys *gate.
 CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate);
 
@@ -164,6 +176,11 @@ int64_t hit_socket_bytes_received(int socket);
 /// nanoseconds (/proc/thread-self/schedstat: the time it wanted a CPU). Falls back to its CPU time
 /// (CLOCK_THREAD_CPUTIME_ID) where the kernel keeps no schedstat.
 int64_t hit_thread_cpu_demand_ns(void);
+
+/// Copies up to `capacity` of the bytes waiting on a socket into `buffer` without taking them
+/// (MSG_PEEK: libcurl still reads them), and sets *offset to where they start in what the peer has
+/// sent (0: its very first byte). Returns how many were copied; 0 when none is waiting, -1 on error.
+int hit_socket_peek(int socket, unsigned char *buffer, int capacity, int64_t *offset);
 
 /// clock_gettime(CLOCK_MONOTONIC), in nanoseconds.
 int64_t hit_monotonic_ns(void);

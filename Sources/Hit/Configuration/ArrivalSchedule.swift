@@ -58,6 +58,8 @@ public struct ArrivalSchedule: Sendable, Equatable {
     public var totalRequests: Int? {
         guard let last = pieces.last, last.duration.isFinite else { return nil }
         let area = last.before + last.area
+        // A rate the options refuse (NaN, infinite, negative) schedules nothing, and never traps.
+        guard area > 0 else { return 0 }
         return Int(min(area.rounded(.up), Double(Int.max / 2)))
     }
 

@@ -140,28 +140,34 @@ extension Options {
     /// Checks the options as the Go original does: positive numbers, and no more workers than
     /// requests (a run bounded by a duration alone has no such limit).
     public func validate() throws(Problem) {
-        if let requests, requests <= 0 { throw .requestsNotPositive(requests) }
-        guard concurrency > 0 else { throw .concurrencyNotPositive(concurrency) }
+        try validateGiven()
         if !stages.isEmpty, (schedule?.totalRequests ?? 0) == 0 { throw .stagesScheduleNothing }
         // Under stages, workers only cap the requests in flight: more than the requests is harmless.
         if stages.isEmpty, let requests, concurrency > requests {
             throw .concurrencyAboveRequests(concurrency: concurrency, requests: requests)
         }
+        if requests == nil && duration == nil && stages.isEmpty { throw .unbounded }
+        if rampUp != nil, rate != nil || !stages.isEmpty { throw .rampUpWithRate }
+        if let shard {
+            // Too few requests first: -c then defaults to no more than there are.
+            if let total = totalRequestLimit, total < shard.count { throw .fewerRequestsThanShards(requests: total, shards: shard.count) }
+            if concurrency < shard.count { throw .fewerWorkersThanShards(concurrency: concurrency, shards: shard.count) }
+        }
+    }
+
+    /// Checks each number as given, before anything is derived from it (the schedule, its
+    /// requests, the default workers): every one finite and within its bounds.
+    public func validateGiven() throws(Problem) {
+        if let requests, requests <= 0 { throw .requestsNotPositive(requests) }
+        guard concurrency > 0 else { throw .concurrencyNotPositive(concurrency) }
         if let rate, !(rate > 0 && rate.isFinite) { throw .rateNotPositive(rate) }
         if let duration, duration <= .zero { throw .durationNotPositive }
-        if requests == nil && duration == nil && stages.isEmpty { throw .unbounded }
         if let rampUp, rampUp <= .zero { throw .rampUpNotPositive }
-        if rampUp != nil, rate != nil || !stages.isEmpty { throw .rampUpWithRate }
         if let loops, loops <= 0 { throw .loopsNotPositive(loops) }
         if concurrency > Self.maximumConcurrency { throw .concurrencyTooHigh(concurrency) }
         if let loops, loops > Self.maximumLoops { throw .loopsTooMany(loops) }
         if let rate, rate < Self.minimumRate { throw .rateTooLow(rate) }
         if let rate, rate > Self.maximumRate { throw .rateTooHigh(rate) }
         if !Self.intervals.contains(interval) { throw .intervalOutOfRange(interval) }
-        if let shard {
-            // Too few requests first: -c then defaults to no more than there are.
-            if let total = totalRequestLimit, total < shard.count { throw .fewerRequestsThanShards(requests: total, shards: shard.count) }
-            if concurrency < shard.count { throw .fewerWorkersThanShards(concurrency: concurrency, shards: shard.count) }
-        }
     }
 }

@@ -55,7 +55,10 @@ final class CurlEasy {
         headerBudget = .allocate(capacity: 1)
         headerBudget.initialize(to: hit_header_budget(limit: Self.headerLimit, received: 0, exceeded: 0))
         gate = .allocate(capacity: 1)
-        gate.initialize(to: hit_socket_gate(may_open: 1, refused: 0, socket: -1))
+        gate.initialize(to: hit_socket_gate())
+        gate.pointee.may_open = 1
+        gate.pointee.socket = -1
+        stamps.pointee.gate = gate
         try configure()
         if let sourceAddress { try set(CURLOPT_INTERFACE, "host!" + sourceAddress) }
     }
@@ -178,6 +181,16 @@ final class CurlEasy {
         headerBudget.pointee.exceeded = 0
         gate.pointee.refused = 0
         gate.pointee.socket = -1
+        gate.pointee.keep_first_bytes = 0
+        gate.pointee.first_count = 0
+    }
+
+    /// The first bytes the server sent on the transfer's connection, as kept while
+    /// `gate.keep_first_bytes` is set; `nil` when some went unseen.
+    var serversFirstBytes: [UInt8]? {
+        let count = Int(gate.pointee.first_count)
+        guard count >= 0 else { return nil }
+        return withUnsafeBytes(of: &gate.pointee.first_bytes) { Array($0.prefix(count)) }
     }
 
     /// How a transfer gets its connection. With HTTP/2 the event loop, not libcurl, decides when a

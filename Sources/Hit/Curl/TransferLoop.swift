@@ -54,6 +54,9 @@ final class TransferLoop: @unchecked Sendable {
         /// Whether it has answered in HTTP/2: a connection that dies later was reset, and does not
         /// show a server without HTTP/2.
         var spokeHTTP2 = false
+        /// What the last h2c opener whose first bytes were seen found the server to send: a
+        /// server breaks every connection alike, and the bytes of a later one may go unseen.
+        var lastWatch: H2CWatch?
     }
     /// By origin; `originOf[target]` is the target's.
     private var origins: [Origin]
@@ -79,6 +82,8 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Transfers in flight, by easy handle.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// h2c openers, whose servers' first bytes are kept (see `H2CWatch`).
+    private var watched: Set<UnsafeMutableRawPointer> = []
     /// The start of the run, in uptime nanoseconds; set by `run`.
     private var runStart: UInt64 = 0
     /// Jobs taken from the channel, one batch at a time (a reused buffer).
@@ -246,6 +251,7 @@ final class TransferLoop: @unchecked Sendable {
             var freed = 0
             if !active.isEmpty {
                 var running: Int32 = 0
+                if !watched.isEmpty { watchOpeners() }
                 curl_multi_perform(multi, &running)
                 if openingCount > 0 { releaseFollowersOfOpenConnections() }
                 freed = collectFinished(counters: counters)
@@ -308,6 +314,7 @@ final class TransferLoop: @unchecked Sendable {
 
     private func perform() {
         var running: Int32 = 0
+        if !watched.isEmpty { watchOpeners() }
         curl_multi_perform(multi, &running)
     }
 
@@ -382,6 +389,23 @@ final class TransferLoop: @unchecked Sendable {
         if origins[origin].opening == nil { openingCount += 1 }
         origins[origin].opening = handle
         origins[origin].opened = true
+        if let transfer = active[handle], !targets[transfer.target].request.isHTTPS {
+            watched.insert(handle)
+            transfer.worker.gate.pointee.keep_first_bytes = 1
+        }
+    }
+
+    /// Keeps the bytes waiting on each h2c opener's connection before libcurl reads them (as the
+    /// progress callback does within libcurl), until the response has begun.
+    private func watchOpeners() {
+        for handle in watched {
+            guard let worker = active[handle]?.worker, worker.headerBudget.pointee.received == 0 else {
+                active[handle]?.worker.gate.pointee.keep_first_bytes = 0
+                watched.remove(handle)
+                continue
+            }
+            hit_socket_gate_keep(worker.gate)
+        }
     }
 
     /// Ends the wait for `origin`'s opener: its connection is up (or it failed, `connected` false).
@@ -425,6 +449,7 @@ final class TransferLoop: @unchecked Sendable {
         guard let transfer = active[handle] else { return }
         let worker = transfer.worker
         worker.prepare()
+        if watched.contains(handle) { worker.gate.pointee.keep_first_bytes = 1 }
         worker.stamps.pointee.not_before_ns = Int64(transfer.due)
         worker.take(role)
         active[handle]?.role = role
@@ -459,11 +484,12 @@ final class TransferLoop: @unchecked Sendable {
                 continue
             }
             active[handle] = nil
+            let watch = watched.remove(handle).map { _ in H2CWatch(firstBytes: worker.serversFirstBytes) }
             let code = hit_multi_msg_result(message)
             var result = worker.result(code: code, target: transfer.target)
             worker.fitBuffer(toReceived: result.wireBytesReceived)
             if result.httpVersion == .http2 { origins[originOf[transfer.target]].spokeHTTP2 = true }
-            if transfer.role == .opener { opened(result: &result, handle: handle, target: transfer.target) }
+            if transfer.role == .opener { opened(result: &result, handle: handle, target: transfer.target, watch: watch) }
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
                 // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
@@ -487,14 +513,22 @@ final class TransferLoop: @unchecked Sendable {
     }
 
     /// What an opener's end says about its origin: whether it answered in HTTP/1.1 though HTTP/2
-    /// was asked for (ALPN without h2), and, for h2c, whether it speaks HTTP/2 at all.
-    private func opened(result: inout RequestResult, handle: UnsafeMutableRawPointer, target: Int) {
+    /// was asked for (ALPN without h2), and, for h2c, whether it speaks HTTP/2 at all: an h2c
+    /// request that failed is `no-h2c` only if the server's first bytes were not HTTP/2's
+    /// (`watch`); one that spoke HTTP/2 and then reset the stream, sent GOAWAY or broke the
+    /// framing is named for what it did.
+    private func opened(result: inout RequestResult, handle: UnsafeMutableRawPointer, target: Int, watch: H2CWatch?) {
         let index = originOf[target]
         if result.status > 0, let version = result.httpVersion, version < .http2 { origins[index].fellBack = true }
-        if let error = result.error, result.status == 0, result.phases.connect != nil, !origins[index].spokeHTTP2,
+        if let error = result.error, result.status == 0, result.phases.connect != nil,
            error.kind == .reset || error.kind == .protocolError, targets[target].request.isHTTPS == false {
-            result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "
-                + "may speak HTTP/1.1 only (\(error.message))")
+            if let watch, watch.answer != nil { origins[index].lastWatch = watch }
+            if let named = (watch?.answer != nil ? watch : origins[index].lastWatch)?.error(for: error) {
+                result.error = named
+            } else if !origins[index].spokeHTTP2 && !Self.isStreamError(error) {
+                result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "
+                    + "may speak HTTP/1.1 only (\(error.message))")
+            }
         }
         if origins[index].opening == handle { openerDone(origin: index, connected: result.status > 0) }
     }
@@ -512,6 +546,12 @@ final class TransferLoop: @unchecked Sendable {
         result.lateness = .nanoseconds(written > due ? Int64(written - due) : 0)
         let ended = stamps.ended_ns > 0 ? UInt64(stamps.ended_ns) : PreciseWait.monotonicNanoseconds()
         result.correctedLatency = max(result.latency, .nanoseconds(ended > due ? Int64(ended - due) : 0))
+    }
+
+    /// Whether libcurl's words for an error say that a stream was reset: only a server that speaks
+    /// HTTP/2 resets one.
+    static func isStreamError(_ error: TransferError) -> Bool {
+        error.message.contains("was not closed cleanly") || error.message.contains("Stream error in the HTTP/2 framing layer")
     }
 
     /// Whether a failed transfer died on a reused connection before any response came back, for
@@ -551,6 +591,7 @@ final class TransferLoop: @unchecked Sendable {
         counters.abandoned.add(written, ordering: .relaxed)
         counters.started.subtract(active.count - written, ordering: .relaxed)
         active.removeAll()
+        watched.removeAll()
         early.removeAll()
         for index in origins.indices {
             origins[index].opening = nil

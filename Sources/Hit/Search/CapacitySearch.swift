@@ -19,6 +19,9 @@ import Glibc
 /// fixed and every worker busy, the answer says that hit was the limit and suggests a larger
 /// `-c`. After a step that failed, one request to each target must be answered before the next
 /// step starts: an overloaded server's queue is worked off first.
+///
+/// Every wait of the search is bounded by what is left of `timeLimit`: a step (with its warm-up)
+/// starts only if it can end in time, and the wait for the queue to drain ends when the time does.
 public struct CapacitySearch: Sendable {
     public var targets: [Request]
     public var client: ClientOptions
@@ -127,7 +130,9 @@ public struct CapacitySearch: Sendable {
     /// Runs the search; `onStep` sees each step as it ends. Cancellation ends it with the curve so far.
     public func run(cancellation: CancellationToken = CancellationToken(),
                     onStep: (Step) -> Void = { _ in }) throws(SetupError) -> Outcome {
-        let began = ContinuousClock.now
+        let deadline = ContinuousClock.now + timeLimit
+        /// Whether a step and its warm-up still end before the time limit.
+        func stepFits() -> Bool { ContinuousClock.now + warmUp + step <= deadline }
         var steps: [Step] = []
         var lastPass: Double?, firstFail: Double?
         var rate = startRate
@@ -137,11 +142,12 @@ public struct CapacitySearch: Sendable {
         var retriedWithMoreWorkers = Set<Double>()
         while true {
             if cancellation.isCancelled { reason = "interrupted"; break }
-            if began.duration(to: .now) + step + warmUp > timeLimit { reason = "the time limit (--find-max-time) came"; break }
+            if !stepFits() { reason = Self.timeLimitCame; break }
             var step = try runStep(rate: rate, workers: workers, cancellation: cancellation)
             if cancellation.isCancelled { reason = "interrupted"; break }
-            // hit's own limit: with workers of its own choosing, try again with more.
-            if step.limitedByHit, concurrency == nil, workers < Self.maximumWorkers, !retriedWithMoreWorkers.contains(rate) {
+            // hit's own limit: with workers of its own choosing, try again with more, if time allows.
+            if step.limitedByHit, concurrency == nil, workers < Self.maximumWorkers, !retriedWithMoreWorkers.contains(rate),
+               stepFits() {
                 retriedWithMoreWorkers.insert(rate)
                 workers = min(Self.maximumWorkers, max(workers * 4, workersFor(rate: rate, latency: step.p99)))
                 step = try runStep(rate: rate, workers: workers, cancellation: cancellation)
@@ -151,13 +157,20 @@ public struct CapacitySearch: Sendable {
             onStep(step)
             // An overloaded server still works through the queue the step left; one request,
             // answered once that queue is through, keeps the backlog out of the next step.
-            if !step.passed { try drain(cancellation: cancellation) }
+            if !step.passed {
+                switch try drain(until: deadline, cancellation: cancellation) {
+                case .drained: break
+                case .interrupted: reason = Self.interruptedWhileDraining(after: rate)
+                case .timeLimit: reason = Self.timeLimitCame + " " + Self.whileDraining(after: rate)
+                }
+            }
             if step.passed {
                 lastPass = max(lastPass ?? 0, rate)
             } else {
                 firstFail = min(firstFail ?? .infinity, rate)
                 if step.limitedByHit { limited = true }
             }
+            if !reason.isEmpty { break }
             guard let fail = firstFail else {
                 if rate >= maximumRate { reason = "every step passed, up to the highest rate (--find-max-rate)"; break }
                 rate = min(rate * growth, maximumRate)
@@ -183,12 +196,39 @@ public struct CapacitySearch: Sendable {
         return min(Self.maximumWorkers, max(8, Int((rate * seconds * 2).rounded(.up))))
     }
 
-    /// Sends one request to each target and waits for the answers (at most a minute).
-    private func drain(cancellation: CancellationToken) throws(SetupError) {
+    /// Why the search stopped when its time was up.
+    static let timeLimitCame = "the time limit (--find-max-time) came"
+
+    /// What the search was doing after the step at `rate` failed.
+    static func whileDraining(after rate: Double) -> String {
+        "while waiting for the server's queue to drain after the step at \(Self.rate(rate))/s failed"
+    }
+
+    static func interruptedWhileDraining(after rate: Double) -> String {
+        "interrupted " + whileDraining(after: rate)
+    }
+
+    /// How the wait for an overloaded server's queue ended.
+    enum Drain: Equatable {
+        /// Every target answered (or its request failed within `-t`, at most a minute).
+        case drained
+        /// The search's time limit came first.
+        case timeLimit
+        case interrupted
+    }
+
+    /// Sends one request to each target and waits for the answers: at most `-t` (and a minute),
+    /// and never past `deadline`.
+    private func drain(until deadline: ContinuousClock.Instant, cancellation: CancellationToken) throws(SetupError) -> Drain {
+        let left = ContinuousClock.now.duration(to: deadline)
+        // libcurl counts in whole milliseconds: less than one left is no time at all.
+        guard left >= .milliseconds(1) else { return .timeLimit }
         var client = self.client
         client.timeout = min(client.timeout ?? .seconds(60), .seconds(60))
-        _ = try LoadTest(targets: targets, options: Options(requests: targets.count, concurrency: targets.count), client: client)
-            .run(cancellation: cancellation)
+        let summary = try LoadTest(targets: targets, options: Options(requests: targets.count, concurrency: targets.count, duration: left),
+                                   client: client).run(cancellation: cancellation)
+        if cancellation.isCancelled { return .interrupted }
+        return summary.deadlineReached ? .timeLimit : .drained
     }
 
     private func runStep(rate: Double, workers: Int, cancellation: CancellationToken) throws(SetupError) -> Step {

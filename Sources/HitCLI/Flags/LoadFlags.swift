@@ -100,6 +100,12 @@ struct LoadFlags: ParsableArguments {
                               duration: runFor, loops: loops)
         options.stages = stageList
         options.rampUp = rampUpTime
+        // The numbers as given first: the default workers and the requests derive from the rate.
+        do {
+            try options.validateGiven()
+        } catch {
+            throw UsageError(error.description)
+        }
         if self.concurrency == nil, connections == nil || streams == nil, let peak = options.schedule?.peakRate, peak.isFinite, peak > 0 {
             concurrency = Self.defaultPacedWorkers(peakRate: peak, shards: shards)
         }

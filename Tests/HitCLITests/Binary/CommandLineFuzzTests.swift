@@ -28,6 +28,15 @@ import Testing
         ("--unix-socket", ["/etc/passwd", "/nonexistent"]),
         ("-4", []), ("-6", []), ("-h2", []), ("-k", []), ("-L", []), ("-disable-keepalive", []),
         ("--max-redirs", ["0", "-1", "99999999999999999999"]),
+        // Values from which others derive (the schedule, its requests, the default workers, shares):
+        // a trap here once came from a rate checked after them.
+        ("--stages", ["1s:10", "720h:1e7", "1s:0", "1s:1e20", "99999999999h:1", "1s:nan", "1s:10,1s:-1", ""]),
+        ("--shard", ["0/2", "1/3", "0/100000", "0/9223372036854775807", "5/3", ""]),
+        ("--interval", ["10ms", "1ns", "1h", "99999999999h", ""]),
+        ("--ramp-up", ["1s", "0s", "99999999999h"]),
+        ("--find-max", []), ("--connections", ["1", "0", "9223372036854775807"]), ("--streams", ["2", "-1", "9223372036854775807"]),
+        ("--find-max-step", ["1s", "0s", "99999999999h"]), ("--find-max-rate", ["1e300", "0", "nan"]),
+        ("--find-max-time", ["1s", "99999999999h"]), ("--find-max-resolution", ["5%", "1e-300%", "nan"]),
     ]
 
     /// The URLs a vector may aim at; `{URL}` is the live target server.

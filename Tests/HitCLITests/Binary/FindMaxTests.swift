@@ -83,4 +83,35 @@ import Testing
         #expect(hit.interrupt().status == 130)
         #expect(hit.stdout.contains("Highest rate that passed") && hit.stdout.contains("Stopped: interrupted"), "\(hit.stdout)")
     }
+
+    @Test func theTimeLimitHoldsWhileAHangingServersQueueDrains() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let began = ContinuousClock.now
+        // Before, the wait for the queue to drain after the failed step took up to -t (20 s): 21 s in all.
+        let hit = try HitProcess.run(["--find-max", "--find-max-time", "3s", "--find-max-step", "1s", "--find-max-warm-up", "200ms",
+                                      "-rps", "5", "--fail-if", "p99>1s", server.baseURL + "/hang"])
+        let took = began.duration(to: .now)
+        #expect(hit.exitStatus == 1, "\(hit.stderr)")
+        #expect(took < .seconds(10), "--find-max-time 3s took \(took)")
+        #expect(hit.stdout.contains("Stopped: the time limit (--find-max-time) came while waiting for the server's queue to drain "
+            + "after the step at 5/s failed."), "\(hit.stdout)")
+    }
+
+    @Test func ctrlCWhileTheQueueDrainsSaysWhatTheSearchWasWaitingFor() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-find-max-drain")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let hit = try HitProcess(["--find-max", "--find-max-step", "1s", "--find-max-warm-up", "200ms", "-rps", "5", "-t", "60",
+                                  "--fail-if", "p99>1s", "--json-file", directory + "/search.json", server.baseURL + "/hang"])
+        // The failed step's row is printed as the wait for the queue begins; it lasts up to -t.
+        #expect(eventually(within: 20) { hit.stdout.contains("FAIL") }, "the first step failed")
+        #expect(hit.interrupt().status == 130)
+        let waiting = "interrupted while waiting for the server's queue to drain after the step at 5/s failed"
+        #expect(hit.stdout.contains("Stopped: \(waiting)."), "\(hit.stdout)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/search.json"))) as? [String: Any])
+        let search = try #require(document["findMax"] as? [String: Any])
+        #expect(search["reason"] as? String == waiting && search["interrupted"] as? Bool == true, "\(search)")
+    }
 }

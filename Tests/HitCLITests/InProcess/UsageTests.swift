@@ -158,6 +158,11 @@ import Testing
         (["-rps", "1e-11", url], "-rps 1e-11 is below one request a day"),
         (["-rps", "5e-324", url], "is below one request a day"),
         (["-rps", "1e300", url], "-rps 1e+300 is above 10000000 requests per second"),
+        // The rate is checked before the stages' requests and the default workers derive from it.
+        (["--stages", "1s:10", "-rps", "nan", url], "-rps must be a positive, finite number, not nan"),
+        (["--stages", "1s:10", "-rps", "-1e300", url], "-rps must be a positive, finite number, not -1e+300"),
+        (["--stages", "30s:1000", "-rps", "-inf", "--shard", "1/3", url], "-rps must be a positive, finite number, not -inf"),
+        (["--stages", "1s:10", "-rps", "1e20", url], "-rps 1e+20 is above 10000000 requests per second"),
         (["http://127.0.0.1:99999/"], "the port '99999' is not a number from 1 to 65535"),
         (["http://127.0.0.1:abc/"], "the port 'abc'"),
         (["--data-raw", "a", "-d", "b", "http://127.0.0.1:1/"], "give the body with one of -d, -D or --data-raw"),

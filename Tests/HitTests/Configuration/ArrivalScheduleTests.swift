@@ -85,4 +85,22 @@ import Testing
         options.rate = 5
         #expect(throws: Options.Problem.rampUpWithRate) { try options.validate() }
     }
+
+    @Test func aRateTheOptionsRefuseSchedulesNothingAndIsRefusedBeforeAnythingDerivesFromIt() {
+        let stages = [Stage(duration: .seconds(1), target: 10)]
+        for rate in [Double.nan, -.infinity, -1e300] {
+            // Before, the requests of the stages were counted from the rate first: Int(NaN) trapped.
+            #expect(ArrivalSchedule(stages: stages, initialRate: rate).totalRequests == 0)
+            var options = Options(requests: nil, concurrency: 10, rate: rate)
+            options.stages = stages
+            for check in [options.validate, options.validateGiven] {
+                do {
+                    try check()
+                    Issue.record("-rps \(rate) passed")
+                } catch {
+                    #expect(error.description.hasPrefix("-rps must be a positive, finite number"), "\(error)")
+                }
+            }
+        }
+    }
 }
