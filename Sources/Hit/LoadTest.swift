@@ -46,6 +46,7 @@ public struct LoadTest: Sendable {
         let stop = CancellationToken()
         let forward = cancellation.onCancel { stop.cancel() }
         defer { cancellation.removeHandler(forward) }
+        let quotaAtStart = CPUQuotaThrottling.now()
         let pipeline = try Pipeline(targets: targets, options: options, client: processClient, cancellation: stop)
         // The duration counts from the run's origin, on the schedule's clock.
         let deadlineReached = DeadlineFlag()
@@ -106,7 +107,7 @@ public struct LoadTest: Sendable {
             && summary.completed < (summary.requested ?? .max)
         summary.deadlineReached = reachedDeadline
         summary.allWorkersWereBusy = pipeline.allWorkersWereBusy
-        summary.generator = GeneratorLoad.measured(loopBusy: pipeline.loopBusy)
+        summary.generator = GeneratorLoad.measured(loopBusy: pipeline.loopBusy, quotaSince: quotaAtStart)
         summary.startAt = options.startAt
         summary.startedLate = pipeline.startedLate
         if let shard = options.shard {

@@ -27,9 +27,10 @@ extension Summary {
         if let figures = report.generator,
            figures.loopBusy.count <= 100_000,
            figures.loopBusy.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }),
-           figures.cpuSeconds.isFinite, figures.cpuSeconds >= 0, figures.peakResidentBytes >= 0 {
+           figures.cpuSeconds.isFinite, figures.cpuSeconds >= 0, figures.peakResidentBytes >= 0,
+           figures.quotaThrottled.map({ (0...1).contains($0) }) ?? true {
             generator = GeneratorLoad(loopBusy: figures.loopBusy, cpuSeconds: figures.cpuSeconds,
-                                      peakResidentBytes: figures.peakResidentBytes)
+                                      peakResidentBytes: figures.peakResidentBytes, quotaThrottled: figures.quotaThrottled)
         }
         started = try c(counts.started, "summary.started")
         total.completed = try c(counts.completed, "summary.completed")

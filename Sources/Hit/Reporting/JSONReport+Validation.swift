@@ -158,6 +158,9 @@ extension JSONReport {
             }
             try check.rate(generator.cpuSeconds, "generator.cpuSeconds")
             try check.count(generator.peakResidentBytes, "generator.peakResidentBytes")
+            if let share = generator.quotaThrottled, !(0...1).contains(share) {
+                throw Invalid("generator.quotaThrottled is outside 0 to 1")
+            }
         }
         for (index, rule) in thresholds.enumerated() {
             if let measured = rule.measured { try check.measure(measured, "thresholds[\(index)].measured") }

@@ -49,6 +49,9 @@ public struct JSONReport: Codable, Sendable {
         public let saturated: Bool
         public let cpuSeconds: Double
         public let peakResidentBytes: Int
+        /// Under a CPU quota, the share of its periods in which it stopped hit, 0 to 1; absent
+        /// without a quota. From 0.1 on, `saturated` is true.
+        public var quotaThrottled: Double? = nil
     }
 
     public struct ShardFigures: Codable, Sendable {
@@ -355,7 +358,8 @@ public struct JSONReport: Codable, Sendable {
         correctedLatency = Self.latency(s.correctedLatency, mean: nil, dropped: s.dropped > 0 ? s : nil)
         generator = s.generator.map {
             GeneratorFigures(loopBusy: $0.loopBusy.map { ($0 * 1000).rounded() / 1000 }, saturated: $0.saturated,
-                             cpuSeconds: ($0.cpuSeconds * 1000).rounded() / 1000, peakResidentBytes: $0.peakResidentBytes)
+                             cpuSeconds: ($0.cpuSeconds * 1000).rounded() / 1000, peakResidentBytes: $0.peakResidentBytes,
+                             quotaThrottled: $0.quotaThrottled.map { ($0 * 1000).rounded() / 1000 })
         }
         pacing = s.rate.map { rate in
             Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,

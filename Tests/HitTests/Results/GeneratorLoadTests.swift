@@ -11,6 +11,16 @@ import Testing
         #expect(GeneratorLoad(loopBusy: [], cpuSeconds: 0, peakResidentBytes: 0).limitNote == nil)
     }
 
+    @Test func aThrottledHitIsSaturatedWhateverItsLoopsSay() {
+        let throttled = GeneratorLoad(loopBusy: [0.3], cpuSeconds: 0.02, peakResidentBytes: 0, quotaThrottled: 0.97)
+        #expect(throttled.saturated)
+        #expect(throttled.limitNote?.hasPrefix("hit's CPU quota stopped it in 97% of the quota's periods") == true)
+        #expect(!GeneratorLoad(loopBusy: [0.3], cpuSeconds: 0.02, peakResidentBytes: 0, quotaThrottled: 0.05).saturated)
+        var merged = GeneratorLoad(loopBusy: [0.3], cpuSeconds: 1, peakResidentBytes: 0)
+        merged.merge(throttled)
+        #expect(merged.quotaThrottled == 0.97 && merged.saturated)
+    }
+
     @Test func shardsAddTheirLoopsAndCPU() {
         var merged = GeneratorLoad(loopBusy: [0.5], cpuSeconds: 1.5, peakResidentBytes: 30)
         merged.merge(GeneratorLoad(loopBusy: [0.95], cpuSeconds: 2, peakResidentBytes: 20))
