@@ -286,7 +286,17 @@ static curl_socket_t open_gated(void *gate_pointer, curlsocktype purpose, struct
     curl_socket_t opened = socket(address->family, address->socktype, address->protocol);
     gate->socket = opened;
     gate->first_count = 0;
+    gate->received_at_close = -1;
     return opened;
+}
+
+static int close_gated(void *gate_pointer, curl_socket_t item) {
+    hit_socket_gate *gate = gate_pointer;
+    if (item == gate->socket) {
+        if (gate->keep_first_bytes) gate->received_at_close = hit_socket_bytes_received(item);
+        gate->socket = -1;
+    }
+    return close(item);
 }
 
 void hit_socket_gate_keep(hit_socket_gate *gate) {
@@ -294,11 +304,12 @@ void hit_socket_gate_keep(hit_socket_gate *gate) {
     unsigned char waiting[HIT_FIRST_BYTES];
     int64_t offset = 0;
     int copied = hit_socket_peek(gate->socket, waiting, HIT_FIRST_BYTES, &offset);
-    if (copied <= 0) return;
+    if (copied < 0) return;
     if (offset > gate->first_count) {  // libcurl read some that were never seen
         gate->first_count = -1;
         return;
     }
+    if (copied == 0) return;
     int64_t from = gate->first_count - offset;
     int64_t fresh = copied - from;
     if (fresh <= 0) return;
@@ -309,8 +320,10 @@ void hit_socket_gate_keep(hit_socket_gate *gate) {
 
 CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate) {
     CURLcode code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, open_gated);
-    if (code != CURLE_OK) return code;
-    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, (void *)gate);
+    if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, (void *)gate);
+    if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, close_gated);
+    if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_CLOSESOCKETDATA, (void *)gate);
+    return code;
 }
 
 static int stamp_written(void *stamps, char *primary_ip, char *local_ip, int primary_port, int local_port) {
@@ -380,6 +393,7 @@ int hit_socket_peek(int socket, unsigned char *buffer, int capacity, int64_t *of
         received = -1;
     }
     if (received < 0) return -1;
+    *offset = received - queued;
     if (queued <= 0) return 0;
     ssize_t copied = recv(socket, buffer, (size_t)capacity, MSG_PEEK | MSG_DONTWAIT);
     if (copied <= 0) return copied == 0 || errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;

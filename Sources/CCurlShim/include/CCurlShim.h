@@ -156,11 +156,16 @@ typedef struct hit_socket_gate {
     int keep_first_bytes;
     /// How many are kept; -1 once some went unseen (libcurl read them first).
     int first_count;
+    /// The bytes the kernel had received on `socket` when libcurl closed it, counted if
+    /// `keep_first_bytes` was set; -1 if not closed or not counted. More than `first_count` (below
+    /// HIT_FIRST_BYTES) means some went unseen, even when no later look could tell.
+    int64_t received_at_close;
     unsigned char first_bytes[HIT_FIRST_BYTES];
 } hit_socket_gate;
 /// Copies the bytes waiting on the gate's socket that follow those kept (see `keep_first_bytes`).
 void hit_socket_gate_keep(hit_socket_gate *gate);
-/// Installs the open-socket callback that obeys *gate.
+/// Installs the open-socket callback that obeys *gate, and the close-socket callback that counts
+/// `received_at_close`.
 CURLcode hit_easy_gate_sockets(CURL *handle, hit_socket_gate *gate);
 
 /// Installs the two callbacks that fill *stamps on every transfer of this handle. They read the

@@ -115,6 +115,22 @@ extension TransferError {
         default: .other
         }
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        self.init(kind: kind, message: message)
+        if code == CURLE_HTTP2_STREAM, let reset = Self.streamReset(message) {
+            self.init(kind: .reset, message: reset)
+        } else {
+            self.init(kind: kind, message: message)
+        }
+    }
+
+    /// libcurl's words for a stream the server reset ("HTTP/2 stream 3 was not closed cleanly:
+    /// INTERNAL_ERROR (err 2)"), as what happened: "the server reset stream 3 (RST_STREAM
+    /// INTERNAL_ERROR)"; `nil` for other words.
+    static func streamReset(_ message: String) -> String? {
+        let words = message.split(separator: " ")
+        guard let at = words.firstIndex(of: "stream"), at > 0, at + 5 < words.count, words[at - 1] == "HTTP/2", let stream = Int(words[at + 1]),
+              words[at + 2] == "was", words[at + 3] == "not", words[at + 4] == "closed", words[at + 5].hasPrefix("cleanly:"),
+              at + 6 < words.count
+        else { return nil }
+        return "the server reset stream \(stream) (RST_STREAM \(words[at + 6]))"
     }
 }

@@ -183,6 +183,7 @@ final class CurlEasy {
         gate.pointee.socket = -1
         gate.pointee.keep_first_bytes = 0
         gate.pointee.first_count = 0
+        gate.pointee.received_at_close = -1
     }
 
     /// The first bytes the server sent on the transfer's connection, as kept while
@@ -190,6 +191,8 @@ final class CurlEasy {
     var serversFirstBytes: [UInt8]? {
         let count = Int(gate.pointee.first_count)
         guard count >= 0 else { return nil }
+        // The connection closed with bytes received that no look saw: libcurl read them first.
+        if count < Int(HIT_FIRST_BYTES), gate.pointee.received_at_close > Int64(count) { return nil }
         return withUnsafeBytes(of: &gate.pointee.first_bytes) { Array($0.prefix(count)) }
     }
 

@@ -26,6 +26,8 @@ struct H2CWatch: Equatable {
 
     private(set) var answer: Answer?
     private(set) var event: Event?
+    /// Whether the server's first bytes went unseen: libcurl read them before any look.
+    private(set) var missedFirstBytes = false
     /// Where the next frame starts in what the server has sent; `nil` once a frame was missed.
     private var nextFrame: Int64? = 0
     private var streamsWithHeaders: Set<UInt32> = []
@@ -39,7 +41,12 @@ struct H2CWatch: Equatable {
     /// What `firstBytes`, the server's bytes from its first, say; nothing when they are `nil`
     /// (some went unseen).
     init(firstBytes: [UInt8]?) {
-        if let firstBytes, !firstBytes.isEmpty { observe(firstBytes, at: 0) } else if firstBytes == nil { nextFrame = nil }
+        if let firstBytes, !firstBytes.isEmpty {
+            observe(firstBytes, at: 0)
+        } else if firstBytes == nil {
+            nextFrame = nil
+            missedFirstBytes = true
+        }
     }
 
     /// Whether more bytes could still tell something.
@@ -52,7 +59,11 @@ struct H2CWatch: Equatable {
     mutating func observe(_ bytes: [UInt8], at offset: Int64) {
         guard wantsBytes, let next = nextFrame else { return }
         if answer == nil {
-            guard offset == 0 else { nextFrame = nil; return }  // the first bytes went unseen
+            guard offset == 0 else {  // the first bytes went unseen
+                nextFrame = nil
+                missedFirstBytes = true
+                return
+            }
             // A SETTINGS frame is at most 16384 bytes long: its first byte, of the length, is 0.
             if bytes.first != 0 || (bytes.count >= 9 && !Self.isSettings(bytes)) {
                 answer = .other(Self.firstLine(bytes))
@@ -145,6 +156,10 @@ struct H2CWatch: Equatable {
         case (.http2?, nil):
             // A server that spoke HTTP/2 and then went away (a restart) fails as libcurl says.
             return TransferError(kind: error.kind, message: "h2c: the server speaks HTTP/2 (its SETTINGS came), then: \(error.message)")
+        case (nil, _) where missedFirstBytes:
+            // The server sent something, libcurl read it first: whether it was HTTP/2 is not known.
+            return TransferError(kind: error.kind, message: "h2c: \(error.message) (the server's first bytes were read "
+                + "before hit could see whether they were HTTP/2)")
         case (nil, _):
             return nil
         }

@@ -521,9 +521,11 @@ final class TransferLoop: @unchecked Sendable {
         let index = originOf[target]
         if result.status > 0, let version = result.httpVersion, version < .http2 { origins[index].fellBack = true }
         if let error = result.error, result.status == 0, result.phases.connect != nil,
-           error.kind == .reset || error.kind == .protocolError, targets[target].request.isHTTPS == false {
+           error.kind == .reset || error.kind == .protocolError, targets[target].request.isHTTPS == false,
+           !Self.isStreamError(error) {  // a reset stream needs no naming: only HTTP/2 resets one
             if let watch, watch.answer != nil { origins[index].lastWatch = watch }
-            if let named = (watch?.answer != nil ? watch : origins[index].lastWatch)?.error(for: error) {
+            // Unseen bytes are read as the origin's last seen ones said, else said to be unseen.
+            if let named = (watch?.answer != nil ? watch : origins[index].lastWatch ?? watch)?.error(for: error) {
                 result.error = named
             } else if !origins[index].spokeHTTP2 && !Self.isStreamError(error) {
                 result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "
@@ -552,6 +554,7 @@ final class TransferLoop: @unchecked Sendable {
     /// HTTP/2 resets one.
     static func isStreamError(_ error: TransferError) -> Bool {
         error.message.contains("was not closed cleanly") || error.message.contains("Stream error in the HTTP/2 framing layer")
+            || error.message.hasPrefix("the server reset stream")
     }
 
     /// Whether a failed transfer died on a reused connection before any response came back, for

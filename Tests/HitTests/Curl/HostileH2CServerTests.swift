@@ -99,13 +99,17 @@ final class HostileH2CServer: @unchecked Sendable {
 /// server whose answer to the preface is not HTTP/2 is `no-h2c`.
 @Suite struct HostileH2CServerTests {
     static let expected: [(HostileH2CServer.Mode, TransferError.Kind, String)] = [
-        (.resetEveryStream, .reset, "the server reset stream 1 (RST_STREAM INTERNAL_ERROR)"),
+        (.resetEveryStream, .reset, "(RST_STREAM INTERNAL_ERROR)"),
         (.goAway, .reset, "the server closed the connection with GOAWAY (ENHANCE_YOUR_CALM)"),
         (.oversizedFrame, .protocolError, "the server sent a HEADERS frame of 20000 bytes, above HTTP/2's limit of 16384"),
         (.dataBeforeHeaders, .protocolError, "the server sent DATA on stream 1 before its HEADERS"),
         (.http1, .noHTTP2, "the server answered 'HTTP/1.1 400 Bad Request' and may speak HTTP/1.1 only"),
     ]
 
+    /// Each request that breaks the connection opens the next one: a dozen connections, each
+    /// watched. Whether hit sees a connection's first bytes before libcurl reads them is a race on
+    /// loopback; a connection whose bytes went unseen is named by the origin's last seen one, or
+    /// said to be unseen, and never taken for an HTTP/1.1 server's.
     @Test(arguments: expected)
     func eachBreakageIsNamed(mode: HostileH2CServer.Mode, kind: TransferError.Kind, words: String) throws {
         let server = try HostileH2CServer(mode)
@@ -115,16 +119,25 @@ final class HostileH2CServer: @unchecked Sendable {
         client.timeout = .seconds(10)
         var errors: [TransferError] = []
         let summary = try LoadTest(request: Request(url: "http://127.0.0.1:\(server.port)/"),
-                                   options: Options(requests: 4, concurrency: 2), client: client)
+                                   options: Options(requests: 12, concurrency: 1), client: client)
             .run { result in if let error = result.error { errors.append(error) } }
-        #expect(summary.errored == 4, "\(summary.errorCounts)")
-        // The first request opened the connection: its error says what the server did.
+        #expect(summary.errored == 12, "\(summary.errorCounts)")
         let named = errors.filter { $0.message.contains(words) }
         #expect(!named.isEmpty && named.allSatisfy { $0.kind == kind }, "\(errors)")
+        let unseen = errors.filter { $0.message.contains("before hit could see whether they were HTTP/2") }
+        #expect(named.count + unseen.count == errors.count, "\(errors)")
         if mode != .http1 {
             #expect(summary.errorCounts[.noHTTP2] == nil, "a server that spoke HTTP/2 is not no-h2c: \(errors)")
         } else {
-            #expect(errors.allSatisfy { $0.kind == .noHTTP2 }, "\(errors)")
+            #expect(named.allSatisfy { $0.kind == .noHTTP2 }, "\(errors)")
         }
+    }
+
+    @Test func aResetStreamIsNamedFromLibcurlsOwnWords() {
+        #expect(TransferError.streamReset("HTTP/2 stream 3 was not closed cleanly: INTERNAL_ERROR (err 2)")
+            == "the server reset stream 3 (RST_STREAM INTERNAL_ERROR)")
+        #expect(TransferError.streamReset("stream 3 was not closed cleanly: X") == nil)
+        #expect(TransferError.streamReset("HTTP/2 stream x was not closed cleanly: X") == nil)
+        #expect(TransferError.streamReset("Error in the HTTP2 framing layer") == nil)
     }
 }
