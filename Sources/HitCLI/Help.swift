@@ -40,7 +40,7 @@ enum Help {
           hit [options] <url>...
           hit [options] -f <targets-file>
           hit merge <shard.json>... [-o text|json] [--fail-if <rule>]
-          hit report <run.json> --html <path>
+          hit report <report.json> [-o text|json] [--html <path>] [--fail-if <rule>]
           hit help [options|merge|report]
 
         Load-test an HTTP server: send N requests from C workers, optionally at R

@@ -1,47 +1,92 @@
 import ArgumentParser
 import Hit
 
-/// `hit report RUN.json --html FILE`: the HTML report of a saved JSON report, made later (in a
-/// CI job that kept the JSON) exactly as `--html` makes it during a run.
+/// `hit report REPORT.json`: a saved JSON report (a run's, a merge's or a capacity search's) as
+/// hit printed it, as JSON again, or as its HTML page, made later (in a CI job that kept the JSON)
+/// exactly as the run would have made them; `--fail-if` judges the saved run again, with a run's
+/// exit statuses.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hit report",
-        abstract: "Make the HTML report of a run from its saved JSON report (-o json or --json-file).",
-        usage: "hit report <run.json> --html <path>"
+        abstract: "Print a saved JSON report (-o json or --json-file, a merge's, a capacity search's) as text or JSON, "
+            + "draw its HTML page, or judge it again.",
+        usage: "hit report <report.json> [-o text|json] [--html <path>] [--json-file <path>] [--hlog <path>] [--hgrm <path>] "
+            + "[--fail-if <rule>]",
+        discussion: """
+            Without --fail-if the text report shows the verdict of the rules the run was given, and hit report exits 0 \
+            once it has written what was asked. With --fail-if the saved run is judged by those rules instead and hit \
+            report exits as the run would have (1 when a rule fails). A capacity search's document prints its table and \
+            conclusion, or draws its curve with --html.
+            """
     )
 
-    @Argument(help: ArgumentHelp("A JSON report written by hit (version 3); - for standard input.", valueName: "run.json"))
+    @Argument(help: ArgumentHelp("A JSON report written by hit (version 3); - for standard input.", valueName: "report.json"))
     var input: String
 
-    @Option(name: .customLong("html"), help: ArgumentHelp("Write the HTML report to this file.", valueName: "path"))
-    var html: String
-
     @OptionGroup(title: "Input") var input_: ReportInputFlags
+    @OptionGroup(title: "Output") var output: OutputFlags
+    @OptionGroup(title: "Verdict") var verdict: VerdictFlags
 
-    @Flag(name: .customLong("show-secrets"),
-          help: "Keep the secrets the report carries (header values, passwords, URL tokens); by default they are redacted again.")
-    var showSecrets = false
+    /// A saved report of either kind.
+    enum Saved {
+        case run(JSONReport)
+        case search(SearchReport.Document)
+    }
 
-    /// Reads the report, or says in one line why it cannot.
-    func report(raw: RawArguments) throws(UsageError) -> JSONReport {
-        try Self.read(input, flag: "", raw: raw, command: "hit report", limit: try input_.limit())
+    /// Reads the report, or says in one line why it cannot, and refuses what does not apply to it.
+    func saved(raw: RawArguments) throws(UsageError) -> Saved {
+        if output.format == .csv || output.csvFile != nil { throw UsageError("a saved report has no rows: -o csv and --csv-file do not apply") }
+        if output.interval != nil { throw UsageError("a saved report keeps its intervals: --interval does not apply") }
+        let body = try Self.body(input, raw: raw, command: "hit report", limit: try input_.limit())
+        guard SearchReport.Document.isSearch(body.contents) else {
+            return .run(try Self.decode(body.contents, name: Self.name(of: input), command: "hit report"))
+        }
+        if output.hlogFile != nil || output.hgrmFile != nil {
+            throw UsageError("a capacity search's document keeps no histograms: --hlog and --hgrm do not apply")
+        }
+        if !verdict.failIf.isEmpty { throw UsageError("a capacity search judged its rules at each step: --fail-if does not apply") }
+        let document: SearchReport.Document
+        do {
+            document = try SearchReport.Document.decode(untrusted: body.contents).redacted()
+        } catch let error as JSONReport.Invalid {
+            throw UsageError("\(Self.name(of: input)) is not a report hit reads: \(error.description)")
+        } catch {
+            throw UsageError("\(Self.name(of: input)) is not a capacity search's JSON document (version \(JSONReport.schemaVersion)): "
+                + Self.reason(error))
+        }
+        if output.htmlFile != nil, document.configuration == nil {
+            throw UsageError("\(Self.name(of: input)) was written before a search recorded its configuration: run the search "
+                + "again for its HTML page")
+        }
+        return .search(document)
     }
 
     /// Reads the JSON report at `input` (- for standard input), at most `limit` bytes, checked as
     /// untrusted input (`JSONReport.decode(untrusted:)`), or says in one line why it cannot.
     static func read(_ input: String, flag: String, raw: RawArguments, command: String,
                      limit: Int = ReportInputFlags.defaultLimit) throws(UsageError) -> JSONReport {
+        try decode(try body(input, flag: flag, raw: raw, command: command, limit: limit).contents, name: name(of: input), command: command)
+    }
+
+    /// The bytes at `input` (- for standard input), at most `limit` of them.
+    private static func body(_ input: String, flag: String = "", raw: RawArguments, command: String, limit: Int) throws(UsageError) -> Body {
         var files = Readable(raw: raw)
-        let body: Body
         do {
-            body = try files.body(input, flag: flag, limit: limit)
+            return try files.body(input, flag: flag, limit: limit)
         } catch {
             let hint = error.message.hasSuffix("than \(limit) bytes") ? " (--max-input-size raises the limit)" : ""
             throw UsageError(error.message + hint, command: command)
         }
-        let name = input == "-" ? "standard input" : "'\(UsageError.escaped(input))'"
+    }
+
+    private static func name(of input: String) -> String {
+        input == "-" ? "standard input" : "'\(UsageError.escaped(input))'"
+    }
+
+    /// A run's report, checked as untrusted input, its secrets redacted again.
+    private static func decode(_ contents: [UInt8], name: String, command: String) throws(UsageError) -> JSONReport {
         do {
-            return try JSONReport.decode(untrusted: body.contents).redacted()
+            return try JSONReport.decode(untrusted: contents).redacted()
         } catch let error as JSONReport.Invalid {
             throw UsageError("\(name) is not a report hit reads: \(error.description)", command: command)
         } catch {
@@ -55,7 +100,7 @@ struct ReportCommand: ParsableCommand {
         switch error {
         case DecodingError.keyNotFound(let key, _): "no '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+            "wrong value at '\(context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "."))'"
         case DecodingError.dataCorrupted: "not valid JSON"
         default: "\(error)"
         }

@@ -227,30 +227,29 @@ enum CLI {
         let configuration = merged.configuration
         let writer = ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
         writer.write(summary, json: merged.report(verdict: verdict), paced: merged.paced, verdict: verdict) { width in
-                TextReport(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
-                           proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
-                           askedForHTTP2: configuration.http == "2",
-                           stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) },
-                           stagesStart: configuration.stages.isEmpty ? 0 : configuration.rate ?? 0,
-                           rampUp: configuration.rampUpUs.map { .microseconds($0) }, colour: writer.colour)
-            }
+            TextReport(summary, configuration: configuration, width: width, verdict: verdict, colour: writer.colour)
+        }
         let failures = ([destination] + extra.all).compactMap { $0.failureLine }
         for line in failures { stderr.write(line) }
         return failures.isEmpty ? ExitStatus(verdict) : .ioError
     }
 
-    /// `hit report RUN.json --html FILE`.
+    /// `hit report REPORT.json`: the saved report as text, as JSON, as HTML, judged again with `--fail-if`.
     static func report(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
         let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
         let command: ReportCommand
-        let report: JSONReport
-        let html: OutputFile
+        let saved: ReportCommand.Saved
+        let thresholds: [Threshold]
+        let destination: OutputFile
+        let extra: ExtraFiles
         do {
             command = try ReportCommand.parse(arguments)
-            Redaction.showsSecrets = command.showSecrets
-            try command.fileClash.check(raw: raw)
-            report = try command.report(raw: raw)
-            html = try OutputFile(path: command.html, flag: "--html", raw: raw)
+            Redaction.showsSecrets = command.output.showSecrets
+            thresholds = try command.verdict.thresholds()
+            try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
+            saved = try command.saved(raw: raw)
+            destination = try command.output.destination(stdout: stdout, raw: raw)
+            extra = try command.output.extraFiles(raw: raw)
         } catch let error as UsageError {
             stderr.write(UsageError(error.message, command: "hit report").line)
             return .usage
@@ -262,12 +261,42 @@ enum CLI {
             stderr.write(UsageError(ReportCommand.message(for: error), command: "hit report").line)
             return .usage
         }
-        html.write(HTMLReport(report).description)
-        if let failure = html.failureLine {
-            stderr.write(failure)
-            return .ioError
+        // Asked only for files (--html, --json-file...), it writes those: the text goes to stdout
+        // when nothing else was asked, or when -o or --output-file says where.
+        let namesItsOutput = arguments.prefix(while: { $0 != "--" }).contains { $0 == "-o" || $0.hasPrefix("--output") || ($0.hasPrefix("-o") && !$0.hasPrefix("--")) }
+        let printsReport = extra.all.isEmpty || namesItsOutput
+        var status = ExitStatus.success
+        switch saved {
+        case .search(let document):
+            if printsReport { destination.write((command.output.format == .json ? document.encoded() : document.text) + "\n") }
+            extra.json?.write(document.encoded() + "\n")
+            if let configuration = document.configuration {
+                extra.html?.write(SearchReport.html(document.outcome, rules: document.rules, configuration: configuration))
+            }
+        case .run(let report):
+            let summary: Summary
+            do {
+                summary = try Summary(report: report)
+            } catch {
+                stderr.write(UsageError("the report's figures do not add up: \(error)", command: "hit report").line)
+                return .usage
+            }
+            // The rules given, or else those the run was given: its text shows the run's verdict.
+            let judged = !thresholds.isEmpty
+            let rules = judged ? thresholds : report.thresholds.compactMap { try? Threshold.parseList($0.rule) }.flatMap { $0 }
+            let verdict = Verdict(summary, thresholds: rules)
+            let json = judged ? JSONReport(summary, configuration: report.configuration, paced: report.pacing != nil, verdict: verdict)
+                              : report
+            var writer = ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
+            writer.writesDestination = printsReport
+            writer.write(summary, json: json, paced: report.pacing != nil, verdict: verdict) { width in
+                TextReport(summary, configuration: report.configuration, width: width, verdict: verdict, colour: writer.colour)
+            }
+            if judged { status = ExitStatus(verdict) }
         }
-        return .success
+        let failures = ([destination] + extra.all).compactMap { $0.failureLine }
+        for line in failures { stderr.write(line) }
+        return failures.isEmpty ? status : .ioError
     }
 
     /// `--find-max`: the search, a row printed as each step ends (text), or the document at the end

@@ -6,16 +6,7 @@ extension JSONReport {
     public func redacted() -> JSONReport {
         guard !Redaction.showsSecrets else { return self }
         var report = self
-        report.configuration.targets = configuration.targets.map { target in
-            var target = target
-            target.url = Redaction.url(target.url)
-            return target
-        }
-        report.configuration.headers = configuration.headers.map(Redaction.header)
-        report.configuration.user = configuration.user.map { user in
-            user.firstIndex(of: ":").map { Redaction.credentials(user: String(user[..<$0]), password: "") } ?? user
-        }
-        report.configuration.proxy = configuration.proxy.map(Redaction.url)
+        report.configuration = configuration.redacted()
         report.targets = targets.map { figures in
             var figures = figures
             figures.url = Redaction.url(figures.url)
@@ -27,5 +18,25 @@ extension JSONReport {
             return figures
         }
         return report
+    }
+}
+
+extension JSONReport.Configuration {
+    /// The configuration with its secrets redacted again: the targets' URLs, the headers' values,
+    /// the password of `-a`, the proxy's URL.
+    public func redacted() -> JSONReport.Configuration {
+        guard !Redaction.showsSecrets else { return self }
+        var configuration = self
+        configuration.targets = targets.map { target in
+            var target = target
+            target.url = Redaction.url(target.url)
+            return target
+        }
+        configuration.headers = headers.map(Redaction.header)
+        configuration.user = user.map { user in
+            user.firstIndex(of: ":").map { Redaction.credentials(user: String(user[..<$0]), password: "") } ?? user
+        }
+        configuration.proxy = proxy.map(Redaction.url)
+        return configuration
     }
 }

@@ -141,9 +141,7 @@ public enum SearchReport {
                       limit: $0.limit?.rawValue, cpuPercent: $0.cpuPercent, failedRules: $0.failedRules)
             }))
         document.configuration = configuration
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
+        return document.encoded()
     }
 }
 

@@ -368,3 +368,17 @@ private struct Lines {
         return result
     }
 }
+
+extension TextReport {
+    /// The text report of a saved run (`hit report`, `hit merge`), named and shaped by the
+    /// configuration its JSON report recorded.
+    public init(_ summary: Summary, configuration: JSONReport.Configuration, width: Int = 80, verdict: Verdict? = nil,
+                colour: Bool = false) {
+        self.init(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
+                  proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
+                  askedForHTTP2: configuration.http == "2",
+                  stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) },
+                  stagesStart: configuration.stages.isEmpty ? 0 : configuration.rate ?? 0,
+                  rampUp: configuration.rampUpUs.map { .microseconds($0) }, colour: colour)
+    }
+}

@@ -126,7 +126,8 @@ extension MergeCommand {
 
 extension ReportCommand {
     /// What `hit report` reads and writes.
-    var fileClash: FileClash {
-        FileClash(inputs: [FileClash.Named(name: "", path: input)], outputs: [FileClash.Named(name: "--html", path: html)])
+    func fileClash(standardOutput: Int32) -> FileClash {
+        FileClash(inputs: [FileClash.Named(name: "", path: input)], outputs: output.outputFiles,
+                  standardOutput: output.outputFile == nil ? standardOutput : nil)
     }
 }

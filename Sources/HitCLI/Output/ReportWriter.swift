@@ -13,6 +13,8 @@ struct ReportWriter {
     let destination: OutputFile
     let extra: ExtraFiles
     let stderr: TextStream
+    /// Whether the report goes to `destination`; `hit report` asked only for files writes only those.
+    var writesDestination = true
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
         csv.forEach { $0.flush() }
@@ -33,11 +35,11 @@ struct ReportWriter {
     /// and its text form for a width `text(width)`.
     func write(_ summary: Summary, json: JSONReport, paced: Bool, verdict: Verdict, text: (Int) -> TextReport) {
         switch output.format {
-        case .text:
+        case .text where writesDestination:
             destination.write(text(Terminal.width(of: destination.descriptor)).description + "\n")
-        case .json:
+        case .json where writesDestination:
             destination.write(json.encoded() + "\n")
-        case .csv:
+        case .text, .json, .csv:
             break
         }
         extra.json?.write(json.encoded() + "\n")

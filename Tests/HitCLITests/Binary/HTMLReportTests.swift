@@ -85,6 +85,45 @@ struct HTMLReportTests {
         #expect(dom.stdout.components(separatedBy: "<tr class=").count - 1 == steps.count, "a row a step")
         #expect(!dom.stderr.contains("CONSOLE"))
         #expect(!dom.stderr.contains("Refused to"))
+
+        // Later, from the saved document: the same page, the same table, the same document.
+        let later = try HitProcess.run(["report", json, "--html", directory + "/later.html"])
+        #expect(later.exitStatus == 0 && later.stdout.isEmpty, "\(later.stderr)")
+        #expect(try String(contentsOfFile: directory + "/later.html", encoding: .utf8) == String(contentsOfFile: html, encoding: .utf8))
+        let text = try HitProcess.run(["report", json])
+        #expect(text.exitStatus == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("Capacity search: the highest rate that keeps p99 ≤ 200ms\n"))
+        #expect(text.stdout.split(separator: "\n").filter { $0.hasSuffix("pass") || $0.contains("FAIL") }.count == steps.count)
+        #expect(text.stdout.contains("Highest rate that passed: "))
+        let again = try HitProcess.run(["report", json, "-o", "json"])
+        let reread = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(((reread["findMax"] as? [String: Any])?["steps"] as? [[String: Any]])?.count == steps.count)
+        for refused in [["--fail-if", "p99>1ms"], ["--hlog", directory + "/x.hlog"], ["-o", "csv"]] {
+            let hit = try HitProcess.run(["report", json] + refused)
+            #expect(hit.exitStatus == 64 && hit.stderr.split(separator: "\n").count == 1, "\(refused): \(hit.stderr)")
+        }
+    }
+
+    /// A saved run's report prints as the run printed it, and judges again with --fail-if.
+    @Test func aSavedRunPrintsAndIsJudgedAgain() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-report-again")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let json = directory + "/run.json"
+        let run = try HitProcess.run(["-n", "40", "-c", "4", "--fail-if", "p99>10s", "--json-file", json, server.baseURL + "/"])
+        #expect(run.exitStatus == 0, "\(run.stderr)")
+        let text = try HitProcess.run(["report", json])
+        #expect(text.exitStatus == 0, "\(text.stderr)")
+        for label in ["Requests:", "p99:", "Status codes:"] { #expect(text.stdout.contains(label)) }
+        #expect(reportValue("Requests", in: text.stdout) == reportValue("Requests", in: run.stdout))
+        #expect(reportValue("p99", in: text.stdout) == reportValue("p99", in: run.stdout))
+        #expect(text.stdout.contains("p99>10s"), "the run's own rule and its verdict")
+        let judged = try HitProcess.run(["report", json, "--fail-if", "p50>1us", "-o", "json"])
+        #expect(judged.exitStatus == 1, "\(judged.stderr)")
+        #expect(judged.stderr.hasPrefix("hit: FAIL: "))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(judged.stdout.utf8)) as? [String: Any])
+        #expect((document["thresholds"] as? [[String: Any]])?.first?["rule"] as? String == "p50>1us")
     }
 
     /// The `<svg>` of the chart titled `title` in `page`.

@@ -108,6 +108,51 @@ import Testing
     }
 
     /// A digest copied onto a shard of another shape does not make it part of the run.
+    /// A capacity search's document, as `--find-max --json-file` writes one (without configuration).
+    static var searchDocument: [String: Any] { [
+        "version": 3, "hit": "test",
+        "findMax": [
+            "rules": ["p99>50ms"], "keeps": "p99 ≤ 50ms", "maximumRate": 80.0, "limitedByHit": false, "interrupted": false,
+            "reason": "the last pass and the first fail are within 10%",
+            "steps": [[
+                "askedRate": 80.0, "sentRate": 80.0, "completedRate": 80.0, "inFlightAtStart": 1, "inFlightAtEnd": 1, "workers": 8,
+                "p50Us": 900, "p99Us": 2000, "errorsPercent": 0.0, "passed": true, "reachedRate": true, "keptPace": true,
+                "limitedByHit": false, "limit": NSNull(), "cpuPercent": 3.5, "failedRules": [String](),
+            ] as [String: Any]],
+        ] as [String: Any],
+    ] }
+
+    @Test func craftedSearchDocumentsAreOneLineAnd64() throws {
+        let reports = try Self.reports.get()
+        let file = reports.directory + "/search.json"
+        try Self.write(Self.searchDocument, to: file)
+        let valid = try HitProcess.run(["report", file])
+        #expect(valid.exitStatus == 0 && valid.stdout.contains("Highest rate that passed: 80 requests/s"), "\(valid.stderr)")
+        let noConfiguration = try HitProcess.run(["report", file, "--html", reports.directory + "/search.html"])
+        #expect(noConfiguration.exitStatus == 64 && noConfiguration.stderr.contains("before a search recorded its configuration"))
+        let crafted: [(path: [Any], value: Any, message: String)] = [
+            (["findMax", "maximumRate"], 1e308, "findMax.maximumRate is"),
+            (["findMax", "steps", 0, "askedRate"], -1.0, "findMax.steps[0].askedRate is"),
+            (["findMax", "steps", 0, "p99Us"], Int64.max, "findMax.steps[0].p99Us is"),
+            (["findMax", "steps", 0, "workers"], Int.max, "findMax.steps[0].workers is"),
+            (["findMax", "steps", 0, "errorsPercent"], 250.0, "not a percentage"),
+            (["findMax", "steps", 0, "limit"], "elsewhere", "neither 'workers' nor 'cpu'"),
+            (["findMax", "rules"], ["p99>>"], "a rule hit does not read"),
+            (["findMax", "reason"], String(repeating: "x", count: 20_000), "longer than 10000 bytes"),
+            (["findMax", "steps"], [Any](repeating: (Self.searchDocument["findMax"] as! [String: Any])["steps"].map { ($0 as! [Any])[0] }!,
+                                         count: 10_001), "more than 10000"),
+            (["version"], 2, "version 2"),
+            (["findMax", "steps", 0, "passed"], "yes", "wrong value at 'findMax.steps.0.passed'"),
+        ]
+        for (path, value, message) in crafted {
+            try Self.write(Self.setting(Self.searchDocument, path, to: value), to: file)
+            let hit = try HitProcess.run(["report", file], seconds: 30)
+            #expect(hit.exitStatus == 64, "\(path): \(hit.exitStatus) \(hit.stderr)")
+            #expect(hit.stderr.hasPrefix("hit report: ") && hit.stderr.split(separator: "\n").count == 1, "\(path): \(hit.stderr)")
+            #expect(hit.stderr.contains(message), "\(path): \(hit.stderr)")
+        }
+    }
+
     @Test func shardsWithOtherIntervalsOrTargetsAreRefusedWhateverTheirDigest() throws {
         let reports = try Self.reports.get()
         let shard = try Self.json(reports.shards[1])
