@@ -188,6 +188,12 @@ final class CurlEasy {
 
     /// The first bytes the server sent on the transfer's connection, as kept while
     /// `gate.keep_first_bytes` is set; `nil` when some went unseen.
+    /// Whether the server closed the connection of the last transfer's own socket without having
+    /// sent a byte (counted as libcurl closed it; see `hit_socket_gate.received_at_close`).
+    var serverSentNothing: Bool {
+        gate.pointee.first_count == 0 && gate.pointee.received_at_close == 0
+    }
+
     var serversFirstBytes: [UInt8]? {
         let count = Int(gate.pointee.first_count)
         guard count >= 0 else { return nil }

@@ -28,6 +28,10 @@ struct H2CWatch: Equatable {
     private(set) var event: Event?
     /// Whether the server's first bytes went unseen: libcurl read them before any look.
     private(set) var missedFirstBytes = false
+    /// Whether the server closed the connection without sending a byte: it said nothing about
+    /// HTTP/2 either way (a server going down accepts and resets; an HTTP/1.1 server answers the
+    /// preface with a 400).
+    private(set) var sentNothing = false
     /// Where the next frame starts in what the server has sent; `nil` once a frame was missed.
     private var nextFrame: Int64? = 0
     private var streamsWithHeaders: Set<UInt32> = []
@@ -40,7 +44,8 @@ struct H2CWatch: Equatable {
 
     /// What `firstBytes`, the server's bytes from its first, say; nothing when they are `nil`
     /// (some went unseen).
-    init(firstBytes: [UInt8]?) {
+    init(firstBytes: [UInt8]?, sentNothing: Bool = false) {
+        self.sentNothing = sentNothing && firstBytes?.isEmpty == true
         if let firstBytes, !firstBytes.isEmpty {
             observe(firstBytes, at: 0)
         } else if firstBytes == nil {
@@ -156,6 +161,9 @@ struct H2CWatch: Equatable {
         case (.http2?, nil):
             // A server that spoke HTTP/2 and then went away (a restart) fails as libcurl says.
             return TransferError(kind: error.kind, message: "h2c: the server speaks HTTP/2 (its SETTINGS came), then: \(error.message)")
+        case (nil, _) where sentNothing:
+            return TransferError(kind: error.kind, message: "h2c: the server closed the connection without sending anything "
+                + "(\(error.message))")
         case (nil, _) where missedFirstBytes:
             // The server sent something, libcurl read it first: whether it was HTTP/2 is not known.
             return TransferError(kind: error.kind, message: "h2c: \(error.message) (the server's first bytes were read "

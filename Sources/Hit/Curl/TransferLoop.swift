@@ -484,7 +484,9 @@ final class TransferLoop: @unchecked Sendable {
                 continue
             }
             active[handle] = nil
-            let watch = watched.remove(handle).map { _ in H2CWatch(firstBytes: worker.serversFirstBytes) }
+            let watch = watched.remove(handle).map { _ in
+                H2CWatch(firstBytes: worker.serversFirstBytes, sentNothing: worker.serverSentNothing)
+            }
             let code = hit_multi_msg_result(message)
             var result = worker.result(code: code, target: transfer.target)
             worker.fitBuffer(toReceived: result.wireBytesReceived)
@@ -524,8 +526,10 @@ final class TransferLoop: @unchecked Sendable {
            error.kind == .reset || error.kind == .protocolError, targets[target].request.isHTTPS == false,
            !Self.isStreamError(error) {  // a reset stream needs no naming: only HTTP/2 resets one
             if let watch, watch.answer != nil { origins[index].lastWatch = watch }
-            // Unseen bytes are read as the origin's last seen ones said, else said to be unseen.
-            if let named = (watch?.answer != nil ? watch : origins[index].lastWatch ?? watch)?.error(for: error) {
+            // A connection's own bytes say what it was; unseen ones are read as the origin's last
+            // seen ones said, else said to be unseen.
+            let knows = watch.map { $0.answer != nil || $0.sentNothing } ?? false
+            if let named = (knows ? watch : origins[index].lastWatch ?? watch)?.error(for: error) {
                 result.error = named
             } else if !origins[index].spokeHTTP2 && !Self.isStreamError(error) {
                 result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "

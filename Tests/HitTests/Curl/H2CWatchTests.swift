@@ -47,7 +47,14 @@ import Testing
         var watch = H2CWatch()
         watch.observe(Self.frame(type: 3, stream: 1, [0, 0, 0, 1]), at: 15)
         #expect(watch.answer == nil && !watch.wantsBytes)
-        #expect(watch.error(for: TransferError(kind: .reset, message: "x")) == nil)
+        // Whether they were HTTP/2 is not known, and said so; never taken for HTTP/1.1.
+        let unseen = watch.error(for: TransferError(kind: .reset, message: "x"))
+        #expect(unseen?.kind == .reset && unseen?.message.contains("before hit could see whether they were HTTP/2") == true)
+        #expect(H2CWatch(firstBytes: nil).error(for: TransferError(kind: .reset, message: "x"))?.kind == .reset)
+        // A server that closed without a word said nothing either way.
+        let silent = H2CWatch(firstBytes: [], sentNothing: true).error(for: TransferError(kind: .reset, message: "Recv failure"))
+        #expect(silent == TransferError(kind: .reset, message: "h2c: the server closed the connection without sending anything (Recv failure)"))
+        #expect(H2CWatch(firstBytes: []).error(for: TransferError(kind: .reset, message: "x")) == nil)
         // A frame passed unseen: the frames after it cannot be found.
         var missed = H2CWatch()
         missed.observe(Self.settings, at: 0)
