@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Without --fail-if the text report shows the verdict of the rules the run was given, and hit report exits 0 \
             once it has written what was asked. With --fail-if the saved run is judged by those rules instead and hit \
-            report exits as the run would have (1 when a rule fails). A capacity search's document prints its table and \
+            report exits as the run would have (1 when a rule holds). A capacity search's document prints its table and \
             conclusion, or draws its curve with --html.
             """
     )
