@@ -26,7 +26,7 @@ extension CurlEasy {
         hit_easy_getinfo_off(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
         hit_easy_getinfo_off(handle, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
         // A paced request that libcurl was ready to write before it was due waited for it in the
-        // write callback; libcurl counts that wait, which is hit's and not the server's, from the
+        // PREREQFUNCTION callback; libcurl counts that wait, which is hit's and not the server's, from the
         // start of the transfer to the write. It comes before the first response byte.
         let held = Int(stamps.pointee.held_ns / 1000)
         total -= min(held, total)

@@ -1,7 +1,7 @@
 /// How far ahead of a paced job's due time its loop wakes and hands it to libcurl (nanoseconds).
 struct Pacing: Sendable {
     /// libcurl takes some 25–55 µs from the hand-off to being ready to write on a reused
-    /// connection (more on a busy machine); the write callback waits for the rest.
+    /// connection (more on a busy machine); the PREREQFUNCTION callback, just before the write, waits for the rest.
     var handOffLead: UInt64 = 0
     /// The timerfd's wake-up comes some 30 µs late (more on a busy machine); the loop spins from
     /// it to `handOffLead`.
@@ -19,7 +19,7 @@ struct Pacing: Sendable {
     init() {}
 
     /// For `rate` requests a second. Each lead is at most a quarter of the interval between two
-    /// requests, so that the spins (the loop's, then the write callback's) take at most half of it:
+    /// requests, so that the spins (the loop's, then the PREREQFUNCTION callback's) take at most half of it:
     /// some tens of µs per request, never more than half a core.
     init(rate: Double?) {
         guard let rate, rate > 0 else { return }

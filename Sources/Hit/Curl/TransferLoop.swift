@@ -13,7 +13,7 @@ import DequeModule
 /// jobs, earliest first, each holding a worker; it sleeps in `curl_multi_poll` with a timerfd
 /// armed for `Pacing.wakeLead` before the earliest is due, spins until `Pacing.handOffLead`
 /// before it, then hands the job to libcurl and drives it at once. libcurl gets the request
-/// ready, and its write callback (the shim's) spins the last few µs until the due time: the
+/// ready, and the shim's PREREQFUNCTION callback, called just before the write, spins the last few µs until the due time: the
 /// request is written on time, never early.
 ///
 /// With HTTP/2 the loop decides when a connection to an origin is opened: one transfer at a time
@@ -74,7 +74,7 @@ final class TransferLoop: @unchecked Sendable {
     /// When the loop wakes for a kept job and when it hands it to libcurl.
     private var pacing = Pacing()
     /// Nanoseconds this loop's thread spent spinning towards paced requests' due times (its own
-    /// spin and the write callbacks'): waiting, not work, in its busy share.
+    /// spin and the PREREQFUNCTION callbacks'): waiting, not work, in its busy share.
     private var spun: Int64 = 0
     /// Under `--ramp-up`, the workers not started yet and when each starts (uptime nanoseconds),
     /// earliest first.
@@ -293,7 +293,7 @@ final class TransferLoop: @unchecked Sendable {
     }
 
     /// Hands every kept job due within `pacing.handOffLead` to libcurl, and drives them at once;
-    /// each one's write waits in the write callback for its due time. If the earliest is due
+    /// each one's write waits in the PREREQFUNCTION callback for its due time. If the earliest is due
     /// within `pacing.wakeLead`, spins until it can be handed on (tens of µs at most).
     private func startDueJobs(counters: PipelineCounters, cancellation: CancellationToken) {
         guard let first = early.first?.due?.uptimeNanoseconds else { return }
@@ -351,7 +351,7 @@ final class TransferLoop: @unchecked Sendable {
         try? worker.use(targets[job.target])
         worker.stamps.pointee.counted = 0  // a new request: counted once it is written
         worker.prepare()
-        // A paced request is written no earlier than it is due: the write callback waits for it.
+        // A paced request is written no earlier than it is due: the PREREQFUNCTION callback waits for it.
         worker.stamps.pointee.not_before_ns = Int64(job.due?.uptimeNanoseconds ?? 0)
         let role = role(for: job.target)
         active[worker.handle] = Transfer(worker: worker, index: job.index, target: job.target,

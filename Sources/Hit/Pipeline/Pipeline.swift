@@ -3,7 +3,7 @@ import Synchronization
 
 /// The running stages of one load test, wired as the Go original's `runPipeline` is:
 ///
-///     produce → throttle (only with a rate) → dispatch → results
+///     produce → throttle (with a rate or stages) → dispatch → results
 ///
 /// Each stage runs on a Dispatch queue of its own; bounded channels join them. The `results`
 /// channel is what the aggregate stage (`aggregate(into:onResult:)`) reads; the dispatch stage

@@ -2,8 +2,8 @@
 /// of the run from its start (1 s unless `Options.interval` says otherwise).
 ///
 /// Each interval holds the results the aggregate stage recorded during it (a result reaches it
-/// within milliseconds of its response), and `sent` counts the requests handed to libcurl during
-/// it. Percentiles come from histograms that are reset at each interval's end; the run's own
+/// within milliseconds of its response), and `sent` counts the requests written during it (as
+/// the send meter counts them, at the write). Percentiles come from histograms that are reset at each interval's end; the run's own
 /// histograms are not. An interval keeps no histogram, only its percentiles and its histograms'
 /// compressed encodings (HdrHistogram V2, a few hundred bytes), so that memory grows by about a
 /// half a kilobyte an interval: about 2 MB for an hour at 1 s (measured in TimelineTests).
