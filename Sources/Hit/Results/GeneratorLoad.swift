@@ -61,7 +61,9 @@ public struct GeneratorLoad: Sendable, Equatable {
     /// first, so that the order of the shards does not change the merge.
     public mutating func merge(_ other: GeneratorLoad) {
         loopBusy = (loopBusy + other.loopBusy).sorted(by: >)
-        cpuSeconds += other.cpuSeconds
+        // Rounded to the nanosecond, so that a sum of three parts does not depend on their order
+        // in its last bit (0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1 in binary).
+        cpuSeconds = ((cpuSeconds + other.cpuSeconds) * 1e9).rounded() / 1e9
         peakResidentBytes = Swift.max(peakResidentBytes, other.peakResidentBytes)
         if let theirs = other.quotaThrottled { quotaThrottled = Swift.max(quotaThrottled ?? 0, theirs) }
     }

@@ -28,6 +28,16 @@ import Testing
         #expect(merged.saturated)
     }
 
+    @Test func theOrderOfTheShardsDoesNotChangeTheSum() {
+        let parts = [0.1, 0.2, 0.3].map { GeneratorLoad(loopBusy: [$0], cpuSeconds: $0, peakResidentBytes: 0) }
+        func merged(_ parts: [GeneratorLoad]) -> GeneratorLoad {
+            parts.dropFirst().reduce(into: parts[0]) { $0.merge($1) }
+        }
+        // In binary, 0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1.
+        #expect(merged(parts) == merged(parts.reversed()))
+        #expect(merged(parts).cpuSeconds == 0.6)
+    }
+
     @Test func aSummaryCarriesItThroughTheJSON() throws {
         var summary = Summary(requested: 1)
         summary.record(RequestResult(status: 200, bytes: 0, latency: .milliseconds(1)))
