@@ -51,9 +51,6 @@ final class TransferLoop: @unchecked Sendable {
         /// Whether it answered a request for HTTP/2 in HTTP/1.1 (a TLS server without h2 in ALPN):
         /// then transfers connect as for HTTP/1.1.
         var fellBack = false
-        /// Whether it has answered in HTTP/2: a connection that dies later was reset, and does not
-        /// show a server without HTTP/2.
-        var spokeHTTP2 = false
         /// What the last h2c opener whose first bytes were seen found the server to send: a
         /// server breaks every connection alike, and the bytes of a later one may go unseen.
         var lastWatch: H2CWatch?
@@ -490,7 +487,6 @@ final class TransferLoop: @unchecked Sendable {
             let code = hit_multi_msg_result(message)
             var result = worker.result(code: code, target: transfer.target)
             worker.fitBuffer(toReceived: result.wireBytesReceived)
-            if result.httpVersion == .http2 { origins[originOf[transfer.target]].spokeHTTP2 = true }
             if transfer.role == .opener { opened(result: &result, handle: handle, target: transfer.target, watch: watch) }
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
@@ -529,11 +525,10 @@ final class TransferLoop: @unchecked Sendable {
             // A connection's own bytes say what it was; unseen ones are read as the origin's last
             // seen ones said, else said to be unseen.
             let knows = watch.map { $0.answer != nil || $0.sentNothing } ?? false
+            // With nothing seen, the error stays libcurl's: a reset with no bytes is not evidence of
+            // an HTTP/1.1 server (a server restarting resets the connections it had accepted).
             if let named = (knows ? watch : origins[index].lastWatch ?? watch)?.error(for: error) {
                 result.error = named
-            } else if !origins[index].spokeHTTP2 && !Self.isStreamError(error) {
-                result.error = TransferError(kind: .noHTTP2, message: "no HTTP/2 answer to prior knowledge (h2c): the server "
-                    + "may speak HTTP/1.1 only (\(error.message))")
             }
         }
         if origins[index].opening == handle { openerDone(origin: index, connected: result.status > 0) }
