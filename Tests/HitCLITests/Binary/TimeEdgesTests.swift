@@ -42,14 +42,24 @@ import Testing
         let start = try #require((report["startUptimeNs"] as? NSNumber)?.uint64Value)
         #expect(arrivals.allSatisfy { $0 < start + 2_000_000_000 }, "an arrival came after the deadline")
 
-        // Each interval's `sent` is what the server received in it: a request counts where it
-        // was written, not where it was handed to libcurl (the first interval read 51 of 50).
+        // A request counts in the interval in which it was written, not where it was handed to
+        // libcurl 1 ms before it was due (the first interval read 51 of 50). Checked at each
+        // interval's end against the closed form and the server's log: no more were written than
+        // were due before it (request k is due at k × 10 ms); none arrived before it was written;
+        // and what was written but had not yet arrived arrived just after (a loaded machine delays
+        // the server's reading, never hit's count).
         let timeline = try Self.intervals(report)
-        let received = (0..<timeline.count).map { k in
-            arrivals.filter { ($0 - start) / 500_000_000 == UInt64(k) }.count
+        let sent = timeline.compactMap { $0["sent"] as? Int }
+        #expect(sent.reduce(0, +) == 200)
+        for k in sent.indices {
+            let end = start + UInt64(k + 1) * 500_000_000
+            let writtenBefore = sent[...k].reduce(0, +)
+            let arrivedBefore = arrivals.filter { $0 < end }.count
+            let arrivedJustAfter = arrivals.filter { $0 >= end && $0 < end + 30_000_000 }.count
+            #expect(writtenBefore <= 50 * (k + 1), "interval \(k): \(writtenBefore) written before its end, \(50 * (k + 1)) due")
+            #expect(arrivedBefore <= writtenBefore, "interval \(k): \(arrivedBefore) arrived before its end, \(writtenBefore) written")
+            #expect(writtenBefore - arrivedBefore <= arrivedJustAfter, "interval \(k): \(sent) sent, the server received \(arrivedBefore) by its end")
         }
-        #expect(timeline.compactMap { $0["sent"] as? Int } == received)
-        #expect(timeline.prefix(4).compactMap { $0["sent"] as? Int } == [50, 50, 50, 50])
     }
 
     @Test func aShardSendsItsShareOfWhatIsDueBeforeTheDeadline() throws {
