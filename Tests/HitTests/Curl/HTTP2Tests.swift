@@ -100,12 +100,12 @@ import Testing
     func aTLSServerWithoutH2FallsBackToHTTP1AndSaysSo() throws {
         let nginx = try Nginx(certificates: Self.certificates)
         let summary = try run(nginx.tlsHTTP1URL, requests: 300, concurrency: 30)
-        #expect(summary.succeeded == 300)
-        #expect(summary.http1Responses == 300)
+        #expect(summary.succeeded == 300, "\(summary.errorCounts), \(summary.statusCounts)")
+        #expect(summary.http1Responses == 300, "\(summary.httpVersions)")
         let log = nginx.accessLog()
         #expect(log.allSatisfy { $0.protocolName == "HTTP/1.1" })
         // Each worker keeps its own HTTP/1.1 connection, as without -h2.
-        #expect(seen(log).connections <= 30)
+        #expect(seen(log).connections <= 30, "\(seen(log))")
         let text = TextReport(summary, askedForHTTP2: true).description
         #expect(text.contains("HTTP/2 was asked for, but 300 responses came in HTTP/1.x"))
     }
