@@ -21,10 +21,10 @@ final class CurlEasy {
     let stamps: UnsafeMutablePointer<hit_transfer_stamps>
     /// What this handle's transfer may receive of headers and trailers (see `headerLimit`).
     let headerBudget: UnsafeMutablePointer<hit_header_budget>
-    /// Whether the current transfer may open a connection (see `Role`), and whether it was refused.
+    /// Whether the current transfer may open a connection (see `ConnectionRole`), and whether it was refused.
     let gate: UnsafeMutablePointer<hit_socket_gate>
     /// The role the handle's options are set for; `nil` after `use(_:)` points it elsewhere.
-    private var appliedRole: Role?
+    private var appliedRole: ConnectionRole?
     /// The most header and trailer bytes a transfer may receive (256 KiB): far above any real
     /// response, below libcurl's own 300 KB cap on headers, and a bound on what a hostile server
     /// can make hit hold, trailers included, which libcurl does not bound.
@@ -202,25 +202,8 @@ final class CurlEasy {
         return withUnsafeBytes(of: &gate.pointee.first_bytes) { Array($0.prefix(count)) }
     }
 
-    /// How a transfer gets its connection. With HTTP/2 the event loop, not libcurl, decides when a
-    /// connection to an origin is opened (see `TransferLoop`): libcurl would open dozens at once
-    /// over TLS before the first one says it can multiplex, and 7.88 cannot reuse an h2c connection
-    /// made with prior knowledge.
-    enum Role: Equatable {
-        /// Reuses an idle connection or opens one, as libcurl chooses: HTTP/1.1, and HTTP/2 to an
-        /// origin that answered in HTTP/1.1 or without keep-alive.
-        case any
-        /// Opens a new connection (HTTP/2 with prior knowledge on http), which later transfers
-        /// multiplex on.
-        case opener
-        /// Multiplexes on a connection that is open or opening, waiting for one to finish its
-        /// handshake if need be (PIPEWAIT); may not open one: the open-socket callback refuses, and
-        /// the transfer ends with `gate.refused` set and nothing sent.
-        case follower
-    }
-
     /// Sets the handle's options for `role`, unless they are set for it already.
-    func take(_ role: Role) {
+    func take(_ role: ConnectionRole) {
         guard role != appliedRole, let target else { return }
         gate.pointee.may_open = role == .follower ? 0 : 1
         _ = hit_easy_setopt_long(handle, CURLOPT_PIPEWAIT, role == .follower ? 1 : 0)
@@ -232,7 +215,7 @@ final class CurlEasy {
     /// What to ask libcurl for: HTTP/2 through ALPN on https; on http, prior knowledge, except for
     /// a follower on a libcurl whose h2c reuse is broken, which asks for plain HTTP/2: on the h2c
     /// connection it multiplexes on, that skips the broken switch, and it never opens one itself.
-    private func httpVersion(for role: Role, https: Bool) -> Int {
+    private func httpVersion(for role: ConnectionRole, https: Bool) -> Int {
         switch client.httpVersion {
         case .http1_1: CURL_HTTP_VERSION_1_1
         case .http2 where https: CURL_HTTP_VERSION_2TLS

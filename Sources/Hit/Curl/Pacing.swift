@@ -18,6 +18,21 @@ struct Pacing: Sendable {
 
     init() {}
 
+    /// Whether a job due at `due` is near enough at `now` for the loop to stop sleeping and spin.
+    func isTimeToWake(for due: UInt64, now: UInt64) -> Bool {
+        due <= now &+ wakeLead
+    }
+
+    /// Whether a job due at `due` may be handed to libcurl at `now`.
+    func isTimeToHandOff(_ due: UInt64, now: UInt64) -> Bool {
+        due <= now &+ handOffLead
+    }
+
+    /// Whether a job taken at `now` comes too late to start: past the cut-off.
+    func dropsJobs(at now: UInt64) -> Bool {
+        cutoff.map { now > $0 } ?? false
+    }
+
     /// For `rate` requests a second. Each lead is at most a quarter of the interval between two
     /// requests, so that the spins (the loop's, then the PREREQFUNCTION callback's) take at most half of it:
     /// some tens of µs per request, never more than half a core.

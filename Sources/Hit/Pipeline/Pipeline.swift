@@ -71,9 +71,9 @@ final class Pipeline: Sendable {
         // least one job per worker. Unpaced, the producer's queue is deeper still, so that it is
         // woken once per hundreds of jobs; paced, the throttle's queue stays at one per worker, so
         // that a job released on time waits for a worker no longer than it must. Queued jobs are
-        // simply dropped on cancellation. Results come in batches of up to TransferLoop.flushCount.
+        // simply dropped on cancellation. Results come in batches of up to ResultBatch.flushCount.
         let capacity = workers
-        results = Channel(capacity: max(capacity, 4 * TransferLoop.flushCount))
+        results = Channel(capacity: max(capacity, 4 * ResultBatch.flushCount))
 
         // The one origin of the run, after the set-up above: the schedule and every offset count
         // from here. Under --start-at it is that wall-clock instant, waited for (cancelably) up to
