@@ -1,4 +1,5 @@
 import Dispatch
+import FoundationEssentials
 import Synchronization
 
 /// A load test: what to send and how. The library's entry point, usable without the CLI:
@@ -119,7 +120,7 @@ public struct LoadTest: Sendable {
             // count it as worse than any response (see `Summary.correctedPercentile`).
             summary.dropped = max(0, planned - summary.started)
         }
-        summary.scrubErrorExamples(of: Redaction.secrets(of: self))
+        summary.scrubErrorExamples(of: secrets())
         return summary
     }
 }
@@ -148,4 +149,40 @@ private final class DeadlineFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     func set() { flag.store(true, ordering: .releasing) }
     var isSet: Bool { flag.load(ordering: .acquiring) }
+}
+
+extension LoadTest {
+    /// The secrets a load test carries: URL passwords and tokens (its targets' and its proxies',
+    /// from `-x` or the environment), the basic-auth password, and the values of secret headers.
+    public func secrets(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        guard !Redaction.showsSecrets else { return [] }
+        var secrets: [String] = []
+        var proxies = Set([client.proxy].compactMap { $0 })
+        for url in Set(targets.map(\.url)) {
+            if let proxy = client.proxy(for: url, environment: environment) { proxies.insert(proxy.url) }
+        }
+        for url in targets.map(\.url) + proxies.sorted() {
+            secrets += Redaction.querySecrets(of: url)
+            let parsed = RequestURL(url)
+            let redacted = parsed.redacted
+            guard redacted != url else { continue }
+            // What redaction removed is the secret.
+            let prefix = zip(url, redacted).prefix { $0 == $1 }.count
+            let suffix = zip(url.reversed(), redacted.reversed()).prefix { $0 == $1 }.count
+            let start = url.index(url.startIndex, offsetBy: prefix)
+            let end = url.index(url.endIndex, offsetBy: -suffix)
+            if start < end { secrets.append(String(url[start..<end])) }
+        }
+        for request in targets {
+            if let password = request.credentials?.password { secrets.append(password) }
+            for line in request.headers where Redaction.header(line) != line {
+                if let colon = line.firstIndex(of: ":") {
+                    let value = line[line.index(after: colon)...].trimmingWhitespace()
+                    secrets.append(value)
+                    secrets += value.split(separator: " ").dropFirst().map(String.init)  // "Bearer TOKEN" → TOKEN
+                }
+            }
+        }
+        return Array(Set(secrets))
+    }
 }

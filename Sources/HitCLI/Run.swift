@@ -88,7 +88,7 @@ enum CLI {
         let forward = cancellation.onCancel { stop.cancel() }
         defer { cancellation.removeHandler(forward) }
         let urls = loadTest.targets.map(\.url)
-        let secrets = Redaction.secrets(of: loadTest)
+        let secrets = loadTest.secrets()
         var csv: [CSVWriter] = []
         let csvFiles = [command.output.format == .csv ? destination : nil, extra.csv].compactMap { $0 }
         for file in csvFiles {

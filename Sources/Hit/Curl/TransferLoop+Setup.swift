@@ -20,9 +20,9 @@ extension TransferLoop {
         var transferLoops: [TransferLoop] = []
         // With --connections, each loop gets a share of the connections and of the workers in
         // proportion (the pipeline makes no more loops than connections).
-        let connectionShares = client.connectionsPerOrigin.map { Pipeline.split($0, into: loops) }
-        let workerShares = connectionShares.map { Pipeline.split(concurrency, proportionally: $0) }
-            ?? Pipeline.split(concurrency, into: loops)
+        let connectionShares = client.connectionsPerOrigin.map { Shares.split($0, into: loops) }
+        let workerShares = connectionShares.map { Shares.split(concurrency, proportionally: $0) }
+            ?? Shares.split(concurrency, into: loops)
         let sources = client.sourceAddresses
         var workerIndex = 0
         for (loop, share) in workerShares.enumerated() {

@@ -29,26 +29,6 @@ extension Pipeline {
 
     /// The most workers a loop gets by default once there are more workers than cores can drive.
     static let workersPerLoop = 640
-
-    /// Splits `total` into `parts` shares that differ by at most one.
-    static func split(_ total: Int, into parts: Int) -> [Int] {
-        (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
-    }
-
-    /// Splits `total` in proportion to `weights`: part i gets ⌊total·W(i+1)/W⌋ − ⌊total·W(i)/W⌋,
-    /// W(i) being the sum of the first i weights, so the parts add up to `total` exactly.
-    static func split(_ total: Int, proportionally weights: [Int]) -> [Int] {
-        let sum = weights.reduce(0, +)
-        guard sum > 0 else { return split(total, into: weights.count) }
-        var before = 0, shares: [Int] = []
-        for weight in weights {
-            let start = Int((Double(total) * Double(before) / Double(sum)).rounded(.down))
-            before += weight
-            let end = Int((Double(total) * Double(before) / Double(sum)).rounded(.down))
-            shares.append(end - start)
-        }
-        return shares
-    }
 }
 
 /// Counts running dispatch loops down; exactly one caller of `finishOne` sees the last one finish.

@@ -109,37 +109,4 @@ public enum Redaction {
         }
     }
 
-    /// The secrets a load test carries: URL passwords and tokens (its targets' and its proxies',
-    /// from `-x` or the environment), the basic-auth password, and the values of secret headers.
-    public static func secrets(of test: LoadTest, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
-        guard !showsSecrets else { return [] }
-        var secrets: [String] = []
-        var proxies = Set([test.client.proxy].compactMap { $0 })
-        for url in Set(test.targets.map(\.url)) {
-            if let proxy = test.client.proxy(for: url, environment: environment) { proxies.insert(proxy.url) }
-        }
-        for url in test.targets.map(\.url) + proxies.sorted() {
-            secrets += querySecrets(of: url)
-            let parsed = RequestURL(url)
-            let redacted = parsed.redacted
-            guard redacted != url else { continue }
-            // What redaction removed is the secret.
-            let prefix = zip(url, redacted).prefix { $0 == $1 }.count
-            let suffix = zip(url.reversed(), redacted.reversed()).prefix { $0 == $1 }.count
-            let start = url.index(url.startIndex, offsetBy: prefix)
-            let end = url.index(url.endIndex, offsetBy: -suffix)
-            if start < end { secrets.append(String(url[start..<end])) }
-        }
-        for request in test.targets {
-            if let password = request.credentials?.password { secrets.append(password) }
-            for line in request.headers where header(line) != line {
-                if let colon = line.firstIndex(of: ":") {
-                    let value = line[line.index(after: colon)...].trimmingWhitespace()
-                    secrets.append(value)
-                    secrets += value.split(separator: " ").dropFirst().map(String.init)  // "Bearer TOKEN" → TOKEN
-                }
-            }
-        }
-        return Array(Set(secrets))
-    }
 }

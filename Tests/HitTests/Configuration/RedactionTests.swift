@@ -42,13 +42,13 @@ import Testing
         client.noProxy = "127.0.0.2"
         let test = LoadTest(targets: [Request(url: "http://u:TargetPW@127.0.0.1:1/"), Request(url: "https://127.0.0.2:1/")],
                             options: Options(requests: 1), client: client)
-        let secrets = Redaction.secrets(of: test, environment: [
+        let secrets = test.secrets(environment: [
             "http_proxy": "http://p:HttpProxyPW@127.0.0.1:3128", "https_proxy": "http://q:HttpsProxyPW@127.0.0.1:3129",
         ])
         #expect(secrets.contains("TargetPW"))
         #expect(secrets.contains("HttpProxyPW"))
         #expect(!secrets.contains("HttpsProxyPW"), "127.0.0.2 goes direct: its proxy is never used")
-        #expect(Redaction.secrets(of: test, environment: [:]) == ["TargetPW"])
+        #expect(test.secrets(environment: [:]) == ["TargetPW"])
     }
 
     @Test func urlPasswordsAreReplaced() {
