@@ -1,0 +1,36 @@
+import Hit
+
+extension MergeCommand: Subcommand {
+    static let invokedAs = "hit merge"
+
+    /// `hit merge SHARD.json...`: the merged report, judged as a run is, with a run's exit statuses.
+    static func execute(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
+        let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
+        let parsed = prepare(arguments, stdout: stdout, stderr: stderr) { command in
+            Redaction.showsSecrets = command.output.showSecrets
+            let thresholds = try command.verdict.thresholds()
+            try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
+            let merged = try command.merge(raw: raw)
+            // Opened only once the merge is known to go through.
+            let destination = try command.output.destination(stdout: stdout, raw: raw)
+            return (command, merged, thresholds, destination, try command.output.extraFiles(raw: raw))
+        }
+        guard case .ready(let (command, merged, thresholds, destination, extra)) = parsed else { return parsed.status }
+        let summary = merged.summary
+        let verdict = Verdict(summary, thresholds: thresholds)
+        if let coverage = summary.shards, !coverage.isComplete {
+            // A gate that reads only the exit status must not take a partial pass for a whole one.
+            stderr.write("hit merge: warning: \(coverage.description): the verdict judges only the shards given\n")
+        }
+        if let coverage = summary.shards, coverage.unsynchronized {
+            stderr.write("hit merge: warning: the shards started \(Formatting.duration(coverage.startsApart)) apart: "
+                + "their timelines do not line up, and the merged rates span them all\n")
+        }
+        let configuration = merged.configuration
+        let writer = ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
+        writer.write(summary, json: merged.report(verdict: verdict), paced: merged.paced, verdict: verdict) { width in
+            TextReport(summary, configuration: configuration, width: width, verdict: verdict, colour: writer.colour)
+        }
+        return CLI.ending(destination: destination, extra: extra, stderr: stderr, status: ExitStatus(verdict))
+    }
+}

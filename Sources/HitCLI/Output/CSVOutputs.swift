@@ -1,0 +1,45 @@
+import Dispatch
+import Hit
+
+/// The CSV rows of a run (`-o csv` and `--csv-file`): a writer per file, flushed every quarter of
+/// a second, so that rows reach their file even when results stop coming.
+/// A file that can take no more rows (a closed pipe, a full disk) stops the run through `stop`:
+/// it would only load the server for rows that go nowhere.
+struct CSVOutputs: Sendable {
+    let writers: [CSVWriter]
+    let files: [OutputFile]
+
+    init(files: [OutputFile], targets: [String], secrets: [String], stop: CancellationToken) {
+        self.files = files
+        writers = files.map { file in
+            CSVWriter(output: { bytes in
+                guard file.write(bytes) else {
+                    stop.cancel()
+                    return false
+                }
+                return true
+            }, targets: targets, secrets: secrets)
+        }
+    }
+
+    func write(_ result: RequestResult) {
+        for writer in writers { writer.write(result) }
+    }
+
+    /// Starts the timer that flushes the rows every quarter of a second; cancel it as the run
+    /// ends (the report's writer flushes the rest). `nil` without CSV files.
+    func flushingEveryQuarterSecond() -> (any DispatchSourceTimer)? {
+        guard !files.isEmpty else { return nil }
+        let flusher = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.csv"))
+        flusher.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+        flusher.setEventHandler { [writers] in writers.forEach { $0.flush() } }
+        flusher.resume()
+        return flusher
+    }
+
+    /// Why the rows stopped the run, if a file failed: its reader went away, or it could not be written.
+    var stopCause: String? {
+        guard let failed = files.first(where: { $0.failure != nil }) else { return nil }
+        return failed.readerWentAway ? "the reader of the CSV rows went away" : "the CSV rows could not be written to \(failed.name)"
+    }
+}
