@@ -43,14 +43,13 @@ public struct LoadTest: Sendable {
         onResult: (RequestResult) -> Void = { _ in },
         onInterval: @escaping @Sendable (Timeline.Interval) -> Void = { _ in }
     ) throws(SetupError) -> Summary {
-        // The pipeline stops on either the caller's cancellation or the deadline.
+        // The pipeline stops on either the caller's cancellation, for its reason, or the deadline.
         let stop = CancellationToken()
-        let forward = cancellation.onCancel { stop.cancel() }
+        let forward = cancellation.forward(to: stop)
         defer { cancellation.removeHandler(forward) }
         let quotaAtStart = CPUQuotaThrottling.now()
         let pipeline = try Pipeline(targets: targets, options: options, client: processClient, cancellation: stop)
         // The duration counts from the run's origin, on the schedule's clock.
-        let deadlineReached = DeadlineFlag()
         var deadline: (any DispatchSourceTimer)?
         if let duration = options.duration {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.deadline"))
@@ -59,10 +58,7 @@ public struct LoadTest: Sendable {
             // yet gets `Pacing.cutoffGrace` more, so that it goes late rather than counts as dropped.
             let grace = options.schedule == nil ? 0 : Int(Pacing.cutoffGrace)
             timer.schedule(deadline: pipeline.runStart + .nanoseconds(Int(duration.nanoseconds) + grace), leeway: .microseconds(100))
-            timer.setEventHandler {
-                deadlineReached.set()
-                stop.cancel()
-            }
+            timer.setEventHandler { stop.cancel(because: .deadline) }
             timer.resume()
             deadline = timer
         }
@@ -102,11 +98,8 @@ public struct LoadTest: Sendable {
         summary.abandoned = pipeline.abandoned
         summary.timeline = recorder.finish(at: end, inFlight: summary.abandoned)
         summary.retried = pipeline.retried
-        // The deadline: its timer fired, or the schedule stopped before the first request due at it.
-        let reachedDeadline = deadlineReached.isSet || pipeline.scheduleCutAtDeadline
-        summary.interrupted = cancellation.isCancelled && !reachedDeadline
-            && summary.completed < (summary.requested ?? .max)
-        summary.deadlineReached = reachedDeadline
+        summary.ending = Self.ending(stoppedFor: stop.reason, scheduleCutAtDeadline: pipeline.scheduleCutAtDeadline,
+                                     completedAll: summary.completed >= (summary.requested ?? .max))
         summary.allWorkersWereBusy = pipeline.allWorkersWereBusy
         summary.generator = GeneratorLoad.measured(loopBusy: pipeline.loopBusy, quotaSince: quotaAtStart)
         summary.startAt = options.startAt
@@ -126,6 +119,15 @@ public struct LoadTest: Sendable {
 }
 
 extension LoadTest {
+    /// How a run ended, from the reason its stop carried (`nil`: it was not stopped). The deadline
+    /// came if its timer fired, or if the schedule ended before the first request due at it; a run
+    /// stopped once every request asked for had completed ran its course.
+    static func ending(stoppedFor reason: StopReason?, scheduleCutAtDeadline: Bool, completedAll: Bool) -> RunEnding {
+        if reason == .deadline || scheduleCutAtDeadline { return .deadline }
+        guard let reason, !completedAll else { return .completed }
+        return RunEnding(reason)
+    }
+
     /// In a paced run that ends by its schedule (`--stages`) or its deadline (`-z`), the requests
     /// this process was to send: those due before the end, its shard's share, at most `-n`.
     /// `nil` unpaced, or when the schedule has no end.
@@ -142,13 +144,6 @@ extension LoadTest {
         JSONReport.configuration(of: self).digest(shards: options.shard?.count ?? 1, interval: options.interval,
                                                   startAt: options.startAt)
     }
-}
-
-/// Whether the run's deadline fired (and not the caller's cancellation).
-private final class DeadlineFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .releasing) }
-    var isSet: Bool { flag.load(ordering: .acquiring) }
 }
 
 extension LoadTest {

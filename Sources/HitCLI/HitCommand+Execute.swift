@@ -98,9 +98,10 @@ extension HitCommand: Subcommand {
 extension HitCommand.Prepared {
     /// Runs the load test, with its live view and CSV rows, and writes its reports.
     func execute(stderr: TextStream, cancellation: CancellationToken, onReport: () -> Void) -> ExitStatus {
-        // The run stops on the caller's cancellation, or when a CSV reader goes away.
+        // The run stops on the caller's cancellation, when a CSV reader goes away, or when its
+        // first requests all fail certificate verification; the reason goes with the stop.
         let stop = CancellationToken()
-        let forward = cancellation.onCancel { stop.cancel() }
+        let forward = cancellation.forward(to: stop)
         defer { cancellation.removeHandler(forward) }
         let output = command.output
         let csv = CSVOutputs(files: [output.format == .csv ? destination : nil, extra.csv].compactMap { $0 },
@@ -111,11 +112,11 @@ extension HitCommand.Prepared {
         let csvOnTerminal = output.format == .csv && destination.isStandardOutput
             && (isatty(destination.descriptor) == 1 || CLI.isPipe(destination.descriptor))
         let progress = ProgressLine.start(options: loadTest.options, quiet: output.quiet, csvOnTerminal: csvOnTerminal)
-        var summary: Summary
+        let summary: Summary
         var certificate = UntrustedCertificate()
         do {
             summary = try loadTest.run(cancellation: stop, onResult: { result in
-                if certificate.record(result) { stop.cancel() }
+                if certificate.record(result) { stop.cancel(because: .caller(cause: certificate.stopCause, fails: true)) }
                 progress?.record(result)
                 csv.write(result)
             }, onInterval: { progress?.interval($0) })
@@ -126,15 +127,6 @@ extension HitCommand.Prepared {
             return .setup
         }
         flusher?.cancel()
-        // Stopped by its own output or by the server's certificate, not by a signal: the report says why.
-        if summary.interrupted, !cancellation.isCancelled {
-            if let cause = csv.stopCause {
-                summary.stopCause = cause
-            } else if summary.stopCause == nil, certificate.failuresFromTheStart >= UntrustedCertificate.stopAfter {
-                summary.stopCause = certificate.stopCause
-                summary.stopFails = true
-            }
-        }
         onReport()
         progress?.stop()
         if let note = certificate.note { stderr.write(note) }

@@ -20,6 +20,8 @@ public final class CancellationToken: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The first cancel's reason; a lock of its own, so that a handler may read it.
+    private let firstReason = Mutex<StopReason?>(nil)
     private let flag = Atomic<Bool>(false)
     /// Entered once at creation and left on cancellation, so that `wait` wakes every waiter at once.
     private let group = DispatchGroup()
@@ -38,8 +40,15 @@ public final class CancellationToken: Sendable {
         flag.load(ordering: .acquiring)
     }
 
-    /// Cancels the token. Safe to call from any thread, any number of times.
-    public func cancel() {
+    /// Why the token was cancelled: the first cancel's reason; `nil` while it is not.
+    public var reason: StopReason? {
+        firstReason.withLock(for: self) { $0 }
+    }
+
+    /// Cancels the token, for `reason` (the first cancel's reason is the one kept). Safe to call
+    /// from any thread, any number of times.
+    public func cancel(because reason: StopReason = .user) {
+        firstReason.withLock(for: self) { if $0 == nil { $0 = reason } }
         // Handlers run under the lock: `removeHandler` then waits for a running handler to finish.
         // Handlers must not call back into this token; the ones in this library only wake waiters.
         state.withLock(for: self) { state in
@@ -65,6 +74,12 @@ public final class CancellationToken: Sendable {
         }
         if registration == nil { handler() }
         return registration
+    }
+
+    /// Cancels `follower` when this token is cancelled, for the same reason: a run's own stop
+    /// follows its caller's. Remove the returned registration when the follower's work is done.
+    public func forward(to follower: CancellationToken) -> Registration? {
+        onCancel { [self] in follower.cancel(because: reason ?? .user) }
     }
 
     /// Removes a handler. When this returns, the handler is not running and will never run.

@@ -41,8 +41,7 @@ extension Summary {
         timedOut = try c(counts.timeouts, "summary.timeouts")
         abandoned = try c(counts.abortedInFlight, "summary.abortedInFlight")
         retried = try c(counts.retried, "summary.retried")
-        interrupted = report.interrupted
-        deadlineReached = report.deadlineReached
+        ending = report.interrupted ? .interrupted : report.deadlineReached ? .deadline : .completed
         bytes = try c(counts.bodyBytesReceived, "summary.bodyBytesReceived")
         bytesSent = try c(counts.bodyBytesSent, "summary.bodyBytesSent")
         wireBytesReceived = try c(counts.wireBytesReceived, "summary.wireBytesReceived")

@@ -38,8 +38,7 @@ extension Summary {
         timedOut += other.timedOut
         abandoned += other.abandoned
         retried += other.retried
-        interrupted = interrupted || other.interrupted
-        deadlineReached = deadlineReached || other.deadlineReached
+        ending = ending.merged(with: other.ending)
         bytes += other.bytes
         bytesSent += other.bytesSent
         wireBytesReceived += other.wireBytesReceived

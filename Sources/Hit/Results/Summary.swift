@@ -21,17 +21,31 @@ public struct Summary: Sendable, Equatable {
     /// Sent a second time, on a fresh connection, because the server closed a kept-alive
     /// connection as the request went out (idempotent methods only; counted once as requests).
     public var retried = 0
-    /// Whether the run was cancelled (Ctrl-C) before every request completed.
-    public var interrupted = false
+    /// How the run ended; the four views below read it.
+    public var ending = RunEnding.completed
+    /// Whether the run was stopped (Ctrl-C, or by its caller) before every request completed.
+    public var interrupted: Bool {
+        get { ending.isInterrupted }
+        set { ending = newValue ? .interrupted : .completed }
+    }
     /// Why an interrupted run was stopped, when it was not the user who stopped it (a stop signal)
-    /// but its caller, for a reason of its own: "the reader of the CSV rows went away". Set by the
-    /// caller; reports say "stopped" and this reason instead of "interrupted".
-    public var stopCause: String?
+    /// but its caller, for a reason of its own: "the reader of the CSV rows went away". Reports
+    /// say "stopped" and this reason instead of "interrupted".
+    public var stopCause: String? {
+        if case .stopped(let cause, _) = ending { return cause }
+        return nil
+    }
     /// Whether the stop judges the run failed rather than interrupted: its caller stopped it because
     /// it could only fail (every request so far failed TLS certificate verification).
-    public var stopFails = false
+    public var stopFails: Bool {
+        if case .stopped(_, let fails) = ending { return fails }
+        return false
+    }
     /// Whether the run ended because its duration (`-z`) was over.
-    public var deadlineReached = false
+    public var deadlineReached: Bool {
+        get { ending == .deadline }
+        set { ending = newValue ? .deadline : .completed }
+    }
     /// Body bytes received, after any content decoding.
     public var bytes = 0
     /// Body bytes sent.

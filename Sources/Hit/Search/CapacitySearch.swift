@@ -247,7 +247,7 @@ public struct CapacitySearch: Sendable {
         pace.recordUnfinished(whole.abandoned)
         measured.duration = step
         measured.started = measured.completed
-        measured.interrupted = whole.interrupted
+        measured.ending = whole.ending.isInterrupted ? whole.ending : .completed
         let verdict = Verdict(measured, thresholds: thresholds)
         // hit's limit: sends short of the asked rate (requests dropped or sent too late to count),
         // or late while every worker was busy (late alone may be the machine's scheduling; busy

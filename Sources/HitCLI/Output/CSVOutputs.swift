@@ -3,8 +3,8 @@ import Hit
 
 /// The CSV rows of a run (`-o csv` and `--csv-file`): a writer per file, flushed every quarter of
 /// a second, so that rows reach their file even when results stop coming.
-/// A file that can take no more rows (a closed pipe, a full disk) stops the run through `stop`:
-/// it would only load the server for rows that go nowhere.
+/// A file that can take no more rows (a closed pipe, a full disk) stops the run through `stop`,
+/// saying why: it would only load the server for rows that go nowhere.
 struct CSVOutputs: Sendable {
     let writers: [CSVWriter]
     let files: [OutputFile]
@@ -14,7 +14,8 @@ struct CSVOutputs: Sendable {
         writers = files.map { file in
             CSVWriter(output: { bytes in
                 guard file.write(bytes) else {
-                    stop.cancel()
+                    stop.cancel(because: .caller(cause: file.readerWentAway ? "the reader of the CSV rows went away"
+                                                     : "the CSV rows could not be written to \(file.name)", fails: false))
                     return false
                 }
                 return true
@@ -35,11 +36,5 @@ struct CSVOutputs: Sendable {
         flusher.setEventHandler { [writers] in writers.forEach { $0.flush() } }
         flusher.resume()
         return flusher
-    }
-
-    /// Why the rows stopped the run, if a file failed: its reader went away, or it could not be written.
-    var stopCause: String? {
-        guard let failed = files.first(where: { $0.failure != nil }) else { return nil }
-        return failed.readerWentAway ? "the reader of the CSV rows went away" : "the CSV rows could not be written to \(failed.name)"
     }
 }

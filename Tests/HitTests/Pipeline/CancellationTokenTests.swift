@@ -5,6 +5,20 @@ import Synchronization
 import Testing
 
 @Suite struct CancellationTokenTests {
+    @Test func theFirstReasonIsKeptAndForwarded() {
+        let caller = CancellationToken(), run = CancellationToken()
+        let forward = caller.forward(to: run)
+        defer { caller.removeHandler(forward) }
+        #expect(caller.reason == nil)
+        caller.cancel(because: .caller(cause: "the reader went away", fails: false))
+        caller.cancel(because: .deadline)
+        #expect(caller.reason == .caller(cause: "the reader went away", fails: false))
+        #expect(run.isCancelled && run.reason == caller.reason)
+        let plain = CancellationToken()
+        plain.cancel()
+        #expect(plain.reason == .user)
+    }
+
     @Test func handlersRunOnceWhenCancelled() {
         let token = CancellationToken()
         let calls = Atomic<Int>(0)
