@@ -38,9 +38,6 @@ public struct CapacitySearch: Sendable {
     public var concurrency: Int?
     public var interval: Duration = .seconds(1)
 
-    /// The most workers a step is given when hit sizes them.
-    public static let maximumWorkers = 4096
-
     public init(targets: [Request], client: ClientOptions, thresholds: [Threshold]) {
         self.targets = targets
         self.client = client
@@ -82,7 +79,7 @@ public struct CapacitySearch: Sendable {
 
     /// What in hit held a step back.
     public enum Limit: String, Sendable, Equatable {
-        /// Every worker was busy, with `-c` fixed (or at hit's most, ``CapacitySearch/maximumWorkers``):
+        /// Every worker was busy, with `-c` fixed (or at hit's most, ``Workers/maximumForSearch``):
         /// a larger `-c` lets more requests wait on the server at once.
         case workers
         /// hit sized its workers for the step and the requests still went late or were not sent:
@@ -136,7 +133,7 @@ public struct CapacitySearch: Sendable {
         var steps: [Step] = []
         var lastPass: Double?, firstFail: Double?
         var rate = startRate
-        var workers = concurrency ?? workersFor(rate: rate, latency: nil)
+        var workers = concurrency ?? Workers.forSearchStep(rate: rate, latency: nil)
         var reason = ""
         var limited = false
         var retriedWithMoreWorkers = Set<Double>()
@@ -146,10 +143,10 @@ public struct CapacitySearch: Sendable {
             var step = try runStep(rate: rate, workers: workers, cancellation: cancellation)
             if cancellation.isCancelled { reason = "interrupted"; break }
             // hit's own limit: with workers of its own choosing, try again with more, if time allows.
-            if step.limitedByHit, concurrency == nil, workers < Self.maximumWorkers, !retriedWithMoreWorkers.contains(rate),
+            if step.limitedByHit, concurrency == nil, workers < Workers.maximumForSearch, !retriedWithMoreWorkers.contains(rate),
                stepFits() {
                 retriedWithMoreWorkers.insert(rate)
-                workers = min(Self.maximumWorkers, max(workers * 4, workersFor(rate: rate, latency: step.p99)))
+                workers = min(Workers.maximumForSearch, max(workers * 4, Workers.forSearchStep(rate: rate, latency: step.p99)))
                 step = try runStep(rate: rate, workers: workers, cancellation: cancellation)
                 if cancellation.isCancelled { reason = "interrupted"; break }
             }
@@ -174,7 +171,7 @@ public struct CapacitySearch: Sendable {
             guard let fail = firstFail else {
                 if rate >= maximumRate { reason = "every step passed, up to the highest rate (--find-max-rate)"; break }
                 rate = min(rate * growth, maximumRate)
-                if concurrency == nil { workers = max(workers, workersFor(rate: rate, latency: step.p99)) }
+                if concurrency == nil { workers = max(workers, Workers.forSearchStep(rate: rate, latency: step.p99)) }
                 continue
             }
             guard let pass = lastPass else { reason = "even the first step, \(Self.rate(startRate))/s, failed"; break }
@@ -183,17 +180,10 @@ public struct CapacitySearch: Sendable {
                 break
             }
             rate = (pass + fail) / 2
-            if concurrency == nil { workers = max(workers, workersFor(rate: rate, latency: step.p99)) }
+            if concurrency == nil { workers = max(workers, Workers.forSearchStep(rate: rate, latency: step.p99)) }
         }
         return Outcome(steps: steps, maximumRate: lastPass, limitedByHit: limited,
                        reason: reason, interrupted: cancellation.isCancelled)
-    }
-
-    /// Workers for `rate` when a response takes `latency` (at least 50 ms is assumed): twice what
-    /// Little's law asks, at least 8.
-    func workersFor(rate: Double, latency: Duration?) -> Int {
-        let seconds = max(0.05, latency?.seconds ?? 0)
-        return min(Self.maximumWorkers, max(8, Int((rate * seconds * 2).rounded(.up))))
     }
 
     /// Why the search stopped when its time was up.
@@ -271,7 +261,7 @@ public struct CapacitySearch: Sendable {
     /// What held back a step limited by hit: its workers when they were all busy and their number
     /// was fixed (`-c`) or at hit's most; else, since hit sized them for the step, its CPU.
     func limit(allWorkersBusy: Bool, workers: Int) -> Limit {
-        allWorkersBusy && (concurrency != nil || workers >= Self.maximumWorkers) ? .workers : .cpu
+        allWorkersBusy && (concurrency != nil || workers >= Workers.maximumForSearch) ? .workers : .cpu
     }
 
     static func rate(_ value: Double) -> String {

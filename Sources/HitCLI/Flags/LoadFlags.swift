@@ -56,7 +56,6 @@ struct LoadFlags: ParsableArguments {
     /// HTTP version must be set already.
     /// Without -c, each of `shards` processes gets one worker.
     func options(client: inout ClientOptions, shards: Int = 1) throws(UsageError) -> Options {
-        var concurrency = self.concurrency ?? shards
         for (flag, value) in [("--connections", connections), ("--streams", streams)] {
             guard let value else { continue }
             guard client.httpVersion == .http2 else {
@@ -79,7 +78,6 @@ struct LoadFlags: ParsableArguments {
                     throw UsageError("--connections \(connections) × --streams \(streams) is more than "
                         + "\(Options.maximumConcurrency) requests at once")
                 }
-                concurrency = most.partialValue
             }
         }
         client.connectionsPerOrigin = connections
@@ -95,8 +93,8 @@ struct LoadFlags: ParsableArguments {
         }
         let rampUpTime = try rampUp.map { text throws(UsageError) in try UsageError.duration(text, flag: "--ramp-up", examples: "10s, 1m") }
         let total = requests ?? (runFor == nil && stageList.isEmpty ? 100 : nil)
-        // Workers derived from --connections × --streams never outnumber the requests.
-        var options = Options(requests: total, concurrency: concurrency, rate: rps,
+        // The count given, or 1 until the numbers given are checked: the default derives from them.
+        var options = Options(requests: total, concurrency: self.concurrency ?? 1, rate: rps,
                               duration: runFor, loops: loops)
         options.stages = stageList
         options.rampUp = rampUpTime
@@ -106,11 +104,8 @@ struct LoadFlags: ParsableArguments {
         } catch {
             throw UsageError(error.description)
         }
-        if self.concurrency == nil, connections == nil || streams == nil, let peak = options.schedule?.peakRate, peak.isFinite, peak > 0 {
-            concurrency = Self.defaultPacedWorkers(peakRate: peak, shards: shards)
-        }
-        if self.concurrency == nil, let limit = options.totalRequestLimit, limit > 0 { concurrency = max(min(concurrency, limit), min(shards, limit)) }
-        options.concurrency = concurrency
+        options.concurrency = self.concurrency ?? Workers.byDefault(requests: options.totalRequestLimit, peakRate: options.schedule?.peakRate,
+                                                                     connections: connections, streams: streams, shards: shards)
         do {
             try options.validate()
         } catch .concurrencyAboveRequests(let c, let n) where requests == nil {
@@ -120,16 +115,4 @@ struct LoadFlags: ParsableArguments {
         }
         return options
     }
-
-    /// The workers of a paced run (`-rps`, `--stages`) without `-c`: enough for responses of up to
-    /// a second at the peak rate, at least 10 and at most 1000 (each process of `shards`). A worker
-    /// that no request needs costs an idle easy handle: workers are taken as requests fall due,
-    /// the one freed last first, so a light load uses (and connects) few of them.
-    static func defaultPacedWorkers(peakRate: Double, shards: Int) -> Int {
-        let perSecond = Int(min(peakRate, Double(maximumPacedWorkers * shards)).rounded(.up))
-        return max(shards, min(maximumPacedWorkers * shards, max(minimumPacedWorkers * shards, perSecond)))
-    }
-
-    static let minimumPacedWorkers = 10
-    static let maximumPacedWorkers = 1000
 }

@@ -97,7 +97,7 @@ import Testing
                                     thresholds: try Threshold.parseList("p99>50ms"))
         #expect(search.limit(allWorkersBusy: true, workers: 640) == .cpu, "hit sized them: not a matter of -c")
         #expect(search.limit(allWorkersBusy: false, workers: 640) == .cpu)
-        #expect(search.limit(allWorkersBusy: true, workers: CapacitySearch.maximumWorkers) == .workers)
+        #expect(search.limit(allWorkersBusy: true, workers: Workers.maximumForSearch) == .workers)
         search.concurrency = 4
         #expect(search.limit(allWorkersBusy: true, workers: 4) == .workers)
         #expect(search.limit(allWorkersBusy: false, workers: 4) == .cpu, "workers to spare")
