@@ -136,7 +136,7 @@ extension LoadTest {
         let ends = [options.stages.isEmpty ? nil : schedule.end, options.duration].compactMap { $0 }
         guard let end = ends.min() else { return nil }
         let total = min(options.totalRequestLimit ?? .max, schedule.count(dueBefore: end))
-        return options.shard?.share(of: total) ?? total
+        return options.processShare(ofRequests: total)
     }
 
     /// The digest of the whole run's plan that its shards share (see `JSONReport.Configuration.digest`).

@@ -73,8 +73,17 @@ extension Options {
 
     /// The most requests this process sends: its shard's share of `totalRequestLimit`.
     public var requestLimit: Int? {
-        guard let shard else { return totalRequestLimit }
-        return totalRequestLimit.map(shard.share(of:))
+        totalRequestLimit.map(processShare(ofRequests:))
+    }
+
+    /// This process's part of `total` requests of the whole run: its shard's share, else all.
+    public func processShare(ofRequests total: Int) -> Int {
+        shard?.share(of: total) ?? total
+    }
+
+    /// The constant rate this process sends at: its shard's share of `rate`.
+    public var processRate: Double? {
+        rate.map { $0 / Double(shard?.count ?? 1) }
     }
 
     /// The workers this process runs: its shard's share of `concurrency`.

@@ -96,7 +96,7 @@ final class Pipeline: Sendable {
         // Paced with -z: only the requests due before the deadline are made. At the deadline no new
         // request starts, so `-z D -rps R` sends R × D (a shard, its share of them).
         let dueBeforeDeadline = schedule.flatMap { schedule in
-            options.duration.map { options.shard?.share(of: schedule.count(dueBefore: $0)) ?? schedule.count(dueBefore: $0) }
+            options.duration.map { options.processShare(ofRequests: schedule.count(dueBefore: $0)) }
         }
         let jobCount = [options.requestLimit, dueBeforeDeadline].compactMap { $0 }.min()
         let endsAtDeadline = dueBeforeDeadline.map { $0 < options.requestLimit ?? .max } ?? false

@@ -40,9 +40,8 @@ final class ProgressLine: @unchecked Sendable {
         let colour = environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
         // A shard shows its own part: its share of the requests and of the rate. Under --stages
         // the rate changes along the run: no one rate to hold the send rate against.
-        let share = Double(options.shard?.count ?? 1)
         return ProgressLine(total: options.requests == nil ? nil : options.requestLimit, duration: options.duration,
-                            rate: options.stages.isEmpty ? options.rate.map { $0 / share } : nil, colour: colour)
+                            rate: options.stages.isEmpty ? options.processRate : nil, colour: colour)
     }
 
     private init(total: Int?, duration: Duration?, rate: Double?, colour: Bool) {

@@ -48,6 +48,16 @@ import Testing
         }
     }
 
+    @Test func aProcessTakesItsShardsShareOfTheRunsNumbers() throws {
+        var options = Options(requests: 10, concurrency: 5, rate: 90)
+        #expect(options.processShare(ofRequests: 10) == 10 && options.processRate == 90 && options.workers == 5)
+        options.shard = try Shard(index: 2, count: 3)
+        // Requests 2, 5 and 8 of 0..<10; a third of the rate; workers 1 of 5 = 2 + 2 + 1.
+        #expect(options.processShare(ofRequests: 10) == 3 && options.requestLimit == 3)
+        #expect(options.processRate == 30)
+        #expect(options.workers == 1)
+    }
+
     @Test func theWholeRunIsShardZeroOfOne() {
         #expect(Shard.whole.index == 0 && Shard.whole.count == 1)
         #expect(Shard.whole.share(of: 17) == 17)
