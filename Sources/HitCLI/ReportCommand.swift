@@ -95,12 +95,19 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// Where in the document the decoder complained: `configuration.stages.0.startUs`.
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
     /// The decoder's complaint, in a few words.
     private static func reason(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "no '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong value at '\(context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "."))'"
+            "wrong value at '\(path(context))'"
+        // A value the field cannot hold (an HTTP version other than "1.1" or "2"), or broken JSON.
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty: "wrong value at '\(path(context))'"
         case DecodingError.dataCorrupted: "not valid JSON"
         default: "\(error)"
         }

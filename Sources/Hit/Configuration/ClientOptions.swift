@@ -6,11 +6,12 @@ import Glibc
 /// How hit connects: timeouts, connection reuse, redirects, HTTP version, TLS, proxies and
 /// name resolution. Every field maps onto a libcurl option, set once per worker.
 public struct ClientOptions: Sendable, Equatable {
-    public enum HTTPVersion: Sendable, Equatable {
+    /// The HTTP version asked for; its raw value is how a report's configuration writes it.
+    public enum HTTPVersion: String, Sendable, Equatable, Codable {
         /// HTTP/1.1, as hey and wrk send.
-        case http1_1
+        case http1_1 = "1.1"
         /// HTTP/2: through ALPN on https, with prior knowledge (h2c) on http.
-        case http2
+        case http2 = "2"
     }
 
     public enum IPVersion: Sendable, Equatable {

@@ -106,7 +106,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
             ("rate (-rps)", c.rate.map { String(cFormat: "%g/s", $0) } ?? "no limit"),
             ("duration (-z)", c.durationUs.map { Formatting.duration(.microseconds($0)) } ?? "—"),
             ("interval", Formatting.duration(.microseconds(report.timeline.intervalUs))),
-            ("HTTP", c.http),
+            ("HTTP", c.http.rawValue),
             ("keep-alive", c.keepAlive ? "yes" : "no"),
             ("timeout", c.timeoutUs.map { Formatting.duration(.microseconds($0)) } ?? "none"),
         ]

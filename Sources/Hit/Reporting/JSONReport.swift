@@ -180,7 +180,8 @@ public struct JSONReport: Codable, Sendable {
         public let compression: Bool
         public let followRedirects: Bool
         public let maxRedirects: Int
-        public let http: String
+        /// The HTTP version asked for: "1.1", or "2" (`-h2`); nothing else is read back.
+        public let http: ClientOptions.HTTPVersion
         public let insecure: Bool
         /// The proxy the first target's requests went through, secrets redacted; null for none.
         public internal(set) var proxy: String?
@@ -385,7 +386,7 @@ public struct JSONReport: Codable, Sendable {
         httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
         connections = Connections(opened: s.connectionsOpened,
                                   mostRequestsOnOne: s.mostRequestsOnOneConnection > 0 ? s.mostRequestsOnOneConnection : nil,
-                                  http1Fallbacks: configuration.http == "2" ? s.http1Responses : nil)
+                                  http1Fallbacks: configuration.http == .http2 ? s.http1Responses : nil)
         transportErrors = s.errorCounts.sorted { $0.key < $1.key }.map {
             ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
         }
@@ -416,7 +417,7 @@ public struct JSONReport: Codable, Sendable {
             compression: test.client.compression,
             followRedirects: test.client.followRedirects,
             maxRedirects: test.client.maxRedirects,
-            http: test.client.httpVersion == .http2 ? "2" : "1.1",
+            http: test.client.httpVersion,
             insecure: test.client.insecure,
             proxy: proxy.map { Redaction.url($0.url) },
             proxySource: proxy?.source,

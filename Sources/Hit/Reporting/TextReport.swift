@@ -376,7 +376,7 @@ extension TextReport {
                 colour: Bool = false) {
         self.init(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
                   proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
-                  askedForHTTP2: configuration.http == "2",
+                  askedForHTTP2: configuration.http == .http2,
                   stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) },
                   stagesStart: configuration.stages.isEmpty ? 0 : configuration.rate ?? 0,
                   rampUp: configuration.rampUpUs.map { .microseconds($0) }, colour: colour)

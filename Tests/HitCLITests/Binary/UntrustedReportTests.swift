@@ -82,6 +82,8 @@ import Testing
         ("mean", ["latency", "meanUs"], 1 << 50, "latency.meanUs is"),
         ("target mean", ["targets", 0, "meanUs"], 1 << 50, "targets[0].meanUs is"),
         ("interval", ["timeline", "intervalUs"], 1, "timeline.intervalUs is 1"),
+        // The version asked for is a typed value: only "1.1" and "2" are read back.
+        ("http", ["configuration", "http"], "<b>3</b>", "configuration.http"),
     ] }
 
     @Test func craftedReportsAreOneLineAnd64NeverATrap() throws {
