@@ -70,11 +70,7 @@ struct HitCommand: ParsableCommand {
         }
         options.startAt = try shards.startInstant(now: WallClock.unixNanoseconds())
         options.interval = try output.intervalLength()
-        do {
-            try options.validate()
-        } catch {
-            throw UsageError(error.description)
-        }
+        try load.validate(options)
         return LoadTest(targets: targets, options: options, client: client)
     }
 }

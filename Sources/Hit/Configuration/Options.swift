@@ -119,25 +119,26 @@ extension Options {
         case fewerWorkersThanShards(concurrency: Int, shards: Int)
         case fewerRequestsThanShards(requests: Int, shards: Int)
 
+        /// The problem in the library's own terms; the command names the flags instead.
         public var description: String {
             switch self {
-            case .requestsNotPositive(let n): "-n must be a positive whole number, not \(n)"
-            case .concurrencyNotPositive(let c): "-c must be a positive whole number, not \(c)"
-            case .concurrencyAboveRequests(let c, let n): "-c \(c) is more than -n \(n): there would be more workers than requests"
-            case .rateNotPositive(let r): "-rps must be a positive, finite number, not \(Self.plain(r)) (leave -rps out for no limit)"
-            case .durationNotPositive: "-z must be a positive duration"
-            case .unbounded: "a run needs -n or -z to end"
-            case .loopsNotPositive(let l): "--loops must be a positive whole number, not \(l)"
-            case .concurrencyTooHigh(let c): "-c \(c) is more than \(Options.maximumConcurrency) workers"
-            case .loopsTooMany(let l): "--loops \(l) is more than \(Options.maximumLoops) event loops"
-            case .rateTooHigh(let r): "-rps \(Self.plain(r)) is above \(Int(Options.maximumRate)) requests per second, far beyond what one machine sends"
-            case .stagesScheduleNothing: "--stages schedule no request: every rate is 0"
-            case .rampUpWithRate: "--ramp-up starts workers gradually (closed model); with -rps or --stages the rate sets the pace"
-            case .rampUpNotPositive: "--ramp-up must be a positive duration"
-            case .fewerWorkersThanShards(let c, let n): "-c \(c) is fewer workers than the \(n) shards: every shard needs one"
+            case .requestsNotPositive(let n): "the number of requests must be positive, not \(n)"
+            case .concurrencyNotPositive(let c): "the number of workers must be positive, not \(c)"
+            case .concurrencyAboveRequests(let c, let n): "\(c) workers are more than the \(n) requests"
+            case .rateNotPositive(let r): "the rate must be a positive, finite number of requests per second, not \(Self.plain(r))"
+            case .durationNotPositive: "the duration must be positive"
+            case .unbounded: "a run needs a number of requests or a duration to end"
+            case .loopsNotPositive(let l): "the number of event loops must be positive, not \(l)"
+            case .concurrencyTooHigh(let c): "\(c) workers are more than \(Options.maximumConcurrency)"
+            case .loopsTooMany(let l): "\(l) event loops are more than \(Options.maximumLoops)"
+            case .rateTooHigh(let r): "a rate of \(Self.plain(r)) requests per second is above \(Int(Options.maximumRate))"
+            case .stagesScheduleNothing: "the stages schedule no request: every rate is 0"
+            case .rampUpWithRate: "a ramp-up of workers (a closed model) does not go with a rate or stages, which set the pace"
+            case .rampUpNotPositive: "the ramp-up must be positive"
+            case .fewerWorkersThanShards(let c, let n): "\(c) workers are fewer than the \(n) shards: every shard needs one"
             case .fewerRequestsThanShards(let r, let n): "the run's \(r) requests are fewer than its \(n) shards: a shard would send nothing"
-            case .intervalOutOfRange(let i): "--interval \(Formatting.duration(i)) is not from 10ms to 1h"
-            case .rateTooLow(let r): "-rps \(Self.plain(r)) is below one request a day (\(String(cFormat: "%.6f", Options.minimumRate)) per second)"
+            case .intervalOutOfRange(let i): "an interval of \(Formatting.duration(i)) is not from 10ms to 1h"
+            case .rateTooLow(let r): "a rate of \(Self.plain(r)) requests per second is below one a day"
             }
         }
 

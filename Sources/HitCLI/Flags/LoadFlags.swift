@@ -52,8 +52,9 @@ struct LoadFlags: ParsableArguments {
             help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers up to one per core; beyond, one per 640 workers).", valueName: "n"))
     var loops: Int?
 
-    /// The options these flags describe; `--connections` and `--streams` go into `client`, whose
-    /// HTTP version must be set already.
+    /// The options these flags describe, their numbers checked as given (the whole is checked once
+    /// the shard, the start and the interval are set: `validate`); `--connections` and `--streams`
+    /// go into `client`, whose HTTP version must be set already.
     /// Without -c, each of `shards` processes gets one worker.
     func options(client: inout ClientOptions, shards: Int = 1) throws(UsageError) -> Options {
         for (flag, value) in [("--connections", connections), ("--streams", streams)] {
@@ -102,17 +103,21 @@ struct LoadFlags: ParsableArguments {
         do {
             try options.validateGiven()
         } catch {
-            throw UsageError(error.description)
+            throw UsageError(error.usageMessage)
         }
         options.concurrency = self.concurrency ?? Workers.byDefault(requests: options.totalRequestLimit, peakRate: options.schedule?.peakRate,
                                                                      connections: connections, streams: streams, shards: shards)
+        return options
+    }
+
+    /// Checks `options` as a whole, once they are complete, worded for these flags.
+    func validate(_ options: Options) throws(UsageError) {
         do {
             try options.validate()
         } catch .concurrencyAboveRequests(let c, let n) where requests == nil {
             throw UsageError("-c \(c) is more than -n \(n), the default: give -n, or -z for a run of some time")
         } catch {
-            throw UsageError(error.description)
+            throw UsageError(error.usageMessage)
         }
-        return options
     }
 }
