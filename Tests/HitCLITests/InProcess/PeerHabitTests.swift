@@ -9,6 +9,13 @@ import Testing
 @Suite struct PeerHabitTests {
     static let url = "http://127.0.0.1:1/"
 
+    /// The option names written out for a quick start are the ones the help shows.
+    @Test func theSpellingsKnowEveryOptionTheHelpShows() {
+        let help = PeerSpelling.namesInHelp()
+        #expect(PeerSpelling.valueTaking == help.valueTaking)
+        #expect(PeerSpelling.singleDashNames == help.singleDash)
+    }
+
     static let refusals: [([String], String)] = [
         // wrk's and vegeta's -d is a duration: a body that reads as one needs a method or --data-raw.
         (["-d", "10s", "-t", "2", url], "-d '10s' is a request body here (as in hey and curl), not a duration: for a duration write -z 10s"),
