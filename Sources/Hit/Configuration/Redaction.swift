@@ -7,12 +7,12 @@ import Synchronization
 /// X-Auth-Token), passwords, credentials inside URLs, and the values of query parameters with
 /// such names (`token`, `api_key`, `access_token`, `sig`). `--show-secrets` keeps them all.
 public enum Redaction {
-    public static let marker = "[redacted]"
+    package static let marker = "[redacted]"
 
     private static let keepsSecrets = Atomic<Bool>(false)
 
     /// Whether secrets are shown as they are (`--show-secrets`); set once, before a command's
-    /// first output.
+    /// first output. The rest of redaction is the reports' own business.
     public static var showsSecrets: Bool {
         get { keepsSecrets.load(ordering: .relaxed) }
         set { keepsSecrets.store(newValue, ordering: .relaxed) }
@@ -24,20 +24,20 @@ public enum Redaction {
     static let secretNameParts = ["token", "secret", "key", "auth", "password", "passwd", "sig"]
 
     /// Whether a header called `name` carries a secret by convention.
-    public static func isSecret(header name: some StringProtocol) -> Bool {
+    package static func isSecret(header name: some StringProtocol) -> Bool {
         let lowered = name.lowercased()
         return secretHeaders.contains(lowered) || secretNameParts.contains { $0 != "sig" && lowered.contains($0) }
     }
 
     /// Whether a query parameter called `name` carries a secret by convention.
-    public static func isSecret(parameter name: some StringProtocol) -> Bool {
+    package static func isSecret(parameter name: some StringProtocol) -> Bool {
         let lowered = name.lowercased()
         return secretNameParts.contains { lowered.contains($0) }
     }
 
     /// `Name: value` with the value replaced when the header carries a secret, also when the colon
     /// is missing (`Authorization Bearer TOKEN`).
-    public static func header(_ line: String) -> String {
+    package static func header(_ line: String) -> String {
         guard !showsSecrets else { return line }
         let name = line.prefix { $0 != ":" && $0 != " " && $0 != "\t" }
         guard isSecret(header: name), name.count < line.count else { return line }
@@ -47,7 +47,7 @@ public enum Redaction {
     /// A header as a message quotes it: `Name: value` (the value redacted when secret) when it has
     /// a name and a colon; otherwise its leading name only, as `Cookie…`: what follows a name
     /// that is not followed by its colon may well be a secret (`Cookie=sid=S`, `Authorization;Bearer S`).
-    public static func headerForMessage(_ line: String) -> String {
+    package static func headerForMessage(_ line: String) -> String {
         let name = line.prefix { Request.tokenCharacters.contains($0) }
         let rest = line.dropFirst(name.count)
         if !name.isEmpty, rest.first == ":" { return header(line) }
@@ -56,7 +56,7 @@ public enum Redaction {
 
     /// A URL with its secrets replaced: the password of any `user:password@` part, or a bare
     /// token, and the values of query parameters with secret names.
-    public static func url(_ url: String) -> String {
+    package static func url(_ url: String) -> String {
         guard !showsSecrets else { return url }
         return redactingQuery(RequestURL(url).redacted)
     }
@@ -88,13 +88,13 @@ public enum Redaction {
     }
 
     /// `user:password` as outputs show it: the password redacted.
-    public static func credentials(user: String, password: String) -> String {
+    package static func credentials(user: String, password: String) -> String {
         user + ":" + (showsSecrets ? password : marker)
     }
 
     /// Any text hit echoes back (a usage error, a line of a targets file): a secret header's value
     /// and the secrets of every URL-like word in it are replaced.
-    public static func text(_ text: String) -> String {
+    package static func text(_ text: String) -> String {
         guard !showsSecrets else { return text }
         let asHeader = header(text.trimmingWhitespace())
         guard asHeader == text.trimmingWhitespace() else { return asHeader }
@@ -103,7 +103,7 @@ public enum Redaction {
 
     /// `text` with each of `secrets` replaced: for messages that come from elsewhere (libcurl's
     /// error text quotes a proxy URL as it was given).
-    public static func scrub(_ text: String, secrets: [String]) -> String {
+    package static func scrub(_ text: String, secrets: [String]) -> String {
         secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }.reduce(text) {
             $0.replacing($1, with: marker)
         }

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// How durations, byte counts, shares and percentiles read in text: in reports, verdicts and the
 /// progress line alike.
-public enum Formatting {
+package enum Formatting {
     /// A share in percent: 100%, 99.50%.
     static func percent(_ value: Double) -> String {
         value == value.rounded() ? String(cFormat: "%.0f%%", value) : String(cFormat: "%.2f%%", value)
@@ -14,7 +14,7 @@ public enum Formatting {
     }
 
     /// A duration in the unit that reads best: 850µs, 12.3ms, 2.05s, 1m05s.
-    public static func duration(_ duration: Duration) -> String {
+    package static func duration(_ duration: Duration) -> String {
         let seconds = duration.seconds
         switch seconds {
         case ..<0.001: return String(cFormat: "%.0fµs", seconds * 1e6)
@@ -29,7 +29,7 @@ public enum Formatting {
     }
 
     /// A byte count in the unit that reads best: 512 B, 2.1 KiB, 3.4 MiB.
-    public static func bytes(_ count: Double) -> String {
+    package static func bytes(_ count: Double) -> String {
         switch count {
         case ..<1024: return String(cFormat: "%.0f B", count)
         case ..<(1024 * 1024): return String(cFormat: "%.1f KiB", count / 1024)
