@@ -4,6 +4,32 @@ extension Summary {
     /// clock. The merged run starts at the earlier start and ends at the later end; its timeline's
     /// intervals are laid on the earlier start's grid.
     public mutating func merge(_ other: Summary) {
+        mergeTimes(other)
+        mergeCounts(other)
+        mergeBreakdowns(other)
+        timeline.merge(other.timeline)
+        allWorkersWereBusy = allWorkersWereBusy || other.allWorkersWereBusy
+        switch (generator, other.generator) {
+        case (var mine?, let theirs?):
+            mine.merge(theirs)
+            generator = mine
+        case (nil, let theirs): generator = theirs
+        default: break
+        }
+        startAt = startAt ?? other.startAt
+        switch (startedLate, other.startedLate) {
+        case let (a?, b?): startedLate = Swift.max(a, b)
+        case let (a, b): startedLate = a ?? b
+        }
+        if let coverage = shards, let theirCoverage = other.shards {
+            shards = ShardCoverage(count: coverage.count, covered: coverage.covered + theirCoverage.covered,
+                                   configurationHash: coverage.configurationHash)
+        }
+    }
+
+    /// The times of the merged run, on the wall clock: it starts at the earlier start and ends at
+    /// the later end.
+    private mutating func mergeTimes(_ other: Summary) {
         let mine = timeline.startUnixNanoseconds, theirs = other.timeline.startUnixNanoseconds
         let start = Swift.min(mine, theirs)
         let shiftMine = Duration.nanoseconds(mine - start), shiftTheirs = Duration.nanoseconds(theirs - start)
@@ -30,6 +56,10 @@ extension Summary {
             startUptimeNanoseconds = other.startUptimeNanoseconds
         }
 
+    }
+
+    /// Counters add up.
+    private mutating func mergeCounts(_ other: Summary) {
         requested = requested.flatMap { mineRequested in other.requested.map { mineRequested + $0 } }
         rate = rate.flatMap { mineRate in other.rate.map { mineRate + $0 } }
         rateVaries = rateVaries || other.rateVaries
@@ -44,6 +74,10 @@ extension Summary {
         wireBytesReceived += other.wireBytesReceived
         wireBytesSent += other.wireBytesSent
         dropped += other.dropped
+    }
+
+    /// Histograms merge exactly; statuses, errors, versions and targets add up.
+    private mutating func mergeBreakdowns(_ other: Summary) {
         latency.merge(other.latency)
         correctedLatency.merge(other.correctedLatency)
         lateness.merge(other.lateness)
@@ -60,24 +94,6 @@ extension Summary {
         mostRequestsOnOneConnection = Swift.max(mostRequestsOnOneConnection, other.mostRequestsOnOneConnection)
         for index in other.perTarget.indices {
             if index < perTarget.count { perTarget[index].add(other.perTarget[index]) } else { perTarget.append(other.perTarget[index]) }
-        }
-        timeline.merge(other.timeline)
-        allWorkersWereBusy = allWorkersWereBusy || other.allWorkersWereBusy
-        switch (generator, other.generator) {
-        case (var mine?, let theirs?):
-            mine.merge(theirs)
-            generator = mine
-        case (nil, let theirs): generator = theirs
-        default: break
-        }
-        startAt = startAt ?? other.startAt
-        switch (startedLate, other.startedLate) {
-        case let (a?, b?): startedLate = Swift.max(a, b)
-        case let (a, b): startedLate = a ?? b
-        }
-        if let coverage = shards, let theirCoverage = other.shards {
-            shards = ShardCoverage(count: coverage.count, covered: coverage.covered + theirCoverage.covered,
-                                   configurationHash: coverage.configurationHash)
         }
     }
 }

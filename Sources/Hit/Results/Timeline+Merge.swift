@@ -92,46 +92,62 @@ struct IntervalHistogramMerge {
     let encoded: String
     let percentiles: Timeline.Percentiles
 
+    typealias Bucket = (index: Int, value: UInt64, count: UInt64)
+    private static let layout = HdrHistogramV2.Layout(lowest: 1, digits: 3)
+
     /// nil when either histogram is not of hit's layout or is empty: merge them the slow way.
     init?(_ a: String, _ aFigures: Timeline.Percentiles?, _ b: String, _ bFigures: Timeline.Percentiles?) {
-        let layout = HdrHistogramV2.Layout(lowest: 1, digits: 3)
-        let top = LatencyHistogram.highestTrackable
-        // Each side as `LatencyHistogram(_:maximum:)` reads it: each bucket recorded as its highest
-        // value (at most `top`), and its extremes.
-        func side(_ text: String, _ maximum: Duration?) -> (buckets: [(index: Int, value: UInt64, count: UInt64)], low: UInt64, high: UInt64)? {
-            guard let decoded = try? HdrHistogramV2(base64: text), decoded.lowestDiscernibleValue == 1, decoded.significantDigits == 3 else { return nil }
-            var buckets: [(index: Int, value: UInt64, count: UInt64)] = []
-            var low = UInt64.max, high: UInt64 = 0
-            for bucket in decoded.counts where bucket.count > 0 {
-                let value = Swift.min(layout.highestEquivalent(of: bucket.value), top)
-                buckets.append((layout.index(of: value), value, bucket.count))
-                low = Swift.min(low, value)
-                high = Swift.max(high, value)
-            }
-            guard !buckets.isEmpty else { return nil }
-            if let maximum {
-                let cap = UInt64(Swift.max(0, maximum.microsecondsValue))
-                low = Swift.min(low, cap)
-                high = Swift.max(Swift.min(cap, high), low)
-            }
-            return (buckets, low, high)
+        guard let first = Self.side(a, aFigures?.max), let second = Self.side(b, bFigures?.max) else { return nil }
+        let merged = Self.merged(first.buckets, second.buckets)
+        let low = Swift.min(first.low, second.low), high = Swift.max(first.high, second.high)
+        let recordedMax = merged.map(\.value).max() ?? 0
+        let total = merged.reduce(UInt64(0)) { $0 + $1.count }
+        func percentile(_ p: Double) -> Duration {
+            Self.percentile(p, of: merged, total: total, recordedMax: recordedMax, low: low, high: high)
         }
-        guard let first = side(a, aFigures?.max), let second = side(b, bFigures?.max) else { return nil }
-        // Both lists are in increasing order of value: merge them, adding the counts of one bucket.
-        var merged: [(index: Int, value: UInt64, count: UInt64)] = []
-        merged.reserveCapacity(first.buckets.count + second.buckets.count)
+        percentiles = Timeline.Percentiles(p50: percentile(50), p90: percentile(90), p99: percentile(99), max: .microseconds(high))
+        encoded = HdrHistogramV2(highestTrackableValue: LatencyHistogram.highestTrackable,
+                                 counts: merged.map { HdrHistogramV2.Bucket(value: Self.layout.value(at: $0.index), count: $0.count) })
+            .base64Encoded()
+    }
+
+    /// One side as `LatencyHistogram(_:maximum:)` reads it: each bucket recorded as its highest
+    /// value (at most the highest trackable), and its extremes.
+    private static func side(_ text: String, _ maximum: Duration?) -> (buckets: [Bucket], low: UInt64, high: UInt64)? {
+        guard let decoded = try? HdrHistogramV2(base64: text), decoded.lowestDiscernibleValue == 1, decoded.significantDigits == 3
+        else { return nil }
+        var buckets: [Bucket] = []
+        var low = UInt64.max, high: UInt64 = 0
+        for bucket in decoded.counts where bucket.count > 0 {
+            let value = Swift.min(layout.highestEquivalent(of: bucket.value), LatencyHistogram.highestTrackable)
+            buckets.append((layout.index(of: value), value, bucket.count))
+            low = Swift.min(low, value)
+            high = Swift.max(high, value)
+        }
+        guard !buckets.isEmpty else { return nil }
+        if let maximum {
+            let cap = UInt64(Swift.max(0, maximum.microsecondsValue))
+            low = Swift.min(low, cap)
+            high = Swift.max(Swift.min(cap, high), low)
+        }
+        return (buckets, low, high)
+    }
+
+    /// Both lists in increasing order of value, merged, the counts of one bucket added.
+    private static func merged(_ first: [Bucket], _ second: [Bucket]) -> [Bucket] {
+        var merged: [Bucket] = []
+        merged.reserveCapacity(first.count + second.count)
         var i = 0, j = 0
-        while i < first.buckets.count || j < second.buckets.count {
-            let next: (index: Int, value: UInt64, count: UInt64)
-            if j == second.buckets.count || (i < first.buckets.count && first.buckets[i].index < second.buckets[j].index) {
-                next = first.buckets[i]
+        while i < first.count || j < second.count {
+            let next: Bucket
+            if j == second.count || (i < first.count && first[i].index < second[j].index) {
+                next = first[i]
                 i += 1
-            } else if i == first.buckets.count || second.buckets[j].index < first.buckets[i].index {
-                next = second.buckets[j]
+            } else if i == first.count || second[j].index < first[i].index {
+                next = second[j]
                 j += 1
             } else {
-                next = (first.buckets[i].index, Swift.max(first.buckets[i].value, second.buckets[j].value),
-                        first.buckets[i].count + second.buckets[j].count)
+                next = (first[i].index, Swift.max(first[i].value, second[j].value), first[i].count + second[j].count)
                 i += 1
                 j += 1
             }
@@ -141,26 +157,22 @@ struct IntervalHistogramMerge {
                 merged.append(next)
             }
         }
-        let low = Swift.min(first.low, second.low), high = Swift.max(first.high, second.high)
-        let recordedMax = merged.map(\.value).max() ?? 0
-        let total = merged.reduce(UInt64(0)) { $0 + $1.count }
-        // HdrHistogram's valueAtPercentile, then LatencyHistogram's clamp to its extremes.
-        func percentile(_ p: Double) -> Duration {
-            let requested = Swift.min(Swift.max(p.nextDown, 0.0), 100.0)
-            let wanted = Swift.max(1, UInt64(((requested * Double(total)) / 100.0).rounded(.up)))
-            var sum: UInt64 = 0
-            for bucket in merged {
-                sum += bucket.count
-                if sum >= wanted {
-                    let value = Swift.min(layout.highestEquivalent(of: layout.value(at: bucket.index)), recordedMax)
-                    return .microseconds(Swift.min(Swift.max(value, low), high))
-                }
+        return merged
+    }
+
+    /// HdrHistogram's valueAtPercentile, then LatencyHistogram's clamp to its extremes.
+    private static func percentile(_ p: Double, of merged: [Bucket], total: UInt64, recordedMax: UInt64,
+                                   low: UInt64, high: UInt64) -> Duration {
+        let requested = Swift.min(Swift.max(p.nextDown, 0.0), 100.0)
+        let wanted = Swift.max(1, UInt64(((requested * Double(total)) / 100.0).rounded(.up)))
+        var sum: UInt64 = 0
+        for bucket in merged {
+            sum += bucket.count
+            if sum >= wanted {
+                let value = Swift.min(layout.highestEquivalent(of: layout.value(at: bucket.index)), recordedMax)
+                return .microseconds(Swift.min(Swift.max(value, low), high))
             }
-            return .microseconds(Swift.min(Swift.max(0, low), high))
         }
-        percentiles = Timeline.Percentiles(p50: percentile(50), p90: percentile(90), p99: percentile(99), max: .microseconds(high))
-        encoded = HdrHistogramV2(highestTrackableValue: top,
-                                 counts: merged.map { HdrHistogramV2.Bucket(value: layout.value(at: $0.index), count: $0.count) })
-            .base64Encoded()
+        return .microseconds(Swift.min(Swift.max(0, low), high))
     }
 }
