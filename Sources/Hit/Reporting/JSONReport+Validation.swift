@@ -89,38 +89,52 @@ extension JSONReport {
         if let startAtUnixNs { try check.unix(startAtUnixNs, "startAtUnixNs") }
         try check.time(startedLateUs, "startedLateUs")
         guard startUptimeNs <= UInt64(Int64.max) else { throw Invalid("startUptimeNs is \(startUptimeNs), above 2^63 - 1") }
-        if let shard {
-            guard (1...Shard.maximumCount).contains(shard.count) else {
-                throw Invalid("shard.count is \(shard.count), not from 1 to \(Shard.maximumCount)")
-            }
-            for (name, list) in [("covered", shard.covered), ("missing", shard.missing)] {
-                guard list.allSatisfy({ (0..<shard.count).contains($0) }), Set(list).count == list.count else {
-                    throw Invalid("shard.\(name) holds a shard twice or one outside 0 to \(shard.count - 1)")
-                }
-            }
-            guard !shard.covered.isEmpty, Set(shard.covered).isDisjoint(with: shard.missing) else {
-                throw Invalid("shard.covered is empty or shares a shard with shard.missing")
-            }
-            if let index = shard.index, !(0..<shard.count).contains(index) {
-                throw Invalid("shard.index is \(index), not from 0 to \(shard.count - 1)")
-            }
-            try check.time(shard.startsApartUs, "shard.startsApartUs")
-        }
+        if let shard { try Self.validate(shard, check) }
         try configuration.validate(check)
         try summary.validate(check)
         try check.latency(latency, "latency")
         try check.latency(correctedLatency, "correctedLatency")
-        if let pacing {
-            try check.configuredRate(pacing.rate, "pacing.rate")
-            try check.rate(pacing.achievedRate, "pacing.achievedRate")
-            try check.count(pacing.late, "pacing.late")
-            try check.count(pacing.dropped, "pacing.dropped")
-            try check.time(pacing.lateAfterUs, "pacing.lateAfterUs")
-            try check.latencyTime(pacing.latenessP50Us, "pacing.latenessP50Us")
-            try check.latencyTime(pacing.latenessP99Us, "pacing.latenessP99Us")
-            try check.latencyTime(pacing.latenessMaxUs, "pacing.latenessMaxUs")
-            if let encoded = pacing.latenessEncoded { try check.histogram(encoded, "pacing.latenessEncoded") }
+        if let pacing { try Self.validate(pacing, check) }
+        try validateBreakdowns(check)
+        if let generator { try Self.validate(generator, check) }
+        for (index, rule) in thresholds.enumerated() {
+            if let measured = rule.measured { try check.measure(measured, "thresholds[\(index)].measured") }
         }
+        try timeline.validate(check)
+    }
+
+    private static func validate(_ shard: ShardFigures, _ check: ReportBounds) throws(Invalid) {
+        guard (1...Shard.maximumCount).contains(shard.count) else {
+            throw Invalid("shard.count is \(shard.count), not from 1 to \(Shard.maximumCount)")
+        }
+        for (name, list) in [("covered", shard.covered), ("missing", shard.missing)] {
+            guard list.allSatisfy({ (0..<shard.count).contains($0) }), Set(list).count == list.count else {
+                throw Invalid("shard.\(name) holds a shard twice or one outside 0 to \(shard.count - 1)")
+            }
+        }
+        guard !shard.covered.isEmpty, Set(shard.covered).isDisjoint(with: shard.missing) else {
+            throw Invalid("shard.covered is empty or shares a shard with shard.missing")
+        }
+        if let index = shard.index, !(0..<shard.count).contains(index) {
+            throw Invalid("shard.index is \(index), not from 0 to \(shard.count - 1)")
+        }
+        try check.time(shard.startsApartUs, "shard.startsApartUs")
+    }
+
+    private static func validate(_ pacing: Pacing, _ check: ReportBounds) throws(Invalid) {
+        try check.configuredRate(pacing.rate, "pacing.rate")
+        try check.rate(pacing.achievedRate, "pacing.achievedRate")
+        try check.count(pacing.late, "pacing.late")
+        try check.count(pacing.dropped, "pacing.dropped")
+        try check.time(pacing.lateAfterUs, "pacing.lateAfterUs")
+        try check.latencyTime(pacing.latenessP50Us, "pacing.latenessP50Us")
+        try check.latencyTime(pacing.latenessP99Us, "pacing.latenessP99Us")
+        try check.latencyTime(pacing.latenessMaxUs, "pacing.latenessMaxUs")
+        if let encoded = pacing.latenessEncoded { try check.histogram(encoded, "pacing.latenessEncoded") }
+    }
+
+    /// The phases, statuses, versions, connections, errors and targets.
+    private func validateBreakdowns(_ check: ReportBounds) throws(Invalid) {
         for (name, figures) in phases {
             let path = "phases.\(ReportBounds.quoted(name))"
             try check.count(figures.count, path + ".count")
@@ -152,20 +166,17 @@ extension JSONReport {
             }
             try check.latencyTime(figures.meanUs, path + ".meanUs")
         }
-        if let generator {
-            guard generator.loopBusy.count <= 100_000, generator.loopBusy.allSatisfy({ $0.isFinite && (0...1).contains($0) }) else {
-                throw Invalid("generator.loopBusy holds more than 100000 loops or a share outside 0 to 1")
-            }
-            try check.rate(generator.cpuSeconds, "generator.cpuSeconds")
-            try check.count(generator.peakResidentBytes, "generator.peakResidentBytes")
-            if let share = generator.quotaThrottled, !(0...1).contains(share) {
-                throw Invalid("generator.quotaThrottled is outside 0 to 1")
-            }
+    }
+
+    private static func validate(_ generator: GeneratorFigures, _ check: ReportBounds) throws(Invalid) {
+        guard generator.loopBusy.count <= 100_000, generator.loopBusy.allSatisfy({ $0.isFinite && (0...1).contains($0) }) else {
+            throw Invalid("generator.loopBusy holds more than 100000 loops or a share outside 0 to 1")
         }
-        for (index, rule) in thresholds.enumerated() {
-            if let measured = rule.measured { try check.measure(measured, "thresholds[\(index)].measured") }
+        try check.rate(generator.cpuSeconds, "generator.cpuSeconds")
+        try check.count(generator.peakResidentBytes, "generator.peakResidentBytes")
+        if let share = generator.quotaThrottled, !(0...1).contains(share) {
+            throw Invalid("generator.quotaThrottled is outside 0 to 1")
         }
-        try timeline.validate(check)
     }
 
     /// Refuses reports that cannot be parts of one run although their digests match (a digest
