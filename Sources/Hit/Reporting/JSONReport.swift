@@ -328,60 +328,15 @@ public struct JSONReport: Codable, Sendable {
                          missing: $0.missing, configurationHash: $0.configurationHash,
                          startsApartUs: $0.startsApart.microsecondsValue, unsynchronized: $0.unsynchronized)
         }
-        timeline = TimelineFigures(intervalUs: s.timeline.interval.microsecondsValue, intervals: s.timeline.intervals.map { interval in
-            let start = s.timeline.startUnixNanoseconds + interval.offset.nanoseconds
-            return IntervalFigures(
-                offsetUs: interval.offset.microsecondsValue, startTime: WallClock.rfc3339(unixNanoseconds: start), startUnixNs: start,
-                durationUs: interval.length.microsecondsValue, sent: interval.sent, completed: interval.completed,
-                succeeded: interval.succeeded, failedByStatus: interval.failedByStatus, transportErrors: interval.transportErrors,
-                timeouts: interval.timeouts, statusClasses: interval.statusClasses, errorKinds: interval.errorKinds,
-                bodyBytesReceived: interval.bytes, inFlight: interval.inFlight, partial: interval.partial,
-                sendRate: interval.sendRate,
-                completedRate: interval.completedRate, late: paced ? interval.late : nil,
-                latenessMaxUs: paced ? (interval.latenessMax?.microsecondsValue ?? 0) : nil,
-                latency: interval.latency.map { Self.figures($0, encoded: interval.encodedLatency) },
-                correctedLatency: interval.correctedLatency.map { Self.figures($0, encoded: interval.encodedCorrectedLatency) })
-        })
+        timeline = Self.timeline(of: s, paced: paced)
         deadlineReached = s.deadlineReached
         self.configuration = configuration
-        summary = Counts(
-            requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
-            errors: s.unsuccessful, failedByStatus: s.failed, transportErrors: s.errored, timeouts: s.timedOut,
-            abortedInFlight: s.abandoned, retried: s.retried, neverStarted: s.neverStarted, dropped: s.dropped,
-            successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
-            bodyBytesReceived: s.bytes, bodyBytesSent: s.bytesSent,
-            wireBytesReceived: s.wireBytesReceived, wireBytesSent: s.wireBytesSent,
-            bodyBytesReceivedPerSecond: s.bytesPerSecond, bodyBytesSentPerSecond: s.bytesSentPerSecond,
-            firstSendUs: s.firstSend?.microsecondsValue, lastSendUs: s.lastSend?.microsecondsValue,
-            firstEndUs: s.firstEnd?.microsecondsValue, lastEndUs: s.lastEnd?.microsecondsValue
-        )
+        summary = Self.counts(of: s)
         latency = Self.latency(s.latency, mean: s.meanLatency)
         correctedLatency = Self.latency(s.correctedLatency, mean: nil, dropped: s.dropped > 0 ? s : nil)
-        generator = s.generator.map {
-            GeneratorFigures(loopBusy: $0.loopBusy.map { ($0 * 1000).rounded() / 1000 }, saturated: $0.saturated,
-                             cpuSeconds: ($0.cpuSeconds * 1000).rounded() / 1000, peakResidentBytes: $0.peakResidentBytes,
-                             quotaThrottled: $0.quotaThrottled.map { ($0 * 1000).rounded() / 1000 })
-        }
-        pacing = s.rate.map { rate in
-            Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
-                   latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
-                   latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,
-                   latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil,
-                   latenessEncoded: s.late > 0 ? HdrHistogramV2(s.lateness).base64Encoded() : nil,
-                   dropped: s.dropped)
-        }
-        var phases: [String: PhaseFigures] = [:]
-        for (phase, histogram) in s.phases where !histogram.isEmpty {
-            phases[phase.rawValue] = PhaseFigures(
-                count: histogram.count,
-                p50Us: histogram.percentile(50).microsecondsValue,
-                p90Us: histogram.percentile(90).microsecondsValue,
-                p99Us: histogram.percentile(99).microsecondsValue,
-                maxUs: histogram.max.microsecondsValue,
-                encoded: HdrHistogramV2(histogram).base64Encoded()
-            )
-        }
-        self.phases = phases
+        generator = s.generator.map(Self.figures(of:))
+        pacing = s.rate.map { Self.pacing(of: s, rate: $0) }
+        phases = Self.phases(of: s)
         statusCodes = Dictionary(uniqueKeysWithValues: s.statusCounts.map { (String($0.key), $0.value) })
         httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
         connections = Connections(opened: s.connectionsOpened,
@@ -395,6 +350,72 @@ public struct JSONReport: Codable, Sendable {
                           errors: tally.failed + tally.errored, failedByStatus: tally.failed, transportErrors: tally.errored,
                           meanUs: tally.meanLatency?.microsecondsValue)
         }
+    }
+
+    /// The timeline of `s`, interval by interval, on the wall clock.
+    private static func timeline(of s: Summary, paced: Bool) -> TimelineFigures {
+        TimelineFigures(intervalUs: s.timeline.interval.microsecondsValue, intervals: s.timeline.intervals.map { interval in
+            let start = s.timeline.startUnixNanoseconds + interval.offset.nanoseconds
+            return IntervalFigures(
+                offsetUs: interval.offset.microsecondsValue, startTime: WallClock.rfc3339(unixNanoseconds: start), startUnixNs: start,
+                durationUs: interval.length.microsecondsValue, sent: interval.sent, completed: interval.completed,
+                succeeded: interval.succeeded, failedByStatus: interval.failedByStatus, transportErrors: interval.transportErrors,
+                timeouts: interval.timeouts, statusClasses: interval.statusClasses, errorKinds: interval.errorKinds,
+                bodyBytesReceived: interval.bytes, inFlight: interval.inFlight, partial: interval.partial,
+                sendRate: interval.sendRate,
+                completedRate: interval.completedRate, late: paced ? interval.late : nil,
+                latenessMaxUs: paced ? (interval.latenessMax?.microsecondsValue ?? 0) : nil,
+                latency: interval.latency.map { figures($0, encoded: interval.encodedLatency) },
+                correctedLatency: interval.correctedLatency.map { figures($0, encoded: interval.encodedCorrectedLatency) })
+        })
+    }
+
+    /// The counts of `s`.
+    private static func counts(of s: Summary) -> Counts {
+        Counts(
+            requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
+            errors: s.unsuccessful, failedByStatus: s.failed, transportErrors: s.errored, timeouts: s.timedOut,
+            abortedInFlight: s.abandoned, retried: s.retried, neverStarted: s.neverStarted, dropped: s.dropped,
+            successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
+            bodyBytesReceived: s.bytes, bodyBytesSent: s.bytesSent,
+            wireBytesReceived: s.wireBytesReceived, wireBytesSent: s.wireBytesSent,
+            bodyBytesReceivedPerSecond: s.bytesPerSecond, bodyBytesSentPerSecond: s.bytesSentPerSecond,
+            firstSendUs: s.firstSend?.microsecondsValue, lastSendUs: s.lastSend?.microsecondsValue,
+            firstEndUs: s.firstEnd?.microsecondsValue, lastEndUs: s.lastEnd?.microsecondsValue
+        )
+    }
+
+    /// How hard hit worked, rounded as the report prints it.
+    private static func figures(of load: GeneratorLoad) -> GeneratorFigures {
+        GeneratorFigures(loopBusy: load.loopBusy.map { ($0 * 1000).rounded() / 1000 }, saturated: load.saturated,
+                         cpuSeconds: (load.cpuSeconds * 1000).rounded() / 1000, peakResidentBytes: load.peakResidentBytes,
+                         quotaThrottled: load.quotaThrottled.map { ($0 * 1000).rounded() / 1000 })
+    }
+
+    /// How `s` kept its schedule at `rate`.
+    private static func pacing(of s: Summary, rate: Double) -> Pacing {
+        Pacing(rate: rate, achievedRate: s.achievedSendRate, late: s.late, lateAfterUs: Summary.lateAfter.microsecondsValue,
+               latenessP50Us: s.late > 0 ? s.lateness.percentile(50).microsecondsValue : nil,
+               latenessP99Us: s.late > 0 ? s.lateness.percentile(99).microsecondsValue : nil,
+               latenessMaxUs: s.late > 0 ? s.lateness.max.microsecondsValue : nil,
+               latenessEncoded: s.late > 0 ? HdrHistogramV2(s.lateness).base64Encoded() : nil,
+               dropped: s.dropped)
+    }
+
+    /// Each phase of `s` that was timed.
+    private static func phases(of s: Summary) -> [String: PhaseFigures] {
+        var phases: [String: PhaseFigures] = [:]
+        for (phase, histogram) in s.phases where !histogram.isEmpty {
+            phases[phase.rawValue] = PhaseFigures(
+                count: histogram.count,
+                p50Us: histogram.percentile(50).microsecondsValue,
+                p90Us: histogram.percentile(90).microsecondsValue,
+                p99Us: histogram.percentile(99).microsecondsValue,
+                maxUs: histogram.max.microsecondsValue,
+                encoded: HdrHistogramV2(histogram).base64Encoded()
+            )
+        }
+        return phases
     }
 
     /// The configuration section of `test`'s report: the whole run's, secrets redacted.
