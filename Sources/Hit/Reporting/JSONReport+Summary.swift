@@ -9,7 +9,7 @@ extension Summary {
     /// Means come back from the reported microseconds.
     public init(report: JSONReport) throws(ReadingError) {
         let counts = report.summary
-        let c = Bounds.count, t = Bounds.time
+        let c = Bounds.count
         if let shard = report.shard {
             guard (1...Shard.maximumCount).contains(shard.count) else {
                 throw ReadingError(description: "shard.count is \(shard.count), not from 1 to \(Shard.maximumCount)")
@@ -32,6 +32,18 @@ extension Summary {
             generator = GeneratorLoad(loopBusy: figures.loopBusy, cpuSeconds: figures.cpuSeconds,
                                       peakResidentBytes: figures.peakResidentBytes, quotaThrottled: figures.quotaThrottled)
         }
+        try readCounts(report)
+        try readHistograms(report)
+        try readBreakdowns(report)
+        timeline = try Self.timeline(report)
+        startAt = report.startAtUnixNs
+        shards = report.shard.map { ShardCoverage(count: $0.count, covered: $0.covered, configurationHash: $0.configurationHash) }
+    }
+
+    /// The counters and times of `report`, each within its bounds.
+    private mutating func readCounts(_ report: JSONReport) throws(ReadingError) {
+        let counts = report.summary
+        let c = Bounds.count, t = Bounds.time
         started = try c(counts.started, "summary.started")
         total.completed = try c(counts.completed, "summary.completed")
         total.succeeded = try c(counts.succeeded, "summary.succeeded")
@@ -54,6 +66,10 @@ extension Summary {
         firstEnd = try counts.firstEndUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.firstEndUs")) }
         lastEnd = try counts.lastEndUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.lastEndUs")) }
         startedLate = try report.startedLateUs.map { v throws(ReadingError) in .microseconds(try t(v, "startedLateUs")) }
+    }
+
+    /// Every histogram of `report`, from its HdrHistogram V2 encoding.
+    private mutating func readHistograms(_ report: JSONReport) throws(ReadingError) {
         latency = try Self.histogram(report.latency, "latency")
         correctedLatency = try Self.histogram(report.correctedLatency, "correctedLatency")
         if let encoded = report.pacing?.latenessEncoded {
@@ -66,6 +82,11 @@ extension Summary {
             }
             phases[phase] = try Self.histogram(encoded, "phases.\(name)", maximum: figures.maxUs)
         }
+    }
+
+    /// Statuses, errors, versions, connections and targets.
+    private mutating func readBreakdowns(_ report: JSONReport) throws(ReadingError) {
+        let c = Bounds.count, t = Bounds.time
         for (code, count) in report.statusCodes {
             guard let status = Int(code) else { throw ReadingError(description: "status code '\(code)' is not a number") }
             statusCounts[status] = try c(count, "statusCodes.\(code)")
@@ -90,9 +111,6 @@ extension Summary {
             return tally
         }
         if perTarget.isEmpty { perTarget = [Tally()] }
-        timeline = try Self.timeline(report)
-        startAt = report.startAtUnixNs
-        shards = report.shard.map { ShardCoverage(count: $0.count, covered: $0.covered, configurationHash: $0.configurationHash) }
     }
 
     private static func histogram(_ figures: JSONReport.Latency?, _ name: String) throws(ReadingError) -> LatencyHistogram {
