@@ -76,19 +76,9 @@ final class Pipeline: Sendable {
         results = Channel(capacity: max(capacity, 4 * ResultBatch.flushCount))
 
         // The one origin of the run, after the set-up above: the schedule and every offset count
-        // from here. Under --start-at it is that wall-clock instant, waited for (cancelably) up to
-        // a little before it, so that the throttle releases the first job on time.
+        // from here.
         let runStart: DispatchTime
-        if let startAt = options.startAt {
-            runStart = Self.origin(at: startAt)
-            let lead: UInt64 = options.schedule == nil ? 0 : 2 * Self.releaseLead
-            let wake = runStart.uptimeNanoseconds > lead ? runStart.uptimeNanoseconds - lead : 0
-            _ = cancellation.wait(until: DispatchTime(uptimeNanoseconds: wake))
-            startedLate = DispatchTime.now().elapsed(since: runStart)
-        } else {
-            runStart = DispatchTime.now()
-            startedLate = nil
-        }
+        (runStart, startedLate) = Self.awaitOrigin(of: options, cancellation: cancellation)
         self.runStart = runStart
         meter.start(at: runStart.uptimeNanoseconds)
         let schedule = options.schedule
@@ -114,20 +104,39 @@ final class Pipeline: Sendable {
             jobs = paced
         }
         let loopsRunning = LoopCountdown(transferLoops.count)
-        var pacing = Pacing(rate: options.processPeakRate)
-        // A paced request not started by the schedule's end (the stages', or the deadline) is
-        // dropped: due while every worker was busy, it never found one in time.
-        let ends = [options.stages.isEmpty ? nil : schedule?.end, schedule == nil ? nil : options.duration].compactMap { $0 }
-        if let end = ends.min() {
-            pacing.cutoff = runStart.uptimeNanoseconds &+ UInt64(end.nanoseconds) &+ Pacing.cutoffGrace
-        }
-        if let rampUp = options.rampUp { pacing.rampUp = UInt64(rampUp.nanoseconds) }
+        let pacing = Self.pacing(of: options, runStart: runStart)
         for (index, loop) in transferLoops.enumerated() {
             startStage("dispatch.\(index)") { [jobs, results, counters, pacing] in
                 Self.dispatch(jobs, through: loop, into: results, cancellation: cancellation, counters: counters,
                               runStart: runStart, pacing: pacing, loopsRunning: loopsRunning)
             }
         }
+    }
+
+    /// The run's origin: now, or under --start-at that wall-clock instant, waited for (cancelably)
+    /// up to a little before it, so that the throttle releases the first job on time; and how late
+    /// the wait ended, under --start-at.
+    private static func awaitOrigin(of options: Options, cancellation: CancellationToken) -> (DispatchTime, Duration?) {
+        guard let startAt = options.startAt else { return (DispatchTime.now(), nil) }
+        let runStart = origin(at: startAt)
+        let lead: UInt64 = options.schedule == nil ? 0 : 2 * releaseLead
+        let wake = runStart.uptimeNanoseconds > lead ? runStart.uptimeNanoseconds - lead : 0
+        _ = cancellation.wait(until: DispatchTime(uptimeNanoseconds: wake))
+        return (runStart, DispatchTime.now().elapsed(since: runStart))
+    }
+
+    /// How the loops pace a run of `options` that starts at `runStart`. A paced request not
+    /// started by the schedule's end (the stages', or the deadline) is dropped: due while every
+    /// worker was busy, it never found one in time.
+    private static func pacing(of options: Options, runStart: DispatchTime) -> Pacing {
+        var pacing = Pacing(rate: options.processPeakRate)
+        let schedule = options.schedule
+        let ends = [options.stages.isEmpty ? nil : schedule?.end, schedule == nil ? nil : options.duration].compactMap { $0 }
+        if let end = ends.min() {
+            pacing.cutoff = runStart.uptimeNanoseconds &+ UInt64(end.nanoseconds) &+ Pacing.cutoffGrace
+        }
+        if let rampUp = options.rampUp { pacing.rampUp = UInt64(rampUp.nanoseconds) }
+        return pacing
     }
 
     /// The monotonic-clock moment of `unixNanoseconds` on the wall clock (in the past, too).
