@@ -41,18 +41,25 @@ extension WallClock {
     /// and a space are taken too) or `@` and seconds since 1970 (`@1795352400`, `@1795352400.25`).
     /// Nanoseconds since 1970, or `nil` for anything else.
     package static func parseInstant(_ text: String) -> Int64? {
-        if text.hasPrefix("@") {
-            // Whole seconds and a fraction read as digits, not through a Double: `@1795352400.25`
-            // is exactly a quarter second past, to the nanosecond.
-            let parts = text.dropFirst().split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
-            let digits: (Substring) -> Bool = { $0.utf8.allSatisfy { (48...57).contains($0) } }
-            guard !whole.isEmpty, whole.count <= 10, digits(whole), digits(fraction), parts.count == 1 || !fraction.isEmpty,
-                  let seconds = Int64(whole), seconds < 9_000_000_000 else { return nil }
-            let nanoseconds = fraction.utf8.prefix(9).reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
-                * Int64(pow10: 9 - Swift.min(9, fraction.utf8.count))
-            return seconds * 1_000_000_000 + nanoseconds
-        }
+        text.hasPrefix("@") ? parseUnixSeconds(text.dropFirst()) : parseRFC3339(text)
+    }
+
+    /// `1795352400.25`: seconds since 1970, a fraction read as digits.
+    private static func parseUnixSeconds(_ text: Substring) -> Int64? {
+        // Whole seconds and a fraction read as digits, not through a Double: `@1795352400.25`
+        // is exactly a quarter second past, to the nanosecond.
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
+        let digits: (Substring) -> Bool = { $0.utf8.allSatisfy { (48...57).contains($0) } }
+        guard !whole.isEmpty, whole.count <= 10, digits(whole), digits(fraction), parts.count == 1 || !fraction.isEmpty,
+              let seconds = Int64(whole), seconds < 9_000_000_000 else { return nil }
+        let nanoseconds = fraction.utf8.prefix(9).reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+            * Int64(pow10: 9 - Swift.min(9, fraction.utf8.count))
+        return seconds * 1_000_000_000 + nanoseconds
+    }
+
+    /// `2026-11-22T14:00:00.5+01:00`.
+    private static func parseRFC3339(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count, range.allSatisfy({ (48...57).contains(bytes[$0]) }) else { return nil }
