@@ -68,24 +68,7 @@ struct ConnectionFlags: ParsableArguments {
     var ipv6 = false
 
     func apply(to client: inout ClientOptions) throws(UsageError) {
-        guard let timeout = Duration(seconds: self.timeout) else {
-            throw UsageError("-t '\(self.timeout)' is not a number of seconds or a duration")
-        }
-        // libcurl counts timeouts in whole milliseconds, and takes 0 for "no limit".
-        let meansNoLimit = !self.timeout.contains { "123456789".contains($0) }  // 0, 0s, 0.0
-        if timeout < .milliseconds(1) && !meansNoLimit {
-            throw UsageError("-t '\(self.timeout)' is under 1ms, which libcurl cannot measure: give 1ms or more, or 0 for no limit")
-        }
-        client.timeout = timeout == .zero ? nil : timeout
-        if let connectTimeout {
-            guard let parsed = Duration(seconds: connectTimeout), parsed > .zero else {
-                throw UsageError("--connect-timeout '\(connectTimeout)' is not a positive number of seconds or a duration")
-            }
-            guard parsed >= .milliseconds(1) else {
-                throw UsageError("--connect-timeout '\(connectTimeout)' is under 1ms, which libcurl cannot measure")
-            }
-            client.connectTimeout = parsed
-        }
+        try applyTimeouts(to: &client)
         client.keepAlive = !disableKeepAlive
         client.followRedirects = followRedirects
         guard maxRedirects >= 0 else { throw UsageError("--max-redirs must be 0 or more, not \(maxRedirects)") }
@@ -105,19 +88,7 @@ struct ConnectionFlags: ParsableArguments {
         } else if netrc {
             client.netrc = .home
         }
-        if let unixSocket {
-            var status = stat()
-            guard stat(unixSocket, &status) == 0 else {
-                throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))': no such file")
-            }
-            guard status.st_mode & S_IFMT == S_IFSOCK else {
-                throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))' is not a socket")
-            }
-            guard unixSocket.utf8.count < 108 else {
-                throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))' is longer than a socket path may be (107 bytes)")
-            }
-            client.unixSocket = unixSocket
-        }
+        if let unixSocket { client.unixSocket = try Self.checked(unixSocket: unixSocket) }
         for entry in resolve where !ClientOptions.isValid(resolve: entry) {
             throw UsageError("--resolve '\(UsageError.escaped(entry))' is not HOST:PORT:ADDRESS, the address an IP literal as curl needs")
         }
@@ -134,7 +105,43 @@ struct ConnectionFlags: ParsableArguments {
         client.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
     }
 
-    /// Refuses an --interface that is not an IP address this machine can connect from.
+    /// -t and --connect-timeout, in what libcurl can measure (whole milliseconds; 0 is no limit).
+    private func applyTimeouts(to client: inout ClientOptions) throws(UsageError) {
+        guard let timeout = Duration(seconds: self.timeout) else {
+            throw UsageError("-t '\(self.timeout)' is not a number of seconds or a duration")
+        }
+        // libcurl counts timeouts in whole milliseconds, and takes 0 for "no limit".
+        let meansNoLimit = !self.timeout.contains { "123456789".contains($0) }  // 0, 0s, 0.0
+        if timeout < .milliseconds(1) && !meansNoLimit {
+            throw UsageError("-t '\(self.timeout)' is under 1ms, which libcurl cannot measure: give 1ms or more, or 0 for no limit")
+        }
+        client.timeout = timeout == .zero ? nil : timeout
+        if let connectTimeout {
+            guard let parsed = Duration(seconds: connectTimeout), parsed > .zero else {
+                throw UsageError("--connect-timeout '\(connectTimeout)' is not a positive number of seconds or a duration")
+            }
+            guard parsed >= .milliseconds(1) else {
+                throw UsageError("--connect-timeout '\(connectTimeout)' is under 1ms, which libcurl cannot measure")
+            }
+            client.connectTimeout = parsed
+        }
+    }
+
+    /// A --unix-socket path that names a socket and fits in a socket address.
+    private static func checked(unixSocket: String) throws(UsageError) -> String {
+        var status = stat()
+        guard stat(unixSocket, &status) == 0 else {
+            throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))': no such file")
+        }
+        guard status.st_mode & S_IFMT == S_IFSOCK else {
+            throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))' is not a socket")
+        }
+        guard unixSocket.utf8.count < 108 else {
+            throw UsageError("--unix-socket '\(UsageError.escaped(unixSocket))' is longer than a socket path may be (107 bytes)")
+        }
+        return unixSocket
+    }
+
     /// What the targets' routes make impossible, refused before anything is sent: a proxy from the
     /// environment that libcurl could not use (checked as `-x` is), and `-4` or `-6` with a target
     /// whose host is an address of the other family.
@@ -166,6 +173,7 @@ struct ConnectionFlags: ParsableArguments {
         }
     }
 
+    /// Refuses an --interface that is not an IP address this machine can connect from.
     static func checkLocal(_ address: String) throws(UsageError) {
         let shown = UsageError.escaped(address)
         var v4 = sockaddr_in(), v6 = sockaddr_in6()
