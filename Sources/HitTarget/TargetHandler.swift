@@ -130,17 +130,22 @@ final class TargetHandler: ChannelInboundHandler {
             finishRequest()
             context.close(promise: nil)
         case .chunked(let chunks):
-            guard context.channel.isActive else { return }
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "text/plain")
-            headers.add(name: "Transfer-Encoding", value: "chunked")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
-            for index in 0..<chunks {
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "chunk \(index)\n")))), promise: nil)
-            }
-            finishRequest()
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            respondChunked(context, head, chunks: chunks)
         }
+    }
+
+    /// `/chunked/N`: N chunks of a chunked response.
+    private func respondChunked(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, chunks: Int) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain")
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+        for index in 0..<chunks {
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "chunk \(index)\n")))), promise: nil)
+        }
+        finishRequest()
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     /// Writes bytes straight to the socket, past the HTTP encoder: for deliberately broken
