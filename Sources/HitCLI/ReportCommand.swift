@@ -21,7 +21,16 @@ struct ReportCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("A JSON report written by hit (version 3); - for standard input.", valueName: "report.json"))
-    var input: String
+    var given: String?
+
+    /// The report to read. Optional for the parser only, so that `hit report --bogus` is called
+    /// an unknown option rather than a missing report.
+    var input: String {
+        get throws(UsageError) {
+            guard let given else { throw UsageError("missing the JSON report to read (a file, or - for standard input)") }
+            return given
+        }
+    }
 
     @OptionGroup(title: "Input") var input_: ReportInputFlags
     @OptionGroup(title: "Output") var output: OutputFlags
@@ -35,6 +44,7 @@ struct ReportCommand: ParsableCommand {
 
     /// Reads the report, or says in one line why it cannot, and refuses what does not apply to it.
     func saved(raw: RawArguments) throws(UsageError) -> Saved {
+        let input = try self.input
         if output.format == .csv || output.csvFile != nil { throw UsageError("a saved report has no rows: -o csv and --csv-file do not apply") }
         if output.interval != nil { throw UsageError("a saved report keeps its intervals: --interval does not apply") }
         let body = try Self.body(input, raw: raw, command: "hit report", limit: try input_.limit())

@@ -127,7 +127,7 @@ extension MergeCommand {
 extension ReportCommand {
     /// What `hit report` reads and writes.
     func fileClash(standardOutput: Int32) -> FileClash {
-        FileClash(inputs: [FileClash.Named(name: "", path: input)], outputs: output.outputFiles,
+        FileClash(inputs: [given].compactMap { $0 }.map { FileClash.Named(name: "", path: $0) }, outputs: output.outputFiles,
                   standardOutput: output.outputFile == nil ? standardOutput : nil)
     }
 }

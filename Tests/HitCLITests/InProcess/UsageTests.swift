@@ -228,6 +228,22 @@ import Testing
         #expect(server.stats.connectionsAccepted == 0)
     }
 
+    /// hit report and hit merge go through the same error path, named for themselves: an unknown
+    /// option is called one even before the report is named.
+    @Test(arguments: [
+        (["report", "--bogus"], "hit report: Unknown option '--bogus'"),
+        (["report"], "hit report: missing the JSON report to read"),
+        (["merge", "--bogus"], "hit merge: Unknown option '--bogus'"),
+        (["merge"], "hit merge: missing the shards' JSON reports to merge"),
+    ])
+    func reportAndMergeAreRefusedInTheirOwnName(arguments: [String], message: String) throws {
+        let hit = try InProcessRun(arguments)
+        #expect(hit.exitStatus == 64)
+        #expect(hit.stderr.split(separator: "\n").count == 1 && hit.stderr.hasPrefix(message), "\(hit.stderr)")
+        #expect(hit.stderr.contains("(see '\(arguments[0] == "report" ? "hit report" : "hit merge") --help')"))
+        #expect(hit.stdout.isEmpty)
+    }
+
     @Test func helpDocumentsTheRateAndTheExitStatuses() throws {
         let hit = try InProcessRun(["--help"])
         #expect(hit.exitStatus == 0)
