@@ -61,10 +61,12 @@ import Testing
         #expect(abs(gaps[gaps.count / 2] - 1000 / rate) < 2, "median gap \(gaps[gaps.count / 2]) ms, not \(1000 / rate)")
         let span = Double(arrivals.last! - arrivals.first!) / 1e9
         #expect(span > 2.9 && span < 3.6, "the arrivals span \(span) s; one run at \(rate)/s spans 2.99 s")
-        // Shards started on their own would each start at once: in one process's first second
-        // the other shards' arrivals would come in bursts, three within a millisecond.
-        let withinAGap = gaps.filter { abs($0 - 1000 / rate) < 4 }.count
-        #expect(Double(withinAGap) >= 0.75 * Double(gaps.count), "\(withinAGap) of \(gaps.count) gaps are near \(1000 / rate) ms")
+        // Shards on schedules of their own (each from its own start) would arrive in clumps, one
+        // from each shard within a few ms, then a gap of three intervals: two gaps in three would
+        // be short. Interleaved into one stream, a short gap comes only from a stalled arrival
+        // catching up (a loaded machine makes some).
+        let short = gaps.filter { $0 < 1000 / rate / 3 }.count
+        #expect(Double(short) < 0.25 * Double(gaps.count), "\(short) of \(gaps.count) gaps are under \(1000 / rate / 3) ms")
     }
 
     @Test(.enabled(if: pythonReady, "needs python3 and PyPI's hdrhistogram (scripts/setup hdrhistogram)"))
@@ -151,9 +153,14 @@ import Testing
                 if mine != bucket[1] { #expect(mine == (report["maxUs"] as? Int), "\(name) p\(percentile) is cut to the max") }
             }
         }
-        // Never an average of percentiles: each shard met one service time, the merged p50 is the middle one's.
+        // Each shard met one service time; the merged median lies among the shards' medians (the
+        // exact value is the added histogram's, checked above), whatever a loaded machine adds.
         let p50 = try #require(((merged["latency"] as? [String: Any])?["percentilesUs"] as? [String: Any])?["50"] as? Int)
-        #expect(p50 >= 5000 && p50 < 12000, "merged p50 \(p50) µs")
+        let shardMedians = try shards.map { shard in
+            try #require(((try Self.json(shard.stdout)["latency"] as? [String: Any])?["percentilesUs"] as? [String: Any])?["50"] as? Int)
+        }.sorted()
+        #expect(p50 >= shardMedians[0] && p50 <= shardMedians[2], "merged p50 \(p50) µs, the shards' \(shardMedians) µs")
+        #expect(shardMedians[0] >= 1000 && shardMedians[2] >= 12000, "the shards met their service times: \(shardMedians) µs")
     }
 
     @Test func theMergeIsJudgedAndRefusesWhatIsNotOneWholeRun() throws {
