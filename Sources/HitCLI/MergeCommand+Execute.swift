@@ -1,21 +1,16 @@
 import Hit
 
-extension MergeCommand: Subcommand {
+extension MergeCommand: ReadingCommand {
     static let invokedAs = "hit merge"
 
     /// `hit merge SHARD.json...`: the merged report, judged as a run is, with a run's exit statuses.
     static func execute(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
         let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
-        let parsed = prepare(arguments, stdout: stdout, stderr: stderr) { command in
-            Redaction.showsSecrets = command.output.showSecrets
-            let thresholds = try command.verdict.thresholds()
-            try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
-            let merged = try command.merge(raw: raw)
-            // Opened only once the merge is known to go through.
-            let destination = try command.output.destination(stdout: stdout, raw: raw)
-            return (command, merged, thresholds, destination, try command.output.extraFiles(raw: raw))
-        }
-        guard case .ready(let (command, merged, thresholds, destination, extra)) = parsed else { return parsed.status }
+        // The outputs are opened only once the merge is known to go through.
+        let parsed = prepareReading(arguments, raw: raw, stdout: stdout, stderr: stderr) { try $0.merge(raw: raw) }
+        guard case .ready(let reading) = parsed else { return parsed.status }
+        let (command, merged, thresholds, destination, extra) =
+            (reading.command, reading.value, reading.thresholds, reading.destination, reading.extra)
         let summary = merged.summary
         let verdict = Verdict(summary, thresholds: thresholds)
         if let coverage = summary.shards, !coverage.isComplete {

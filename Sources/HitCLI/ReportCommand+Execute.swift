@@ -1,20 +1,15 @@
 import Hit
 
-extension ReportCommand: Subcommand {
+extension ReportCommand: ReadingCommand {
     static let invokedAs = "hit report"
 
     /// `hit report REPORT.json`: the saved report as text, as JSON, as HTML, judged again with `--fail-if`.
     static func execute(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
         let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
-        let parsed = prepare(arguments, stdout: stdout, stderr: stderr) { command in
-            Redaction.showsSecrets = command.output.showSecrets
-            let thresholds = try command.verdict.thresholds()
-            try command.fileClash(standardOutput: stdout.descriptor).check(raw: raw)
-            let saved = try command.saved(raw: raw)
-            let destination = try command.output.destination(stdout: stdout, raw: raw)
-            return (command, saved, thresholds, destination, try command.output.extraFiles(raw: raw))
-        }
-        guard case .ready(let (command, saved, thresholds, destination, extra)) = parsed else { return parsed.status }
+        let parsed = prepareReading(arguments, raw: raw, stdout: stdout, stderr: stderr) { try $0.saved(raw: raw) }
+        guard case .ready(let reading) = parsed else { return parsed.status }
+        let (command, saved, thresholds, destination, extra) =
+            (reading.command, reading.value, reading.thresholds, reading.destination, reading.extra)
         // Asked only for files (--html, --json-file...), it writes those: the text goes to stdout
         // when nothing else was asked, or when -o or --output-file says where.
         let namesItsOutput = arguments.prefix(while: { $0 != "--" })
