@@ -142,7 +142,8 @@ extension Options {
             }
         }
 
-        private static func plain(_ value: Double) -> String {
+        /// A rate as the messages write it: whole numbers without a fraction.
+        package static func plain(_ value: Double) -> String {
             value.isFinite && value == value.rounded(.towardZero) && abs(value) < 1e15 ? String(Int(value)) : String(value)
         }
     }

@@ -26,7 +26,4 @@ extension Options.Problem {
         }
     }
 
-    private static func plain(_ value: Double) -> String {
-        value.isFinite && value == value.rounded(.towardZero) && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
 }
