@@ -70,6 +70,9 @@ struct OriginConnections<Handle: Hashable> {
         return .opener
     }
 
+    /// The origins' indices.
+    var originIndices: Range<Int> { origins.indices }
+
     /// The transfer opening `origin`'s connection, if one is.
     func opener(of origin: Int) -> Handle? {
         origins[origin].opening

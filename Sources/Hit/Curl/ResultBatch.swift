@@ -25,8 +25,8 @@ struct ResultBatch {
     /// How long a poll may sleep before the batch is due: at least 1 ms, at most `limit`.
     func millisecondsUntilDue(now: UInt64, limit: Int32 = 1000) -> Int32 {
         guard !results.isEmpty else { return limit }
-        let left = Self.flushDelay &- (now &- since)
-        return now &- since >= Self.flushDelay ? 1 : max(1, min(limit, Int32(left / 1_000_000)))
+        let age = now &- since
+        return age >= Self.flushDelay ? 1 : max(1, min(limit, Int32((Self.flushDelay - age) / 1_000_000)))
     }
 
     mutating func removeAll() {

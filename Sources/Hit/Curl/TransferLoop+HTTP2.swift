@@ -30,7 +30,7 @@ extension TransferLoop {
     /// or the response's head has begun. A server that stalls its responses then still gets
     /// every stream the connection allows, not one at a time.
     func releaseFollowersOfOpenConnections() {
-        for origin in origins {
+        for origin in connectionPlan.originIndices {
             guard let handle = connectionPlan.opener(of: origin), let transfer = active[handle] else { continue }
             let worker = transfer.worker
             let written = worker.stamps.pointee.written_ns != 0
@@ -39,9 +39,6 @@ extension TransferLoop {
             if shown { openerDone(origin: origin, connected: true) }
         }
     }
-
-    /// The origins' indices.
-    private var origins: Range<Int> { lastWatch.indices }
 
     /// The wait for `origin`'s opener ends: the transfers parked for it go to libcurl again, as
     /// the plan says.

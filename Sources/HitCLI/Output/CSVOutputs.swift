@@ -7,10 +7,8 @@ import Hit
 /// saying why: it would only load the server for rows that go nowhere.
 struct CSVOutputs: Sendable {
     let writers: [CSVWriter]
-    let files: [OutputFile]
 
     init(files: [OutputFile], targets: [String], secrets: [String], stop: CancellationToken) {
-        self.files = files
         writers = files.map { file in
             CSVWriter(output: { bytes in
                 guard file.write(bytes) else {
@@ -30,7 +28,7 @@ struct CSVOutputs: Sendable {
     /// Starts the timer that flushes the rows every quarter of a second; cancel it as the run
     /// ends (the report's writer flushes the rest). `nil` without CSV files.
     func flushingEveryQuarterSecond() -> (any DispatchSourceTimer)? {
-        guard !files.isEmpty else { return nil }
+        guard !writers.isEmpty else { return nil }
         let flusher = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hit.csv"))
         flusher.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
         flusher.setEventHandler { [writers] in writers.forEach { $0.flush() } }
