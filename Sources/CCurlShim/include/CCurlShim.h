@@ -208,6 +208,32 @@ int hit_close(int fd);
 /// *extra_ready to whether it became readable.
 CURLMcode hit_multi_poll(CURLM *multi, int extra_fd, int timeout_ms, int *extra_ready);
 
+/// A set of libcurl multi handles driven by one thread, each holding a share of its transfers
+/// (MultiSet.c): libcurl 7.88's cost per finished transfer grows with the transfers one multi
+/// handle holds, so many small handles cost less than one large one. With one handle it is driven
+/// by curl_multi_perform and curl_multi_poll; with more, by one epoll and curl_multi_socket_action.
+/// One thread at a time may use a set, except `hit_multi_set_wakeup`, which any thread may call.
+typedef struct hit_multi_set hit_multi_set;
+/// `count` multi handles (at least 1); NULL when one could not be made.
+hit_multi_set *hit_multi_set_create(int count);
+void hit_multi_set_destroy(hit_multi_set *set);
+int hit_multi_set_count(const hit_multi_set *set);
+/// The member multi handle `index`, for its options.
+CURLM *hit_multi_set_handle(hit_multi_set *set, int index);
+/// Adds `easy` to member `index`, or removes it from that member.
+CURLMcode hit_multi_set_add(hit_multi_set *set, int index, CURL *easy);
+CURLMcode hit_multi_set_remove(hit_multi_set *set, int index, CURL *easy);
+/// Drives the transfers once without waiting (curl_multi_perform's part).
+void hit_multi_set_perform(hit_multi_set *set);
+/// Waits as curl_multi_poll does (a socket, a wake-up, the timeout), also on `extra_fd`
+/// (readable) if it is not -1, and drives what became ready. Sets *extra_ready to whether
+/// `extra_fd` became readable.
+CURLMcode hit_multi_set_poll(hit_multi_set *set, int extra_fd, int timeout_ms, int *extra_ready);
+/// The next message of any member, and in *index the member it came from; NULL when none is left.
+CURLMsg *hit_multi_set_info_read(hit_multi_set *set, int *index);
+/// Ends a wait in `hit_multi_set_poll` early; callable from any thread.
+void hit_multi_set_wakeup(hit_multi_set *set);
+
 /// A hint to the CPU that this is a spin-wait (x86 `pause`).
 void hit_cpu_relax(void);
 

@@ -14,7 +14,7 @@ public struct Options: Sendable, Equatable {
     /// cut off, neither completed nor failed.
     public var duration: Duration?
     /// Event-loop threads that drive the workers' transfers; `nil` for one per 256 workers up to
-    /// one per core, and one per 640 workers beyond (see `Pipeline.defaultLoops(concurrency:)`).
+    /// one per core (see `Pipeline.defaultLoops(concurrency:)`).
     public var loops: Int?
     /// The length of each interval of the run's `Timeline` (and of the live view's figures).
     public var interval: Duration

@@ -10,6 +10,9 @@ final class CurlEasy {
     private(set) var target: CurlTarget?
     /// Whether the last transfer went over a connection that was already open.
     var reusedConnection = false
+    /// Which of its loop's multi handles it always joins: its kept-alive connections live in that
+    /// handle's connection cache.
+    var multiSlot: Int32 = 0
     /// The `--resolve` and `--connect-to` lists, kept alive while the handle uses them.
     private var resolveList: CurlStringList?
     private var connectToList: CurlStringList?

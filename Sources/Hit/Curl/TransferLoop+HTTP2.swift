@@ -62,13 +62,13 @@ extension TransferLoop {
         worker.stamps.pointee.not_before_ns = Int64(transfer.due)
         worker.take(role)
         active[handle]?.role = role
-        curl_multi_add_handle(multi, handle)
+        hit_multi_set_add(multis, worker.multiSlot, handle)
     }
 
     /// A follower that was refused a socket: every connection to its origin was full (or gone).
     /// It opens the next connection, or waits for the one opening.
     func refused(_ handle: UnsafeMutableRawPointer, transfer: Transfer) {
-        curl_multi_remove_handle(multi, handle)
+        hit_multi_set_remove(multis, transfer.worker.multiSlot, handle)
         if let resumed = connectionPlan.refused(handle, origin: originOf[transfer.target]) { carryOut(resumed) }
     }
 

@@ -52,6 +52,6 @@ extension TransferLoop {
         guard let role else { return }
         if role == .opener { watchIfH2C(worker.handle) }
         worker.take(role)
-        curl_multi_add_handle(multi, worker.handle)
+        hit_multi_set_add(multis, worker.multiSlot, worker.handle)
     }
 }

@@ -6,8 +6,8 @@ extension TransferLoop {
     /// idle list. Returns how many workers it freed.
     func collectFinished(counters: PipelineCounters) -> Int {
         var freed = 0
-        var queued: Int32 = 0
-        while let message = curl_multi_info_read(multi, &queued) {
+        var slot: Int32 = 0
+        while let message = hit_multi_set_info_read(multis, &slot) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                   var transfer = active[handle]
             else { continue }
@@ -29,7 +29,7 @@ extension TransferLoop {
                 // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
                 transfer.retried = true
                 active[handle] = transfer
-                curl_multi_remove_handle(multi, handle)
+                hit_multi_set_remove(multis, slot, handle)
                 resume(handle, as: transfer.role)
                 counters.retried.add(1, ordering: .relaxed)
                 continue
@@ -37,7 +37,7 @@ extension TransferLoop {
             place(&result, transfer: transfer, stamps: worker.stamps.pointee)
             spun += worker.stamps.pointee.held_ns
             if worker.stamps.pointee.counted != 0 { meter?.ended() }  // counted only with a meter
-            curl_multi_remove_handle(multi, handle)
+            hit_multi_set_remove(multis, slot, handle)
             idle.append(worker)
             freed += 1
             unsent.append(result, handedOff: transfer.handedOff)
@@ -86,7 +86,7 @@ extension TransferLoop {
     func abandonActive(counters: PipelineCounters) {
         var written = 0
         for (handle, transfer) in active {
-            curl_multi_remove_handle(multi, handle)
+            hit_multi_set_remove(multis, transfer.worker.multiSlot, handle)
             let stamps = transfer.worker.stamps.pointee
             if stamps.counted != 0 || stamps.written_ns != 0 {
                 written += 1

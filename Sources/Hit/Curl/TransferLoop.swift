@@ -1,12 +1,18 @@
 import CCurlShim
 import Dispatch
 
-/// One event-loop thread of the dispatch stage: a libcurl multi handle driving a share of the
-/// workers' easy handles, so that many workers need few threads.
+/// One event-loop thread of the dispatch stage: a set of libcurl multi handles driving a share of
+/// the workers' easy handles, so that many workers need few threads.
 ///
-/// It takes a job whenever one of its workers is idle, waits in `curl_multi_poll` (never
-/// busy-polling) while transfers run, and is woken through `curl_multi_wakeup` when a job arrives
-/// or the run is cancelled; on cancellation it aborts its transfers at once.
+/// libcurl 7.88 walks every connection of a multi handle each time one of its transfers ends, so
+/// a loop spreads its workers over multi handles of at most `workersPerMultiHandle` each (each
+/// worker always joins the same one, where its connections are kept), all of them waited on in
+/// one epoll (`hit_multi_set`, in the C shim). HTTP/2 keeps one handle a loop: its connections
+/// are shared by the handle's transfers.
+///
+/// It takes a job whenever one of its workers is idle, waits for its sockets (never
+/// busy-polling) while transfers run, and is woken when a job arrives or the run is cancelled;
+/// on cancellation it aborts its transfers at once.
 ///
 /// The loop is a driver over parts that decide without libcurl or a clock, each tested on its
 /// own: `EarlyJobs` (paced jobs taken before they are due), `RampUp` (workers held back under
@@ -25,7 +31,8 @@ import Dispatch
 /// `@unchecked Sendable`: handed to its thread at start, then used by that thread alone (it owns
 /// libcurl handles, which one thread at a time may use).
 final class TransferLoop: @unchecked Sendable {
-    let multi: UnsafeMutableRawPointer
+    /// The loop's multi handles (`hit_multi_set`).
+    let multis: OpaquePointer
     let targets: [CurlTarget]
     var idle: [CurlEasy]
     /// A transfer in flight: the worker, the job's place in the run and its target, when it was
@@ -80,9 +87,11 @@ final class TransferLoop: @unchecked Sendable {
     /// send meter.
     init(workers: [CurlEasy], targets: [CurlTarget], client: ClientOptions, connectionsPerOrigin: Int? = nil,
          meter: SendMeter? = nil) throws(SetupError) {
-        guard let multi = curl_multi_init() else { throw SetupError("libcurl could not make a multi handle") }
-        self.multi = multi
-        Diagnostics.curlHandles.add(1, ordering: .relaxed)
+        let multiplexing = client.httpVersion == .http2
+        let handles = Self.multiHandles(workers: workers.count, multiplexing: multiplexing)
+        guard let multis = hit_multi_set_create(Int32(handles)) else { throw SetupError("libcurl could not make a multi handle") }
+        self.multis = multis
+        Diagnostics.curlHandles.add(handles, ordering: .relaxed)
         self.idle = workers
         self.targets = targets
         var originIndex: [String: Int] = [:]
@@ -95,16 +104,23 @@ final class TransferLoop: @unchecked Sendable {
         lastWatch = Array(repeating: nil, count: originIndex.count)
         connections = hit_connection_table_create()
         self.meter = meter
-        for worker in workers {
+        // Worker i joins handle i × handles / workers: the handles' shares differ by one at most.
+        for (index, worker) in workers.enumerated() {
             worker.stamps.pointee.connections = connections
             worker.stamps.pointee.meter = meter?.pointer
+            worker.multiSlot = Int32(index * handles / workers.count)
         }
         // libcurl keeps 4 idle connections per easy handle in the multi, and closes the oldest
         // beyond that; workers waiting for a job are not in the multi, so that count would shrink
         // in a paced run and close connections a worker is about to reuse. Every worker may need
         // its own.
-        _ = hit_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(workers.count, 1))
-        if client.httpVersion == .http2 {
+        var shares = Array(repeating: 0, count: handles)
+        for worker in workers { shares[Int(worker.multiSlot)] += 1 }
+        for (slot, share) in shares.enumerated() {
+            _ = hit_multi_setopt_long(hit_multi_set_handle(multis, Int32(slot)), CURLMOPT_MAXCONNECTS, max(share, 1))
+        }
+        if multiplexing {
+            let multi = hit_multi_set_handle(multis, 0)
             // libcurl's own cap is 100 streams a connection: without --streams the server's is the one.
             _ = hit_multi_setopt_long(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, client.streamsPerConnection ?? Self.unlimitedStreams)
             if let connectionsPerOrigin {
@@ -113,18 +129,28 @@ final class TransferLoop: @unchecked Sendable {
         }
     }
 
+    /// The most workers one multi handle of a loop holds (HTTP/1.1): libcurl's cost per finished
+    /// transfer grows with the transfers of its handle, and one more handle costs little.
+    static let workersPerMultiHandle = 100
+
+    /// How many multi handles a loop of `workers` uses: one for HTTP/2 (`multiplexing`), whose
+    /// transfers share their handle's connections; else enough for `workersPerMultiHandle` each.
+    static func multiHandles(workers: Int, multiplexing: Bool) -> Int {
+        multiplexing ? 1 : max(1, (workers + workersPerMultiHandle - 1) / workersPerMultiHandle)
+    }
+
     /// Streams a connection may carry at once when the server alone sets the limit.
     static let unlimitedStreams = 1 << 20
 
     deinit {
-        for handle in active.keys { curl_multi_remove_handle(multi, handle) }
-        curl_multi_cleanup(multi)
+        for (handle, transfer) in active { hit_multi_set_remove(multis, transfer.worker.multiSlot, handle) }
+        Diagnostics.curlHandles.subtract(Int(hit_multi_set_count(multis)), ordering: .relaxed)
+        hit_multi_set_destroy(multis)
         for worker in idle {
             worker.stamps.pointee.connections = nil
             worker.stamps.pointee.meter = nil
         }
         hit_connection_table_destroy(connections)
-        Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
     }
 
     /// Runs until `jobs` is closed and drained and every transfer has ended, or until cancellation.
@@ -161,10 +187,10 @@ final class TransferLoop: @unchecked Sendable {
     /// results, sleep until something needs it.
     private func drive(jobs: Channel<Job>, results: Channel<RequestResult>, cancellation: CancellationToken,
                        counters: PipelineCounters) {
-        let waker = MultiWaker(multi: multi)
+        let waker = MultiWaker(multis: multis)
         let wakerID = jobs.makeWakerID()
         let registration = cancellation.onCancel { waker.wake() }
-        // Both removals return only once the waker can no longer run: then `multi` may be freed.
+        // Both removals return only once the waker can no longer run: then the handles may be freed.
         defer {
             cancellation.removeHandler(registration)
             jobs.removeWaker(wakerID)
@@ -242,9 +268,8 @@ final class TransferLoop: @unchecked Sendable {
     }
 
     func perform() {
-        var running: Int32 = 0
         if !watched.isEmpty { watchOpeners() }
-        curl_multi_perform(multi, &running)
+        hit_multi_set_perform(multis)
     }
 
     /// How long the poll may sleep: until the results' flush time or the next worker's start
@@ -254,7 +279,7 @@ final class TransferLoop: @unchecked Sendable {
         return min(unsent.millisecondsUntilDue(now: now), untilWorker)
     }
 
-    /// Sleeps in `curl_multi_poll` until a socket, a wake-up (a job, cancellation) or the
+    /// Sleeps in `hit_multi_set_poll` (`curl_multi_poll`, or one epoll for many handles) until a socket, a wake-up (a job, cancellation) or the
     /// timeout; with a job kept for later, also until just before it is due (the timerfd: the
     /// poll's own timeout counts in milliseconds).
     private func wait(timeoutMilliseconds: Int32) {
@@ -269,7 +294,7 @@ final class TransferLoop: @unchecked Sendable {
             extra = timer
         }
         var fired: Int32 = 0
-        hit_multi_poll(multi, extra, timeoutMilliseconds, &fired)
+        hit_multi_set_poll(multis, extra, timeoutMilliseconds, &fired)
         if fired != 0 { hit_timerfd_drain(timer) }
     }
 
@@ -282,12 +307,13 @@ final class TransferLoop: @unchecked Sendable {
     }
 }
 
-/// Wakes a loop blocked in `curl_multi_poll`. `curl_multi_wakeup` is documented as thread-safe,
-/// which is what makes this one pointer `@unchecked Sendable`.
+/// Wakes a loop blocked in `hit_multi_set_poll`. `hit_multi_set_wakeup` may be called from any
+/// thread (`curl_multi_wakeup`, or a write to an eventfd), which is what makes this one pointer
+/// `@unchecked Sendable`.
 struct MultiWaker: @unchecked Sendable {
-    let multi: UnsafeMutableRawPointer
+    let multis: OpaquePointer
 
     func wake() {
-        curl_multi_wakeup(multi)
+        hit_multi_set_wakeup(multis)
     }
 }

@@ -49,7 +49,7 @@ struct LoadFlags: ParsableArguments {
     var rampUp: String?
 
     @Option(name: .customLong("loops"), parsing: .unconditional,
-            help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers up to one per core; beyond, one per 640 workers).", valueName: "n"))
+            help: ArgumentHelp("Event-loop threads driving the workers (default: one per 256 workers up to one per core).", valueName: "n"))
     var loops: Int?
 
     /// The options these flags describe, their numbers checked as given (the whole is checked once

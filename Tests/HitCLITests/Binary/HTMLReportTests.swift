@@ -30,7 +30,7 @@ struct HTMLReportTests {
         let html = directory + "/report.html", json = directory + "/run.json"
         // Some 404s among the 200s, under a rate, with rules: every part of the page has something to show.
         let hit = try HitProcess.run(["-q", "-z", "4s", "-c", "4", "-rps", "150", "--html", html, "--json-file", json,
-                                      "--fail-if", "p99>250ms,errors>60%", "-H", "Authorization: Bearer s3cr3t-token",
+                                      "--fail-if", "p99>1s,errors>60%", "-H", "Authorization: Bearer s3cr3t-token",
                                       server.baseURL + "/delay/3", server.baseURL + "/status/404", server.baseURL + "/"])
         #expect(hit.exitStatus == 0, "\(hit.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
@@ -40,7 +40,7 @@ struct HTMLReportTests {
         let dom = try Self.chromium(["--dump-dom", "file://" + html])
         #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
         #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 5, "throughput, latency, in flight, spectrum, phases")
-        for needle in ["Verdict: PASSED", "p99&gt;250ms", "requests per second", "latency (ms, log scale)", "percentile",
+        for needle in ["Verdict: PASSED", "p99&gt;1s", "requests per second", "latency (ms, log scale)", "percentile",
                        "99.9%", "404", "Configuration", "time since start (s)"] {
             #expect(dom.stdout.contains(needle), "the page shows \(needle)")
         }
