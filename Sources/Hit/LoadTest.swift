@@ -139,10 +139,9 @@ extension LoadTest {
         return options.processShare(ofRequests: total)
     }
 
-    /// The digest of the whole run's plan that its shards share (see `JSONReport.Configuration.digest`).
+    /// The digest of the whole run's plan that its shards share (see `RunConfiguration.digest`).
     public var configurationDigest: String {
-        JSONReport.configuration(of: self).digest(shards: options.shard?.count ?? 1, interval: options.interval,
-                                                  startAt: options.startAt)
+        configuration.digest(shards: options.shard?.count ?? 1, interval: options.interval, startAt: options.startAt)
     }
 }
 

@@ -57,7 +57,7 @@ extension HitCommand: Subcommand {
         guard case .ready(let run) = parsed else { return parsed.status }
         if let search = run.search {
             return CLI.runSearch(search, json: run.command.output.format == .json, destination: run.destination, extra: run.extra,
-                                 configuration: JSONReport.configuration(of: run.loadTest), stderr: stderr,
+                                 configuration: run.loadTest.configuration, stderr: stderr,
                                  cancellation: cancellation, onStart: onStart, onReport: onReport)
         }
         // From here a signal cancels the run and its report is printed: the wait for --start-at,

@@ -4,7 +4,7 @@ extension CLI {
     /// `--find-max`: the search, a row printed as each step ends (text), or the document at the end
     /// (JSON); `--json-file` and `--html` get the document and the curve's page at the end.
     static func runSearch(_ search: CapacitySearch, json: Bool, destination: OutputFile, extra: ExtraFiles,
-                          configuration: JSONReport.Configuration, stderr: TextStream,
+                          configuration: RunConfiguration, stderr: TextStream,
                           cancellation: CancellationToken, onStart: () -> Void, onReport: () -> Void) -> ExitStatus {
         onStart()
         if !json { destination.write(SearchReport.header(rules: search.thresholds) + "\n") }

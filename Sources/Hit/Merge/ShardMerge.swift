@@ -14,7 +14,7 @@ public struct ShardMerge: Sendable {
     /// The merged run.
     public let summary: Summary
     /// The whole run's configuration (every shard carries it).
-    public let configuration: JSONReport.Configuration
+    public let configuration: RunConfiguration
     /// Whether the run was paced (`-rps`, `--stages`).
     public let paced: Bool
 

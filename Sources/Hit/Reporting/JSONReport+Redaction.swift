@@ -21,10 +21,10 @@ extension JSONReport {
     }
 }
 
-extension JSONReport.Configuration {
+extension RunConfiguration {
     /// The configuration with its secrets redacted again: the targets' URLs, the headers' values,
     /// the password of `-a`, the proxy's URL.
-    public func redacted() -> JSONReport.Configuration {
+    public func redacted() -> RunConfiguration {
         guard !Redaction.showsSecrets else { return self }
         var configuration = self
         configuration.targets = targets.map { target in

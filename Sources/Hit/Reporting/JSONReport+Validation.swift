@@ -214,7 +214,7 @@ extension JSONReport {
     }
 }
 
-extension JSONReport.Configuration {
+extension RunConfiguration {
     func validate(_ check: ReportBounds) throws(JSONReport.Invalid) {
         guard !targets.isEmpty else { throw .init("configuration.targets is empty") }
         try check.count(requests, "configuration.requests")

@@ -32,7 +32,7 @@ public struct JSONReport: Codable, Sendable {
     public let startedLateUs: Int64?
     /// A run spread over several processes: which shards this report covers. null for a run in one.
     public let shard: ShardFigures?
-    public internal(set) var configuration: Configuration
+    public internal(set) var configuration: RunConfiguration
     public let summary: Counts
     public let latency: Latency?
     /// In a paced run: latency from each request's intended send time (coordinated omission).
@@ -165,55 +165,6 @@ public struct JSONReport: Codable, Sendable {
         public var amongDropped: Bool? = nil
     }
 
-    public struct Configuration: Codable, Sendable {
-        public internal(set) var targets: [TargetConfiguration]
-        public let requests: Int?
-        public let concurrency: Int
-        public let rate: Double?
-        public let durationUs: Int64?
-        public internal(set) var headers: [String]
-        public internal(set) var user: String?
-        public let bodyBytes: Int?
-        public let timeoutUs: Int64?
-        public let connectTimeoutUs: Int64?
-        public let keepAlive: Bool
-        public let compression: Bool
-        public let followRedirects: Bool
-        public let maxRedirects: Int
-        /// The HTTP version asked for: "1.1", or "2" (`-h2`); nothing else is read back.
-        public let http: ClientOptions.HTTPVersion
-        public let insecure: Bool
-        /// The proxy the first target's requests went through, secrets redacted; null for none.
-        public internal(set) var proxy: String?
-        /// Who named it: `-x`, or the environment variable (`http_proxy`, `https_proxy`, `all_proxy`).
-        public internal(set) var proxySource: String?
-        public let noProxy: String?
-        public let unixSocket: String?
-        public let resolve: [String]
-        public let connectTo: [String]
-        /// With HTTP/2: `--connections` and `--streams`, null when not given.
-        public let connectionsPerOrigin: Int?
-        public let streamsPerConnection: Int?
-        /// `--interface`: the local addresses connections were made from; empty for the system's choice.
-        public internal(set) var sourceAddresses: [String]
-        /// `--stages`, each with its start from the run's start; empty without.
-        public let stages: [StageFigures]
-        /// `--ramp-up`; null without.
-        public let rampUpUs: Int64?
-    }
-
-    public struct StageFigures: Codable, Sendable {
-        public let startUs: Int64
-        public let durationUs: Int64
-        /// Requests per second at the stage's end; it starts from the previous stage's.
-        public let targetRate: Double
-    }
-
-    public struct TargetConfiguration: Codable, Sendable {
-        public let method: String
-        public internal(set) var url: String
-    }
-
     public struct Counts: Codable, Sendable {
         public let requested: Int?
         public let started: Int
@@ -305,11 +256,11 @@ public struct JSONReport: Codable, Sendable {
     }
 
     public init(_ s: Summary, test: LoadTest, verdict: Verdict? = nil) {
-        self.init(s, configuration: Self.configuration(of: test), paced: test.options.schedule != nil, verdict: verdict)
+        self.init(s, configuration: test.configuration, paced: test.options.schedule != nil, verdict: verdict)
     }
 
     /// The report of `s`, a run (or a merge of shards) with `configuration`; `paced` under a rate.
-    public init(_ s: Summary, configuration: Configuration, paced: Bool, verdict: Verdict? = nil) {
+    public init(_ s: Summary, configuration: RunConfiguration, paced: Bool, verdict: Verdict? = nil) {
         self.verdict = verdict?.outcome.rawValue
         verdictReason = verdict?.reason
         thresholds = (verdict?.thresholds ?? []).map {
@@ -418,44 +369,6 @@ public struct JSONReport: Codable, Sendable {
         return phases
     }
 
-    /// The configuration section of `test`'s report: the whole run's, secrets redacted.
-    public static func configuration(of test: LoadTest) -> Configuration {
-        let targetList = test.targets.map { TargetConfiguration(method: $0.method, url: Redaction.url($0.url)) }
-        let first = test.targets.first
-        let proxy = first.flatMap { test.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
-        return Configuration(
-            targets: targetList,
-            requests: test.options.requests,
-            concurrency: test.options.concurrency,
-            rate: test.options.rate,
-            durationUs: test.options.duration?.microsecondsValue,
-            headers: (first?.headers ?? []).map(Redaction.header),
-            user: first?.credentials.map { Redaction.credentials(user: $0.user, password: $0.password) },
-            bodyBytes: first?.body?.count,
-            timeoutUs: test.client.timeout?.microsecondsValue,
-            connectTimeoutUs: test.client.connectTimeout?.microsecondsValue,
-            keepAlive: test.client.keepAlive,
-            compression: test.client.compression,
-            followRedirects: test.client.followRedirects,
-            maxRedirects: test.client.maxRedirects,
-            http: test.client.httpVersion,
-            insecure: test.client.insecure,
-            proxy: proxy.map { Redaction.url($0.url) },
-            proxySource: proxy?.source,
-            noProxy: test.client.noProxy,
-            unixSocket: test.client.unixSocket,
-            resolve: test.client.resolve,
-            connectTo: test.client.connectTo,
-            connectionsPerOrigin: test.client.connectionsPerOrigin,
-            streamsPerConnection: test.client.streamsPerConnection,
-            sourceAddresses: test.client.sourceAddresses,
-            stages: (test.options.schedule?.pieces ?? []).filter(\.duration.isFinite).map { piece in
-                StageFigures(startUs: Int64((piece.start * 1e6).rounded()), durationUs: Int64((piece.duration * 1e6).rounded()), targetRate: piece.to)
-            },
-            rampUpUs: test.options.rampUp?.microsecondsValue
-        )
-    }
-
     /// `dropped`: for corrected latency, the summary whose dropped requests rank above it.
     private static func latency(_ histogram: LatencyHistogram, mean: Duration?, dropped: Summary? = nil) -> Latency? {
         guard !histogram.isEmpty else { return nil }
@@ -521,24 +434,5 @@ extension KeyedEncodingContainer {
 
     fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
         try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
-    }
-}
-
-extension JSONReport.Configuration {
-    /// A digest of the whole run's plan: this configuration (secrets redacted, as reported), the
-    /// shard count, the timeline's interval and the start instant. Every shard of one run computes
-    /// the same; `hit merge` refuses reports whose digests differ. What may rightly differ from
-    /// machine to machine stays out: the local addresses (`--interface`) and the proxy its
-    /// environment names.
-    public func digest(shards: Int, interval: Duration, startAt: Int64?) -> String {
-        var plan = self
-        plan.sourceAddresses = []
-        plan.proxy = nil
-        plan.proxySource = nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var bytes = Array((try? encoder.encode(plan)) ?? Data())
-        bytes += Array("|shards=\(shards)|intervalNs=\(interval.nanoseconds)|startAt=\(startAt.map(String.init) ?? "-")".utf8)
-        return "fnv1a64:" + FNV1a.hex(bytes)
     }
 }

@@ -4,7 +4,7 @@ extension SearchReport {
     /// The capacity search as one self-contained HTML page (`--find-max --html FILE`): the answer,
     /// the latency–throughput curve (p50 and p99, corrected, against the asked rate, failed steps
     /// marked), and the steps' table. Nothing leaves the page, as in ``HTMLReport``.
-    public static func html(_ outcome: CapacitySearch.Outcome, rules: [Threshold], configuration: JSONReport.Configuration) -> String {
+    public static func html(_ outcome: CapacitySearch.Outcome, rules: [Threshold], configuration: RunConfiguration) -> String {
         let targets = configuration.targets.map { "<code>\(HTML.escape($0.method)) \(HTML.escape($0.url))</code>" }
         var body = "<header><h1>hit capacity search</h1><p>\(targets.joined(separator: "<br>"))</p>"
             + "<p class=\"facts\">the highest rate that keeps <code>\(HTML.escape(Threshold.kept(rules)))</code>, "

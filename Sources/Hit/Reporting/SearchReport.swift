@@ -71,7 +71,7 @@ public enum SearchReport {
         public let findMax: FindMax
         /// The search's targets and client settings (secrets redacted), as a run's report gives
         /// them, so that `hit report` can draw the page later; null in a document written before.
-        public var configuration: JSONReport.Configuration? = nil
+        public var configuration: RunConfiguration? = nil
 
         public struct FindMax: Codable, Sendable {
             public let rules: [String]
@@ -129,7 +129,7 @@ public enum SearchReport {
     }
 
     public static func json(_ outcome: CapacitySearch.Outcome, rules: [Threshold],
-                            configuration: JSONReport.Configuration? = nil) -> String {
+                            configuration: RunConfiguration? = nil) -> String {
         var document = Document(findMax: .init(
             rules: rules.map(\.text), keeps: Threshold.kept(rules), maximumRate: outcome.maximumRate, limitedByHit: outcome.limitedByHit,
             interrupted: outcome.interrupted, reason: outcome.reason,

@@ -372,7 +372,7 @@ private struct Lines {
 extension TextReport {
     /// The text report of a saved run (`hit report`, `hit merge`), named and shaped by the
     /// configuration its JSON report recorded.
-    public init(_ summary: Summary, configuration: JSONReport.Configuration, width: Int = 80, verdict: Verdict? = nil,
+    public init(_ summary: Summary, configuration: RunConfiguration, width: Int = 80, verdict: Verdict? = nil,
                 colour: Bool = false) {
         self.init(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
                   proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },

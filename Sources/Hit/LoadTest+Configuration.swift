@@ -1,0 +1,41 @@
+import FoundationEssentials
+
+extension LoadTest {
+    /// What this run was asked to do, as its report records it: the whole run's, secrets redacted.
+    public var configuration: RunConfiguration {
+        let targetList = targets.map { RunConfiguration.Target(method: $0.method, url: Redaction.url($0.url)) }
+        let first = targets.first
+        let proxy = first.flatMap { client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
+        return RunConfiguration(
+            targets: targetList,
+            requests: options.requests,
+            concurrency: options.concurrency,
+            rate: options.rate,
+            durationUs: options.duration?.microsecondsValue,
+            headers: (first?.headers ?? []).map(Redaction.header),
+            user: first?.credentials.map { Redaction.credentials(user: $0.user, password: $0.password) },
+            bodyBytes: first?.body?.count,
+            timeoutUs: client.timeout?.microsecondsValue,
+            connectTimeoutUs: client.connectTimeout?.microsecondsValue,
+            keepAlive: client.keepAlive,
+            compression: client.compression,
+            followRedirects: client.followRedirects,
+            maxRedirects: client.maxRedirects,
+            http: client.httpVersion,
+            insecure: client.insecure,
+            proxy: proxy.map { Redaction.url($0.url) },
+            proxySource: proxy?.source,
+            noProxy: client.noProxy,
+            unixSocket: client.unixSocket,
+            resolve: client.resolve,
+            connectTo: client.connectTo,
+            connectionsPerOrigin: client.connectionsPerOrigin,
+            streamsPerConnection: client.streamsPerConnection,
+            sourceAddresses: client.sourceAddresses,
+            stages: (options.schedule?.pieces ?? []).filter(\.duration.isFinite).map { piece in
+                RunConfiguration.StageFigures(startUs: Int64((piece.start * 1e6).rounded()), durationUs: Int64((piece.duration * 1e6).rounded()), targetRate: piece.to)
+            },
+            rampUpUs: options.rampUp?.microsecondsValue
+        )
+    }
+}
