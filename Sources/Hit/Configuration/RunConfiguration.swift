@@ -72,3 +72,29 @@ extension RunConfiguration {
         return "fnv1a64:" + FNV1a.hex(bytes)
     }
 }
+
+/// The synthesized `Encodable` conformances in this file call `encodeIfPresent` for optionals, which
+/// leaves a key out when its value is `nil`. These overloads, more specific than the standard
+/// library's, write `null` instead: the configuration keeps one shape, as the rest of the JSON
+/// report does (`JSONReport.swift` has the same for its own types).
+extension KeyedEncodingContainer {
+    fileprivate mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+
+    fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        try value.map { try encode($0, forKey: key) } ?? encodeNil(forKey: key)
+    }
+}

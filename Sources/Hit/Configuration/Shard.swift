@@ -13,12 +13,12 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public static let maximumCount = 100_000
 
     public init(index: Int, count: Int) throws(ParseError) {
-        guard count >= 1 else { throw ParseError(description: "--shard \(index)/\(count): the count must be at least 1") }
+        guard count >= 1 else { throw ParseError(description: "\(index)/\(count): the count must be at least 1") }
         guard count <= Self.maximumCount else {
-            throw ParseError(description: "--shard \(index)/\(count): the count is above \(Self.maximumCount)")
+            throw ParseError(description: "\(index)/\(count): the count is above \(Self.maximumCount)")
         }
         guard (0..<count).contains(index) else {
-            throw ParseError(description: "--shard \(index)/\(count): the index runs from 0 to \(count - 1)")
+            throw ParseError(description: "\(index)/\(count): the index runs from 0 to \(count - 1)")
         }
         self.index = index
         self.count = count
@@ -52,13 +52,15 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Why a shard cannot be read.
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let description: String
+        /// Whether the text was not `I/N` at all (rather than a shard out of range).
+        public var notIndexOverCount = false
     }
 
     /// Reads `I/N`.
     public static func parse(_ text: String) throws(ParseError) -> Shard {
         let fields = text.split(separator: "/", omittingEmptySubsequences: false)
         guard fields.count == 2, let index = Int(fields[0]), let count = Int(fields[1]) else {
-            throw ParseError(description: "--shard '\(text)' is not I/N (shard I from 0 of N, e.g. 0/3) or auto")
+            throw ParseError(description: "'\(text)' is not I/N (shard I from 0 of N, e.g. 0/3)", notIndexOverCount: true)
         }
         return try Shard(index: index, count: count)
     }
@@ -82,19 +84,19 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         for (indexName, countName) in engines {
             guard let indexText = environment[indexName] else { continue }
             guard let countText = environment[countName] else {
-                throw ParseError(description: "--shard auto: \(indexName) is set but \(countName) is not: "
+                throw ParseError(description: "\(indexName) is set but \(countName) is not: "
                     + (indexName == "JOB_COMPLETION_INDEX" ? "set \(countName) to the Job's completions in its manifest" : "run under srun"))
             }
             guard let index = Int(indexText.trimmingWhitespace()), let count = Int(countText.trimmingWhitespace()) else {
-                throw ParseError(description: "--shard auto: \(indexName)='\(indexText)' and \(countName)='\(countText)' are not whole numbers")
+                throw ParseError(description: "\(indexName)='\(indexText)' and \(countName)='\(countText)' are not whole numbers")
             }
             do {
                 return (try Shard(index: index, count: count), Source(indexVariable: indexName, countVariable: countName))
             } catch {
-                throw ParseError(description: "--shard auto (\(indexName)=\(index), \(countName)=\(count)): "
+                throw ParseError(description: "\(indexName)=\(index), \(countName)=\(count): "
                     + error.description.drop { $0 != ":" }.dropFirst().trimmingWhitespace())
             }
         }
-        throw ParseError(description: "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_PROCID (Slurm) is set; give --shard I/N")
+        throw ParseError(description: "neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_PROCID (Slurm) is set: name the shard as I/N")
     }
 }

@@ -25,22 +25,22 @@ public struct Stage: Sendable, Equatable, CustomStringConvertible {
     /// and above zero, each rate a finite number of requests per second, zero or more.
     public static func parseList(_ text: String) throws(ParseError) -> [Stage] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
-        guard !text.trimmingWhitespace().isEmpty else { throw ParseError(description: "--stages is empty: give DURATION:RATE steps, e.g. 30s:100,1m:100,30s:0") }
+        guard !text.trimmingWhitespace().isEmpty else { throw ParseError(description: "the stages are empty: give DURATION:RATE steps, e.g. 30s:100,1m:100,30s:0") }
         var stages: [Stage] = []
         for part in parts {
-            guard !part.isEmpty else { throw ParseError(description: "--stages '\(text)' has an empty stage") }
+            guard !part.isEmpty else { throw ParseError(description: "'\(text)' has an empty stage") }
             let fields = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 2 else { throw ParseError(description: "--stages: '\(part)' is not DURATION:RATE, e.g. 30s:100") }
+            guard fields.count == 2 else { throw ParseError(description: "'\(part)' is not DURATION:RATE, e.g. 30s:100") }
             guard let duration = Duration(parsing: String(fields[0])) else {
-                throw ParseError(description: "--stages: '\(fields[0])' in '\(part)' is not a duration: use a number with a unit, e.g. 30s, 2m")
+                throw ParseError(description: "'\(fields[0])' in '\(part)' is not a duration: use a number with a unit, e.g. 30s, 2m")
             }
-            guard duration > .zero else { throw ParseError(description: "--stages: the stage '\(part)' lasts no time") }
-            guard duration <= .seconds(30 * 86_400) else { throw ParseError(description: "--stages: the stage '\(part)' is longer than 30 days") }
+            guard duration > .zero else { throw ParseError(description: "the stage '\(part)' lasts no time") }
+            guard duration <= .seconds(30 * 86_400) else { throw ParseError(description: "the stage '\(part)' is longer than 30 days") }
             guard let rate = Double(decimal: fields[1]), rate.isFinite, rate >= 0 else {
-                throw ParseError(description: "--stages: '\(fields[1])' in '\(part)' is not a rate: requests per second, zero or more")
+                throw ParseError(description: "'\(fields[1])' in '\(part)' is not a rate: requests per second, zero or more")
             }
             guard rate <= Options.maximumRate else {
-                throw ParseError(description: "--stages: \(fields[1]) requests per second in '\(part)' is above \(Int(Options.maximumRate))")
+                throw ParseError(description: "\(fields[1]) requests per second in '\(part)' is above \(Int(Options.maximumRate))")
             }
             stages.append(Stage(duration: duration, target: rate))
         }

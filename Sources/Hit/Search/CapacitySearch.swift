@@ -100,15 +100,21 @@ public struct CapacitySearch: Sendable {
 
     /// Why a search cannot run.
     public enum Problem: Error, Equatable, CustomStringConvertible {
+        /// No rules: nothing says which rates pass.
         case noRules
+        /// Rules no rate could fail (their texts).
         case rulesCannotFail([String])
-        case badSetting(String)
+        /// The rates do not run from a positive start up to at most `Options.maximumRate`.
+        case ratesOutOfRange
+        /// A step, the warm-up or the time limit is not positive, or the resolution not in (0, 1).
+        case pacingOutOfRange
 
         public var description: String {
             switch self {
-            case .noRules: "--find-max needs --fail-if rules: the service level to keep, e.g. --fail-if 'p99>50ms,errors>1%'"
-            case .rulesCannotFail(let rules): "--find-max: no rate could fail \(rules.joined(separator: ",")): nothing to search for"
-            case .badSetting(let text): text
+            case .noRules: "a capacity search needs rules: the service level to keep, e.g. p99>50ms,errors>1%"
+            case .rulesCannotFail(let rules): "no rate could fail \(rules.joined(separator: ",")): nothing to search for"
+            case .ratesOutOfRange: "the rates must run from a positive start up to at most \(Int(Options.maximumRate)) requests/s"
+            case .pacingOutOfRange: "steps, warm-up and time limit must be positive, the resolution between 0 and 100%"
             }
         }
     }
@@ -117,10 +123,10 @@ public struct CapacitySearch: Sendable {
         guard !thresholds.isEmpty else { throw .noRules }
         if thresholds.allSatisfy({ !$0.canFail }) { throw .rulesCannotFail(thresholds.map(\.text)) }
         guard startRate > 0, startRate.isFinite, maximumRate >= startRate, maximumRate <= Options.maximumRate else {
-            throw .badSetting("--find-max: the rates must run from a positive start up to at most \(Int(Options.maximumRate)) requests/s")
+            throw .ratesOutOfRange
         }
         guard step > .zero, warmUp >= .zero, timeLimit > .zero, resolution > 0, resolution < 1 else {
-            throw .badSetting("--find-max: steps, warm-up and time limit must be positive, the resolution between 0 and 100%")
+            throw .pacingOutOfRange
         }
     }
 

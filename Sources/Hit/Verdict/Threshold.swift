@@ -101,7 +101,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         public let part: String
         public let reason: String
 
-        public var description: String { "--fail-if '\(rule)': '\(part)' \(reason)" }
+        public var description: String { "'\(rule)': '\(part)' \(reason)" }
     }
 }
 

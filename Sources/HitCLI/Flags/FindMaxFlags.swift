@@ -78,8 +78,10 @@ struct FindMaxFlags: ParsableArguments {
         }
         do {
             try search.validate()
+        } catch .noRules {
+            throw UsageError("--find-max needs --fail-if rules: the service level to keep, e.g. --fail-if 'p99>50ms,errors>1%'")
         } catch {
-            throw UsageError(error.description)
+            throw UsageError("--find-max: \(error)")
         }
         return search
     }

@@ -86,10 +86,13 @@ struct LoadFlags: ParsableArguments {
         let runFor = try duration.map { text throws(UsageError) in try UsageError.duration(text, flag: "-z", examples: "500ms, 10s, 1m30s") }
         var stageList: [Stage] = []
         if let stages {
+            guard !stages.trimmingWhitespace().isEmpty else {
+                throw UsageError("--stages is empty: give DURATION:RATE steps, e.g. 30s:100,1m:100,30s:0")
+            }
             do {
                 stageList = try Stage.parseList(stages)
             } catch {
-                throw UsageError(error.description)
+                throw UsageError("--stages: \(error)")
             }
         }
         let rampUpTime = try rampUp.map { text throws(UsageError) in try UsageError.duration(text, flag: "--ramp-up", examples: "10s, 1m") }

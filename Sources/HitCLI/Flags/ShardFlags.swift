@@ -20,14 +20,18 @@ struct ShardFlags: ParsableArguments {
     /// The shard these flags name, and the variables `auto` read.
     func shard(environment: [String: String]) throws(UsageError) -> (shard: Shard, source: Shard.Source?)? {
         guard let shard else { return nil }
-        do {
-            if shard == "auto" {
-                let (found, source) = try Shard.fromEnvironment(environment)
-                return (found, source)
+        guard shard == "auto" else {
+            do {
+                return (try Shard.parse(shard), nil)
+            } catch {
+                throw UsageError("--shard \(error)" + (error.notIndexOverCount ? " or auto" : ""))
             }
-            return (try Shard.parse(shard), nil)
+        }
+        do {
+            let (found, source) = try Shard.fromEnvironment(environment)
+            return (found, source)
         } catch {
-            throw UsageError(error.description)
+            throw UsageError("--shard auto: \(error)")
         }
     }
 

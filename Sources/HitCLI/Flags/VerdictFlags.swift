@@ -22,7 +22,7 @@ struct VerdictFlags: ParsableArguments {
             do {
                 rules += try Threshold.parseList(argument)
             } catch {
-                throw UsageError(error.description)
+                throw UsageError("--fail-if \(error)")
             }
         }
         return rules

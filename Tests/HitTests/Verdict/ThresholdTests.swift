@@ -44,7 +44,7 @@ import Testing
             _ = try Threshold(parsing: text)
         } catch {
             #expect(error.part == part, "\(error)")
-            #expect(error.description.hasPrefix("--fail-if '\(text)': '\(part)'"))
+            #expect(error.description.hasPrefix("'\(text)': '\(part)'"))
         }
     }
 
