@@ -17,16 +17,18 @@ enum Help {
         if arguments.first == "help" {
             switch arguments.dropFirst().first {
             case nil: return .success(short)
-            case "options", "all": return .success(full)
-            case "merge": return .success(MergeCommand.helpMessage(columns: 80))
-            case "report": return .success(ReportCommand.helpMessage(columns: 80))
+            case "options", "all", "run": return .success(full)
+            case let topic? where HitTool.subcommand(named: topic) != nil:
+                return .success(HitTool.subcommand(named: topic)!.helpMessage(columns: 80))
             case let topic?:
-                return .failure(UsageError("no help on '\(UsageError.escaped(topic))': write hit help, hit help options, "
-                    + "hit help merge or hit help report"))
+                let topics = ["hit help", "hit help options"] + HitTool.subcommands.filter { $0 != HitCommand.self }
+                    .map { "hit help " + $0.configuration.commandName! }
+                return .failure(UsageError("no help on '\(UsageError.escaped(topic))': write "
+                    + topics.dropLast().joined(separator: ", ") + " or " + topics.last!))
             }
         }
         // `hit merge --help` is merge's own.
-        if arguments.first == "merge" || arguments.first == "report" { return nil }
+        if let named = HitTool.subcommand(named: arguments.first), named != HitCommand.self { return nil }
         let words = arguments.prefix { $0 != "--" }
         if words.contains("--help-all") { return .success(full) }
         if words.contains("--help") || words.contains("-h") { return .success(short) }

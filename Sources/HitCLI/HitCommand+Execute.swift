@@ -49,8 +49,13 @@ extension HitCommand: Subcommand {
     }
 
     /// `hit [options] URL...`: the load test, or the capacity search, the arguments describe.
-    static func execute(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream,
-                        cancellation: CancellationToken, onStart: () -> Void, onReport: () -> Void) -> ExitStatus {
+    static func execute(_ arguments: [String], in context: CommandContext) -> ExitStatus {
+        if arguments.prefix(while: { $0 != "--" }).contains("--version") {
+            context.stdout.write(ClientVersion.current.description + "\n")
+            return .success
+        }
+        let (raw, stdout, stderr) = (context.raw, context.stdout, context.stderr)
+        let (cancellation, onStart, onReport) = (context.cancellation, context.onStart, context.onReport)
         let parsed = prepare(arguments, stdout: stdout, stderr: stderr) { command in
             try command.prepared(arguments: arguments, raw: raw, stdout: stdout, stderr: stderr)
         }

@@ -9,7 +9,7 @@ import Hit
 /// make `hit --rsp 5 URL` look like a bad URL ('5') instead of the typo it is.
 struct HitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hit",
+        commandName: "run",
         abstract: "Load-test an HTTP server: send N requests from C workers, optionally at R requests per second in total.",
         usage: "hit [options] <url>...\n  hit [options] -f <targets-file>\n  hit report <run.json> --html <path>\n  hit merge <shard.json>... [--partial] [-o text|json] [--fail-if <rule>]",
         discussion: """

@@ -4,8 +4,9 @@ extension MergeCommand: ReadingCommand {
     static let invokedAs = "hit merge"
 
     /// `hit merge SHARD.json...`: the merged report, judged as a run is, with a run's exit statuses.
-    static func execute(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
-        let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
+    static func execute(_ arguments: [String], in context: CommandContext) -> ExitStatus {
+        let (stdout, stderr) = (context.stdout, context.stderr)
+        let raw = context.raw ?? RawArguments(arguments.map { Array($0.utf8) })
         // The outputs are opened only once the merge is known to go through.
         let parsed = prepareReading(arguments, raw: raw, stdout: stdout, stderr: stderr) { try $0.merge(raw: raw) }
         guard case .ready(let reading) = parsed else { return parsed.status }

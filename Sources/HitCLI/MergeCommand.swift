@@ -6,7 +6,7 @@ import Hit
 /// judged on the whole.
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hit merge",
+        commandName: "merge",
         abstract: "Merge the JSON reports of a run's shards (--shard I/N) into the run's report.",
         usage: "hit merge <shard.json>... [--partial] [--unsynchronized] [-o text|json] [--fail-if <rule>] [--json-file <path>] [--html <path>]",
         discussion: """

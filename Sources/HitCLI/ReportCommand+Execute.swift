@@ -4,8 +4,9 @@ extension ReportCommand: ReadingCommand {
     static let invokedAs = "hit report"
 
     /// `hit report REPORT.json`: the saved report as text, as JSON, as HTML, judged again with `--fail-if`.
-    static func execute(arguments: [String], raw: RawArguments?, stdout: TextStream, stderr: TextStream) -> ExitStatus {
-        let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
+    static func execute(_ arguments: [String], in context: CommandContext) -> ExitStatus {
+        let (stdout, stderr) = (context.stdout, context.stderr)
+        let raw = context.raw ?? RawArguments(arguments.map { Array($0.utf8) })
         let parsed = prepareReading(arguments, raw: raw, stdout: stdout, stderr: stderr) { try $0.saved(raw: raw) }
         guard case .ready(let reading) = parsed else { return parsed.status }
         let (command, saved, thresholds, destination, extra) =

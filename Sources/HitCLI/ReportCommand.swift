@@ -7,7 +7,7 @@ import Hit
 /// exit statuses.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hit report",
+        commandName: "report",
         abstract: "Print a saved JSON report (-o json or --json-file, a merge's, a capacity search's) as text or JSON, "
             + "draw its HTML page, or judge it again.",
         usage: "hit report <report.json> [-o text|json] [--html <path>] [--json-file <path>] [--hlog <path>] [--hgrm <path>] "

@@ -9,14 +9,14 @@ import Hit
 /// wires it to the process (signals, `exit`); tests call it in process.
 enum CLI {
     /// Runs the command `arguments` name (without the program name; `raw` holds their bytes as
-    /// given): a load test (`hit [options] URL`), `hit report`, `hit merge`, or help. Usage errors
+    /// given): a load test (`hit [options] URL`), `hit report`, `hit merge` (see `HitTool`), or help. Usage errors
     /// print one line on `stderr` and return `.usage` before anything is sent. `cancellation` stops
     /// a run early (Ctrl-C); `onStart` is called once the arguments are accepted, before the wait
     /// for `--start-at` is announced and anything is sent; `onReport` once it has ended and its
     /// report is about to be written.
     static func run(arguments: [String], raw: RawArguments? = nil, stdout: TextStream = .standardOutput, stderr: TextStream = .standardError,
                     cancellation: CancellationToken = CancellationToken(),
-                    onStart: () -> Void = {}, onReport: () -> Void = {}) -> ExitStatus {
+                    onStart: @escaping () -> Void = {}, onReport: @escaping () -> Void = {}) -> ExitStatus {
         // `hit help ...`, `--help`, `--help-all`, `--version`: no URL is ever "help" either.
         switch Help.requested(by: arguments) {
         case .success(let text)?:
@@ -28,20 +28,9 @@ enum CLI {
         case nil:
             break
         }
-        // No URL is ever "report" or "merge" (a target is an absolute http(s) URL).
-        switch arguments.first {
-        case "report":
-            return ReportCommand.execute(arguments: Array(arguments.dropFirst()), raw: raw, stdout: stdout, stderr: stderr)
-        case "merge":
-            return MergeCommand.execute(arguments: Array(arguments.dropFirst()), raw: raw, stdout: stdout, stderr: stderr)
-        default:
-            if arguments.prefix(while: { $0 != "--" }).contains("--version") {
-                stdout.write(ClientVersion.current.description + "\n")
-                return .success
-            }
-            return HitCommand.execute(arguments: arguments, raw: raw, stdout: stdout, stderr: stderr,
-                                      cancellation: cancellation, onStart: onStart, onReport: onReport)
-        }
+        let (command, own) = HitTool.command(for: arguments)
+        return command.execute(own, in: CommandContext(raw: raw, stdout: stdout, stderr: stderr, cancellation: cancellation,
+                                                       onStart: onStart, onReport: onReport))
     }
 
     /// The status a command ends with once its reports are written: `status`, unless one of them

@@ -7,10 +7,25 @@ import Hit
 protocol Subcommand: ParsableCommand {
     /// How its messages name it: `hit`, `hit report`, `hit merge`.
     static var invokedAs: String { get }
+    /// Runs the command `arguments` (its own, without its name) describe, to its exit status.
+    static func execute(_ arguments: [String], in context: CommandContext) -> ExitStatus
     /// Checks made before the parser sees the arguments (another tool's spelling of a flag).
     static func checkBeforeParsing(_ arguments: [String]) throws(UsageError)
     /// The parser's `error` as the one line the user reads.
     static func usageMessage(for error: any Error, arguments: [String]) -> String
+}
+
+/// What every command runs with: the arguments' bytes as given, the output streams, and for a load
+/// test its cancellation and the moments its caller wants to know of.
+struct CommandContext {
+    var raw: RawArguments?
+    var stdout: TextStream
+    var stderr: TextStream
+    var cancellation: CancellationToken
+    /// Called once the arguments are accepted, before anything is sent.
+    var onStart: () -> Void
+    /// Called once the run has ended and its report is about to be written.
+    var onReport: () -> Void
 }
 
 /// What a command's arguments came to: what they describe, or the status to end with now.

@@ -70,5 +70,24 @@ import Testing
         let options = try InProcessRun(["help", "options"])
         #expect(options.stdout == (try InProcessRun(["--help-all"])).stdout)
         #expect(options.stdout.contains("--find-max-resolution"))
+        #expect(try InProcessRun(["help", "run"]).stdout == options.stdout)
+        #expect(try InProcessRun(["run", "--help"]).stdout == help.stdout)
+    }
+
+    /// The commands are one tree: the default subcommand has a name of its own, and every
+    /// subcommand's name chooses it; any other first word is the default's.
+    @Test func theDefaultCommandIsNamedRunAndEverySubcommandIsChosenByItsName() throws {
+        func chosen(_ arguments: [String]) -> ObjectIdentifier { ObjectIdentifier(HitTool.command(for: arguments).command) }
+        #expect(chosen(["-n", "1", "http://h/"]) == ObjectIdentifier(HitCommand.self))
+        #expect(HitTool.command(for: ["run", "-n", "1", "http://h/"]).arguments == ["-n", "1", "http://h/"])
+        #expect(chosen(["merge", "a.json"]) == ObjectIdentifier(MergeCommand.self))
+        #expect(chosen(["report", "a.json"]) == ObjectIdentifier(ReportCommand.self))
+        for command in HitTool.subcommands {
+            #expect(chosen([command.configuration.commandName ?? ""]) == ObjectIdentifier(command))
+        }
+        let unreachable = "http://127.0.0.1:\(try closedPort())/"
+        let named = try InProcessRun(["run", "-n", "2", "-q", unreachable])
+        let plain = try InProcessRun(["-n", "2", "-q", unreachable])
+        #expect(named.exitStatus == plain.exitStatus && named.exitStatus == 69)
     }
 }
