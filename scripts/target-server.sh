@@ -21,3 +21,34 @@ build_release() {
   rm -f "$log"
   BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)
 }
+
+# start_nginx WORK: nginx with one worker process serving 11 bytes ("Hello, hit\n") from WORK on a
+# free loopback port, with room for 22,000 connections and no access log; sets NGINX_URL and
+# NGINX_PID. The caller stops it (its EXIT trap kills NGINX_PID).
+start_nginx() {
+  local work=$1 port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf 'Hello, hit\n' >"$work/index.html"
+  chmod 755 "$work"   # nginx's worker runs unprivileged; mktemp -d makes a 0700 folder
+  cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log;
+worker_rlimit_nofile 45000;
+events { worker_connections 22000; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 120;
+  server { listen 127.0.0.1:$port; root $work; location / { } }
+}
+CONF
+  nginx -c "$work/nginx.conf" -p "$work" &
+  NGINX_PID=$!
+  NGINX_URL="http://127.0.0.1:$port/"
+  for _ in $(seq 100); do curl -fs "$NGINX_URL" >/dev/null && break; sleep 0.05; done
+  # wrk and hey count any status as a success: make sure there is only 200 to count.
+  [ "$(curl -s "$NGINX_URL")" = "Hello, hit" ] || { echo "nginx does not serve the test file" >&2; exit 1; }
+}
+

@@ -189,6 +189,20 @@ final class CurlEasy {
         gate.pointee.received_at_close = -1
     }
 
+    /// Whether libcurl calls the progress callback, which stamps the transfer's end
+    /// (`stamps.ended_ns`) and keeps an h2c server's first bytes; `hit_easy_stamp_transfers`
+    /// turns it on.
+    private var reportsProgress = true
+
+    /// Turns the progress callback on for a transfer that needs it: a paced one (its corrected
+    /// latency runs to the stamped end) or a watched h2c opener. Off, libcurl skips a callback and
+    /// a clock read at every turn of every other transfer.
+    func reportProgress(_ on: Bool) {
+        guard on != reportsProgress else { return }
+        reportsProgress = on
+        _ = hit_easy_setopt_long(handle, CURLOPT_NOPROGRESS, on ? 0 : 1)
+    }
+
     /// The first bytes the server sent on the transfer's connection, as kept while
     /// `gate.keep_first_bytes` is set; `nil` when some went unseen.
     /// Whether the server closed the connection of the last transfer's own socket without having

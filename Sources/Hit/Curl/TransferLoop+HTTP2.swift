@@ -59,6 +59,7 @@ extension TransferLoop {
         let worker = transfer.worker
         worker.prepare()
         if watched.contains(handle) { worker.gate.pointee.keep_first_bytes = 1 }
+        worker.reportProgress(transfer.due > 0 || watched.contains(handle))
         worker.stamps.pointee.not_before_ns = Int64(transfer.due)
         worker.take(role)
         active[handle]?.role = role

@@ -51,6 +51,7 @@ extension TransferLoop {
         // Without a role it waits, outside libcurl, for the connection opening to its origin.
         guard let role else { return }
         if role == .opener { watchIfH2C(worker.handle) }
+        worker.reportProgress(job.due != nil || watched.contains(worker.handle))
         worker.take(role)
         hit_multi_set_add(multis, worker.multiSlot, worker.handle)
     }
