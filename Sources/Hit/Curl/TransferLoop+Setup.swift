@@ -52,4 +52,17 @@ extension TransferLoop {
         else { return }
         hit_tls_warm_up(caCertificate)
     }
+
+    /// The most workers one multi handle of a loop holds (HTTP/1.1): libcurl's cost per finished
+    /// transfer grows with the transfers of its handle, and one more handle costs little.
+    static let workersPerMultiHandle = 100
+
+    /// How many multi handles a loop of `workers` uses: one for HTTP/2 (`multiplexing`), whose
+    /// transfers share their handle's connections; else enough for `workersPerMultiHandle` each.
+    static func multiHandles(workers: Int, multiplexing: Bool) -> Int {
+        multiplexing ? 1 : max(1, (workers + workersPerMultiHandle - 1) / workersPerMultiHandle)
+    }
+
+    /// Streams a connection may carry at once when the server alone sets the limit.
+    static let unlimitedStreams = 1 << 20
 }

@@ -129,19 +129,6 @@ final class TransferLoop: @unchecked Sendable {
         }
     }
 
-    /// The most workers one multi handle of a loop holds (HTTP/1.1): libcurl's cost per finished
-    /// transfer grows with the transfers of its handle, and one more handle costs little.
-    static let workersPerMultiHandle = 100
-
-    /// How many multi handles a loop of `workers` uses: one for HTTP/2 (`multiplexing`), whose
-    /// transfers share their handle's connections; else enough for `workersPerMultiHandle` each.
-    static func multiHandles(workers: Int, multiplexing: Bool) -> Int {
-        multiplexing ? 1 : max(1, (workers + workersPerMultiHandle - 1) / workersPerMultiHandle)
-    }
-
-    /// Streams a connection may carry at once when the server alone sets the limit.
-    static let unlimitedStreams = 1 << 20
-
     deinit {
         for (handle, transfer) in active { hit_multi_set_remove(multis, transfer.worker.multiSlot, handle) }
         Diagnostics.curlHandles.subtract(Int(hit_multi_set_count(multis)), ordering: .relaxed)
@@ -304,16 +291,5 @@ final class TransferLoop: @unchecked Sendable {
         guard !unsent.isEmpty else { return true }
         defer { unsent.removeAll() }
         return results.send(contentsOf: unsent.results, cancellation: cancellation)
-    }
-}
-
-/// Wakes a loop blocked in `hit_multi_set_poll`. `hit_multi_set_wakeup` may be called from any
-/// thread (`curl_multi_wakeup`, or a write to an eventfd), which is what makes this one pointer
-/// `@unchecked Sendable`.
-struct MultiWaker: @unchecked Sendable {
-    let multis: OpaquePointer
-
-    func wake() {
-        hit_multi_set_wakeup(multis)
     }
 }
