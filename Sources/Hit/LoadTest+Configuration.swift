@@ -35,7 +35,12 @@ extension LoadTest {
             stages: (options.schedule?.pieces ?? []).filter(\.duration.isFinite).map { piece in
                 RunConfiguration.StageFigures(startUs: Int64((piece.start * 1e6).rounded()), durationUs: Int64((piece.duration * 1e6).rounded()), targetRate: piece.to)
             },
-            rampUpUs: options.rampUp?.microsecondsValue
+            rampUpUs: options.rampUp?.microsecondsValue,
+            templating: options.templating.map { templating in
+                RunConfiguration.TemplatingFigures(seed: String(templating.seed), feedRows: templating.feed?.count,
+                                                   feedColumns: templating.feed?.columns,
+                                                   feedOrder: templating.feed == nil ? nil : templating.feedOrder.rawValue)
+            }
         )
     }
 }

@@ -24,6 +24,7 @@ struct HitCommand: ParsableCommand {
 
     @OptionGroup(title: "Load") var load: LoadFlags
     @OptionGroup(title: "Request") var request: RequestFlags
+    @OptionGroup(title: "Requests that vary") var templates: TemplateFlags
     @OptionGroup(title: "Connection") var connection: ConnectionFlags
     @OptionGroup(title: "TLS") var tls: TLSFlags
     @OptionGroup(title: "Output") var output: OutputFlags
@@ -57,6 +58,16 @@ struct HitCommand: ParsableCommand {
             if let method = pair.method { target.method = method }
             return target
         }
+        let templating = try templates.templating(files: &files)
+        if let templating {
+            for target in targets {
+                do {
+                    _ = try RequestTemplate(target, fields: templating.fields)
+                } catch {
+                    throw UsageError("bad template in \(error)")
+                }
+            }
+        }
         var client = ClientOptions()
         client.compression = !request.disableCompression
         try connection.apply(to: &client)
@@ -65,6 +76,7 @@ struct HitCommand: ParsableCommand {
         let shard = try shards.shard(environment: ProcessInfo.processInfo.environment)
         var options = try load.options(client: &client, shards: shard?.shard.count ?? 1)
         options.shard = shard?.shard
+        options.templating = templating
         if let count = shard?.shard.count, let connections = client.connectionsPerOrigin, connections < count {
             throw UsageError("--connections \(connections) is fewer than the \(count) shards: every shard needs a connection of its own")
         }

@@ -23,6 +23,9 @@ public struct Options: Sendable, Equatable {
     /// whose time comes while every worker is busy waits for one and is counted late; one still
     /// waiting at the stages' end is dropped, never sent, and counted as dropped.
     public var stages: [Stage] = []
+    /// How the targets' `{{...}}` placeholders are filled for each request; `nil`: the targets
+    /// are sent as written, braces and all.
+    public var templating: Templating?
     /// Under the closed model (no rate): start the workers evenly over this time (`--ramp-up`).
     public var rampUp: Duration?
     /// This process's part of a run spread over several (`--shard I/N`): `requests`, `concurrency`,
@@ -63,12 +66,9 @@ extension Options {
     }
 
     /// The most requests the whole run sends (every shard together): `requests`, and at most what
-    /// the stages schedule.
+    /// the stages schedule and a feed read once (`Templating.FeedOrder.once`) has rows.
     public var totalRequestLimit: Int? {
-        switch (requests, stages.isEmpty ? nil : schedule?.totalRequests) {
-        case let (n?, total?): min(n, total)
-        case let (n, total): n ?? total
-        }
+        [requests, stages.isEmpty ? nil : schedule?.totalRequests, templating?.requestLimit].compactMap { $0 }.min()
     }
 
     /// The most requests this process sends: its shard's share of `totalRequestLimit`.

@@ -39,6 +39,18 @@ public struct RunConfiguration: Codable, Sendable {
     public let stages: [StageFigures]
     /// `--ramp-up`; null without.
     public let rampUpUs: Int64?
+    /// `--template` or `--feed`: how the placeholders were filled; null when targets were sent as
+    /// written (and in reports written before hit had templates).
+    public var templating: TemplatingFigures? = nil
+
+    public struct TemplatingFigures: Codable, Sendable {
+        /// The seed, as a decimal string (a JSON number loses digits above 2^53).
+        public let seed: String
+        /// The feed's rows and columns, and the order rows were taken in; null without a feed.
+        public let feedRows: Int?
+        public let feedColumns: [String]?
+        public let feedOrder: String?
+    }
 
     public struct StageFigures: Codable, Sendable {
         public let startUs: Int64

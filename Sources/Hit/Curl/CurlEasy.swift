@@ -16,6 +16,8 @@ final class CurlEasy {
     /// The `--resolve` and `--connect-to` lists, kept alive while the handle uses them.
     private var resolveList: CurlStringList?
     private var connectToList: CurlStringList?
+    /// The header list of a rendered request, kept while libcurl may read it.
+    private var renderedHeaders: CurlStringList?
     let bodyBytes: UnsafeMutablePointer<curl_off_t>
     let errorBuffer: UnsafeMutablePointer<CChar>
     /// When the current transfer's request may be written (set by the loop), and when it was
@@ -164,6 +166,19 @@ final class CurlEasy {
         self.target = target
         appliedRole = nil
         take(.any)
+    }
+
+    /// Sets this transfer's URL, header lines and body as its templates rendered them, over those
+    /// of `target` (whose proxy, method and credentials stay). libcurl copies the URL and the
+    /// body; the header list is kept until the next transfer.
+    func apply(_ rendered: RenderedRequest, of target: CurlTarget) {
+        _ = hit_easy_setopt_string(handle, CURLOPT_URL, rendered.url)
+        renderedHeaders = try? CurlStringList(target.serverHeaders(rendered.headers), what: "the header")
+        if let list = renderedHeaders { _ = hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list.pointer) }
+        if let body = rendered.body {
+            _ = hit_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = body.withUnsafeBytes { hit_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+        }
     }
 
     /// Grows the receive buffer once a response came in more than one buffer's worth: libcurl

@@ -26,12 +26,21 @@ final class CurlTarget: Sendable {
             proxy = client.proxy ?? client.environmentProxy(for: request.url, environment: environment)?.url ?? ""
             noProxy = client.noProxyList(environment: environment)
         }
-        // A body of more than 1 MB would make libcurl wait for "100 Continue"; a load test must not.
-        let extra = request.body != nil ? ["Expect:"] : []
         let forProxy = request.headers.filter(Self.isProxyHeader)
-        headers = try CurlStringList(request.headers.filter { !Self.isProxyHeader($0) } + extra, what: "the header")
+        headers = try CurlStringList(Self.serverHeaders(request.headers, hasBody: request.body != nil), what: "the header")
         proxyHeaders = try CurlStringList(forProxy, what: "the header")
         origin = request.parsedURL.origin
+    }
+
+    /// The lines of `lines` that go to the server, as libcurl takes them. A body of more than 1 MB
+    /// would make libcurl wait for "100 Continue"; a load test must not.
+    static func serverHeaders(_ lines: [String], hasBody: Bool) -> [String] {
+        lines.filter { !isProxyHeader($0) } + (hasBody ? ["Expect:"] : [])
+    }
+
+    /// This target's server header lines, for `lines` rendered from its own.
+    func serverHeaders(_ lines: [String]) -> [String] {
+        Self.serverHeaders(lines, hasBody: request.body != nil)
     }
 
     private static func isProxyHeader(_ line: String) -> Bool {

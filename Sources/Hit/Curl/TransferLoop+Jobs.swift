@@ -37,6 +37,7 @@ extension TransferLoop {
         let worker = idle.removeLast()
         // Targets were all applied once to a probe handle at set-up, so this cannot fail here.
         try? worker.use(targets[job.target])
+        if let rendered = job.rendered { worker.apply(rendered, of: targets[job.target]) }
         worker.stamps.pointee.counted = 0  // a new request: counted once it is written
         worker.prepare()
         // A paced request is written no earlier than it is due: the PREREQFUNCTION callback waits for it.

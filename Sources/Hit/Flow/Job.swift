@@ -8,4 +8,6 @@ struct Job: Sendable {
     var target: Int
     /// When the throttle meant it to be sent; `nil` in an unpaced run.
     var due: DispatchTime?
+    /// Under `Options.templating`: the request as its templates rendered it for this job.
+    var rendered: RenderedRequest? = nil
 }

@@ -66,6 +66,7 @@ final class Pipeline: Sendable {
         self.meter = meter
         let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: workers,
                                                      loops: loopCount, client: client, meter: meter)
+        let render = try Self.renderer(targets: targets, templating: options.templating)
         self.cancellation = cancellation
         // Buffers: a worker that frees up should find its next job waiting, so the channels hold at
         // least one job per worker. Unpaced, the producer's queue is deeper still, so that it is
@@ -92,7 +93,7 @@ final class Pipeline: Sendable {
         let endsAtDeadline = dueBeforeDeadline.map { $0 < options.requestLimit ?? .max } ?? false
         startStage("produce") {
             Self.produce(jobCount, shard: options.shard ?? .whole, targets: targets.count, into: produced,
-                         cancellation: cancellation)
+                         cancellation: cancellation, render: render)
         }
         var jobs = produced
         if let schedule {

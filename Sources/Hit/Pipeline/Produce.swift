@@ -3,12 +3,16 @@ extension Pipeline {
     /// early on cancellation. Each job carries its index in the whole run: 0, 1, 2 … in one
     /// process, the shard's stripe (`index`, `index + count` …) in a shard. The targets take turns
     /// by that index, so that the shards together send what one process would.
-    static func produce(_ count: Int?, shard: Shard, targets: Int, into out: Channel<Job>, cancellation: CancellationToken) {
+    /// `render`, under templating, makes each job's request from its index and target, here,
+    /// ahead of the send path.
+    static func produce(_ count: Int?, shard: Shard, targets: Int, into out: Channel<Job>, cancellation: CancellationToken,
+                        render: (@Sendable (_ index: Int, _ target: Int) -> RenderedRequest)? = nil) {
         defer { out.close() }
         var local = 0
         while local < count ?? .max {
             let index = shard.globalIndex(local)
-            let job = Job(index: index, target: index % targets)
+            var job = Job(index: index, target: index % targets)
+            job.rendered = render?(index, job.target)
             guard !cancellation.isCancelled, out.send(job, cancellation: cancellation) else { return }
             local += 1
         }

@@ -75,6 +75,14 @@ import Testing
         (["--stages", "10s:0,5s:0", url], "--stages schedule no request"),
         (["--ramp-up", "5s", "-rps", "10", url], "--ramp-up starts workers gradually"),
         (["--ramp-up", "soon", url], "--ramp-up 'soon' is not a duration"),
+        (["--template", "http://127.0.0.1:1/{{nope}}"], "bad template in the URL: '{{nope}}': no value is named 'nope'"),
+        (["--template", "-H", "X-A: {{seq:upper}}", url], "bad template in the header 'X-A': '{{seq:upper}}': no filter is named 'upper'"),
+        (["--template", "-d", "{{rand:9:1}}", url], "bad template in the body: '{{rand:9:1}}' is not rand:A:B"),
+        (["--template", "http://127.0.0.1:1/{{seq"], "bad template in the URL: '{{seq' has no closing }}"),
+        (["--template", "http://127.0.0.1:{{seq}}/"], "the port '{{seq}}' is not a number"),
+        (["--seed", "5", url], "--seed and --feed-order apply with --template or --feed"),
+        (["--template", "--feed-order", "once", url], "--feed-order applies with --feed"),
+        (["--template", "--seed", "-1", url], "--seed"),
         (["--find-max", url], "--find-max needs --fail-if rules"),
         (["--find-max", "--fail-if", "errors>100%", url], "--find-max: no rate could fail errors>100%"),
         (["--find-max", "--fail-if", "p99>50ms", "-n", "100", url], "--find-max runs steps of --find-max-step at constant rates: -n does not apply"),
@@ -212,6 +220,25 @@ import Testing
         let aimed = arguments.map { $0 == Self.url ? server.baseURL + "/" : $0 }
         let hit = try InProcessRun(aimed)
         Self.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr, naming: message, server: server)
+    }
+
+    @Test func aBadFeedIsRefusedWithItsFileAndLine() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-feed")
+        for (name, text, message) in [("ragged.csv", "a,b\n1,2\n3\n", "line 3: 1 fields where the header has 2"),
+                                      ("empty.csv", "", "the feed is empty"),
+                                      ("nested.jsonl", "{\"a\": 1}\n{\"a\": [1]}\n", "line 2: not a JSON object")] {
+            let path = directory + "/" + name
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let hit = try InProcessRun(["--feed", path, server.baseURL + "/{{a}}"])
+            Self.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr,
+                               naming: "--feed '\(path)': \(message)", server: server)
+        }
+        let unknown = directory + "/cols.csv"
+        try "user\nann\n".write(toFile: unknown, atomically: true, encoding: .utf8)
+        let hit = try InProcessRun(["--feed", unknown, server.baseURL + "/{{usr}}"])
+        Self.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr, naming: "no value is named 'usr'", server: server)
     }
 
     /// A usage error as every bad input must end: status 64, one line on stderr naming what was

@@ -31,4 +31,19 @@ import Testing
         let other = LoadTest(targets: [request], options: Options(requests: 11), client: client)
         #expect(other.configurationDigest != plain.configurationDigest)
     }
+
+    @Test func aTemplatedRunRecordsItsSeedAndItsFeedButNoRow() throws {
+        var options = Options(requests: 10)
+        let feed = try Feed(csv: Array("token\nS3cr3tRow\n".utf8))
+        options.templating = Templating(seed: UInt64.max, feed: feed, feedOrder: .random)
+        let object = try Self.json(LoadTest(request: Request(url: "http://127.0.0.1:1/{{token}}"), options: options).configuration)
+        let templating = try #require(object["templating"] as? [String: Any])
+        #expect(templating["seed"] as? String == "18446744073709551615")
+        #expect(templating["feedRows"] as? Int == 1 && templating["feedOrder"] as? String == "random")
+        #expect(templating["feedColumns"] as? [String] == ["token"])
+        #expect(!String(decoding: try JSONEncoder().encode(LoadTest(request: Request(url: "http://127.0.0.1:1/{{token}}"),
+                                                                    options: options).configuration), as: UTF8.self).contains("S3cr3tRow"))
+        #expect(try Self.json(LoadTest(request: Request(url: "http://127.0.0.1:1/"), options: Options(requests: 1)).configuration)["templating"] is NSNull)
+    }
 }
+

@@ -66,4 +66,13 @@ import Testing
         #expect(try Template(parsing: "{{v:url}}", fields: ["v"]).render(index: 0, row: ["v": "é~-._"]) == "%C3%A9~-._")
         #expect(try Template(parsing: "{{now}}").render(index: 0, now: 1_767_272_400_000) == "1767272400000")
     }
+
+    @Test func aRequestsOriginIsWrittenOutAndItsOtherPartsMayVary() throws {
+        #expect(throws: RequestTemplate.Problem.self) { try RequestTemplate(Request(url: "http://{{seq}}@127.0.0.1:1/"), fields: []) }
+        let template = try RequestTemplate(Request(url: "http://127.0.0.1:1/a/{{seq}}?b={{seq}}#{{seq}}", headers: ["X: {{seq}}"]), fields: [])
+        let rendered = template.render(index: 3, templating: Templating(seed: 0), now: 0)
+        #expect(rendered.url == "http://127.0.0.1:1/a/3?b=3#3")
+        #expect(rendered.headers == ["X: 3"])
+        #expect(rendered.body == nil)
+    }
 }

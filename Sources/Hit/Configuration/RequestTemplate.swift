@@ -1,0 +1,65 @@
+import FoundationEssentials
+
+/// A target's URL, header values and body read as templates (`Template`), once before a run, and
+/// rendered for each request.
+public struct RequestTemplate: Sendable, Equatable {
+    public let url: Template
+    /// Each header line as a template.
+    public let headers: [Template]
+    public let body: Template?
+
+    /// Where a template of a request is wrong, and why.
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        /// `the URL`, `the header 'Name'`, `the body`.
+        public let place: String
+        public let reason: String
+        public var description: String { "\(place): \(reason)" }
+    }
+
+    /// The templates of `request`; `fields` are the feed's columns. A placeholder in the URL's
+    /// scheme, host or port is refused: connections are planned by origin, before any request.
+    public init(_ request: Request, fields: Set<String>) throws(Problem) {
+        do {
+            url = try Template(parsing: request.url, fields: fields)
+        } catch {
+            throw Problem(place: "the URL", reason: error.description)
+        }
+        if let open = request.url.range(of: "{{"), !Self.isPastTheOrigin(open.lowerBound, in: request.url) {
+            throw Problem(place: "the URL", reason: "a placeholder before the path: the scheme, host and port are written out (connections are planned by them)")
+        }
+        var headers: [Template] = []
+        for line in request.headers {
+            do {
+                headers.append(try Template(parsing: line, fields: fields))
+            } catch {
+                let name = line.split(separator: ":", maxSplits: 1).first.map(String.init) ?? line
+                throw Problem(place: "the header '\(name)'", reason: error.description)
+            }
+        }
+        self.headers = headers
+        if let bytes = request.body?.contents {
+            do {
+                body = try Template(parsing: String(decoding: bytes, as: UTF8.self), fields: fields)
+            } catch {
+                throw Problem(place: "the body", reason: error.description)
+            }
+        } else {
+            body = nil
+        }
+    }
+
+    /// Whether `index` lies after the authority of `url` (`scheme://authority/`).
+    private static func isPastTheOrigin(_ index: String.Index, in url: String) -> Bool {
+        guard let scheme = url.range(of: "://"), let path = url[scheme.upperBound...].firstIndex(where: { "/?#".contains($0) })
+        else { return false }
+        return index >= path
+    }
+
+    /// The request at `index` in the whole run.
+    func render(index: Int, templating: Templating, now: Int64) -> RenderedRequest {
+        let row = templating.row(for: index)
+        return RenderedRequest(url: url.render(index: index, row: row, seed: templating.seed, now: now),
+                               headers: headers.map { $0.render(index: index, row: row, seed: templating.seed, now: now) },
+                               body: body.map { Array($0.render(index: index, row: row, seed: templating.seed, now: now).utf8) })
+    }
+}

@@ -1,0 +1,19 @@
+extension Pipeline {
+    /// Under `templating`, what makes each request of `targets` from its index and target, with
+    /// every template read once here, before anything is sent; `nil` without templating.
+    static func renderer(targets: [Request], templating: Templating?) throws(SetupError)
+        -> (@Sendable (_ index: Int, _ target: Int) -> RenderedRequest)? {
+        guard let templating else { return nil }
+        var templates: [RequestTemplate] = []
+        for target in targets {
+            do {
+                templates.append(try RequestTemplate(target, fields: templating.fields))
+            } catch {
+                throw SetupError("a template of \(Redaction.url(target.url)) cannot be read: \(error)")
+            }
+        }
+        return { [templates] index, target in
+            templates[target].render(index: index, templating: templating, now: WallClock.unixNanoseconds() / 1_000_000)
+        }
+    }
+}
