@@ -18,9 +18,8 @@ enum Help {
             switch arguments.dropFirst().first {
             case nil: return .success(short)
             case "options", "all", "run": return .success(full)
-            case let topic? where HitTool.subcommand(named: topic) != nil:
-                return .success(HitTool.subcommand(named: topic)!.helpMessage(columns: 80))
             case let topic?:
+                if let command = HitTool.subcommand(named: topic) { return .success(command.helpMessage(columns: 80)) }
                 let topics = ["hit help", "hit help options"] + HitTool.subcommands.filter { $0 != HitCommand.self }
                     .map { "hit help " + $0.configuration.commandName! }
                 return .failure(UsageError("no help on '\(UsageError.escaped(topic))': write "

@@ -55,6 +55,11 @@ public struct RequestTemplate: Sendable, Equatable {
         return index >= path
     }
 
+    /// Whether any of its templates reads the clock (`{{now}}`): only then is it read per request.
+    public var readsClock: Bool {
+        url.readsClock || headers.contains(where: \.readsClock) || body?.readsClock == true
+    }
+
     /// The request at `index` in the whole run.
     func render(index: Int, templating: Templating, now: Int64) -> RenderedRequest {
         let row = templating.row(for: index)

@@ -12,8 +12,10 @@ extension Pipeline {
                 throw SetupError("a template of \(Redaction.url(target.url)) cannot be read: \(error)")
             }
         }
+        let readsClock = templates.map(\.readsClock)
         return { [templates] index, target in
-            templates[target].render(index: index, templating: templating, now: WallClock.unixNanoseconds() / 1_000_000)
+            let now = readsClock[target] ? WallClock.unixNanoseconds() / 1_000_000 : 0
+            return templates[target].render(index: index, templating: templating, now: now)
         }
     }
 }

@@ -54,6 +54,11 @@ public struct Template: Sendable, Equatable {
         parts.allSatisfy { if case .literal = $0 { true } else { false } }
     }
 
+    /// Whether a placeholder reads the clock (`{{now}}`).
+    public var readsClock: Bool {
+        parts.contains { if case .placeholder(let placeholder) = $0, placeholder.value == .now { true } else { false } }
+    }
+
     /// The fields (feed columns) its placeholders name.
     public var fields: Set<String> {
         Set(parts.compactMap { part in

@@ -1,20 +1,15 @@
-/// The random values of one request's template: SplitMix64 seeded from the run's seed and the
+/// The random values of one request's template: `SplitMix64` seeded from the run's seed and the
 /// request's index, so that a value depends on nothing else (not on the worker, the loop, the
 /// order of sending or the shard that sends it).
 struct TemplateRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64, index: Int) {
-        state = seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03)
+        generator = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
     }
 
-    /// SplitMix64's next value.
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        generator.next()
     }
 
     /// A whole number in `range`, each equally likely (rejection of the biased remainder).

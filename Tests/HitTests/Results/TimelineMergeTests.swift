@@ -15,7 +15,7 @@ import Testing
 
     /// Interval histograms merged bucket by bucket give exactly what merging whole histograms gives.
     @Test func theBucketMergeIsTheWholeHistogramsMerge() {
-        var generator = SeededGenerator(seed: 24)
+        var generator = SplitMix64(seed: 24)
         for round in 0..<300 {
             let a = Self.histogram(&generator, values: Int.random(in: 1...60, using: &generator))
             let b = Self.histogram(&generator, values: Int.random(in: 1...60, using: &generator))
@@ -33,7 +33,7 @@ import Testing
     /// Two shards of 5,000 intervals merge in linear time: each interval's histograms are added by
     /// their buckets. (Built whole, they took some 7 ms an interval in a debug build: 35 s here.)
     @Test func longTimelinesMergeQuickly() {
-        var generator = SeededGenerator(seed: 5)
+        var generator = SplitMix64(seed: 5)
         func timeline(start: Int64) -> Timeline {
             var timeline = Timeline(interval: .milliseconds(10), startUnixNanoseconds: start)
             let histogram = Self.histogram(&generator, values: 40)
@@ -53,18 +53,5 @@ import Testing
         let took = clock.measure { merged.merge(other) }
         #expect(merged.intervals.count == 5_000)
         #expect(took < .seconds(10), "merging 2 × 5,000 intervals took \(took)")
-    }
-}
-
-/// SplitMix64: the same values for a seed on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
