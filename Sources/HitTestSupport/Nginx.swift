@@ -38,10 +38,31 @@ public final class Nginx: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // The worker runs unprivileged when nginx starts as root: it must reach the folder.
         chmod(directory, 0o755)
-        let (h2c, tls, tlsHTTP1) = (try freePort(), try freePort(), try freePort())
-        h2cURL = "http://127.0.0.1:\(h2c)"
-        tlsURL = "https://127.0.0.1:\(tls)"
-        tlsHTTP1URL = "https://127.0.0.1:\(tlsHTTP1)"
+        // A test beside this one may draw a port between the draw and nginx's bind: then nginx
+        // cannot start, and it starts again on other ports.
+        var attempt = 0
+        var started: (process: Process, ports: (Int, Int, Int))?
+        while started == nil {
+            attempt += 1
+            let ports = (try freePort(), try freePort(), try freePort())
+            try Self.configure(directory: directory, ports: ports,
+                               maxRequestsPerConnection: maxRequestsPerConnection, certificates: certificates)
+            do {
+                started = (try Self.launch(directory: directory, ports: [ports.0, ports.1, ports.2]), ports)
+            } catch let error as NginxError where error.portTaken && attempt < 5 {
+                continue
+            }
+        }
+        let (process, ports) = started!
+        self.process = process
+        h2cURL = "http://127.0.0.1:\(ports.0)"
+        tlsURL = "https://127.0.0.1:\(ports.1)"
+        tlsHTTP1URL = "https://127.0.0.1:\(ports.2)"
+    }
+
+    private static func configure(directory: String, ports: (Int, Int, Int), maxRequestsPerConnection: Int,
+                                  certificates: Certificates) throws {
+        let (h2c, tls, tlsHTTP1) = ports
         let tlsFiles = "ssl_certificate \(certificates.serverCertificate); ssl_certificate_key \(certificates.serverKey);"
         let configuration = """
             worker_processes 1;
@@ -65,7 +86,6 @@ public final class Nginx: @unchecked Sendable {
             }
             """
         try configuration.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
-        try start()
     }
 
     deinit {
@@ -73,21 +93,35 @@ public final class Nginx: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Starts nginx (again), and returns once every port accepts connections.
+    /// Starts nginx again on its ports, and returns once every port accepts connections.
     public func start() throws {
+        let ports = [h2cURL, tlsURL, tlsHTTP1URL].compactMap { Int($0.split(separator: ":").last ?? "") }
+        process = try Self.launch(directory: directory, ports: ports)
+    }
+
+    /// Runs nginx and returns once every port accepts connections and nginx, still running,
+    /// has bound them all: a port that another process holds accepts too, while nginx retries
+    /// its bind and then exits.
+    private static func launch(directory: String, ports: [Int]) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-c", directory + "/nginx.conf", "-p", directory]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        try? FileManager.default.removeItem(atPath: directory + "/error.log")
         try process.run()
-        self.process = process
-        let ports = [h2cURL, tlsURL, tlsHTTP1URL].compactMap { Int($0.split(separator: ":").last ?? "") }
-        guard eventually(within: 10, { ports.allSatisfy(Self.accepts) }) else {
-            let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
-            stop()
-            throw NginxError(message: "nginx did not start: \(log)")
+        let errorLog = { (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? "" }
+        let failed = { errorLog().contains("[emerg]") }  // bind() or listen() failed
+        let ready = eventually(within: 10) {
+            failed() || !process.isRunning || ports.allSatisfy(accepts)
         }
+        guard ready, process.isRunning, !failed() else {
+            let log = errorLog()
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            throw NginxError(message: "nginx did not start: \(log)", portTaken: log.contains("Address already in use"))
+        }
+        return process
     }
 
     /// Stops nginx at once (SIGTERM: it closes every connection), and waits for it to exit.
@@ -133,5 +167,7 @@ public final class Nginx: @unchecked Sendable {
 
 public struct NginxError: Error, CustomStringConvertible {
     public let message: String
+    /// Whether nginx could not bind one of its ports.
+    public var portTaken = false
     public var description: String { message }
 }

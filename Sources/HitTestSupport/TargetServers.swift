@@ -38,12 +38,28 @@ public func closedPort() throws -> Int {
 }
 
 /// A loopback port free at the moment of the call, for a server started outside this process
-/// (nginx) to bind: bound once by a server that has since stopped.
+/// (nginx) to bind. It is drawn from below Linux's ephemeral range (32768–60999), where the
+/// kernel never places the local end of an outgoing connection: the thousands of connections
+/// that tests running beside this one open cannot take it before the server binds it. Another
+/// test drawing the same port stays possible, so a caller retries when its server cannot bind.
 public func freePort() throws -> Int {
-    let server = try TargetServer()
-    let port = server.port
-    server.shutdown()
-    return port
+    for _ in 0..<1000 {
+        let port = Int.random(in: 20_000..<32_768)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        close(descriptor)
+        if bound { return port }
+    }
+    throw POSIXError(.EADDRINUSE)
 }
 
 /// The sockets that hold `closedPort()`'s ports, open until the test process exits.
