@@ -3,7 +3,7 @@ import FoundationEssentials
 extension LoadTest {
     /// What this run was asked to do, as its report records it: the whole run's, secrets redacted.
     public var configuration: RunConfiguration {
-        let targetList = targets.map { RunConfiguration.Target(method: $0.method, url: Redaction.url($0.url)) }
+        let targetList = targets.map { RunConfiguration.Target(name: $0.name, method: $0.method, url: Redaction.url($0.url), weight: $0.weight) }
         let first = targets.first
         let proxy = first.flatMap { client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
         return RunConfiguration(

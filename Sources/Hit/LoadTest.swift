@@ -9,7 +9,8 @@ import Synchronization
 ///     let summary = try test.run(cancellation: CancellationToken())
 ///     print(TextReport(summary))
 public struct LoadTest: Sendable {
-    /// The requests to send, round-robin: request i goes to target i % targets.count.
+    /// The requests to send, in turn as their weights ask (see `TargetMix`): with weights all 1,
+    /// request i goes to target i % targets.count.
     public var targets: [Request]
     public var options: Options
     public var client: ClientOptions

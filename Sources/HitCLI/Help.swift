@@ -76,7 +76,8 @@ enum Help {
           -m, -X, --method <m>    HTTP method (default: GET, or POST with a body).
           -H, --header <h>        A header 'Name: value'; repeatable.
           -d, --data <data>       Request body (@FILE reads a file); -D <path> too.
-          -f, --targets <file>    Targets, one per line: 'URL' or 'METHOD URL'.
+          -f, --targets <file>    Targets, one per line: 'URL' or 'METHOD URL', or
+                                  JSON lines: {"name":..,"url":..,"weight":3}.
 
         CONNECTION AND TLS
           -t, --timeout <s>       Seconds one request may take (default: 20).

@@ -32,7 +32,7 @@ extension HitCommand: Subcommand {
         Redaction.showsSecrets = output.showSecrets
         let raw = raw ?? RawArguments(arguments.map { Array($0.utf8) })
         let loadTest = try loadTest(raw: raw)
-        let thresholds = try verdict.thresholds()
+        let thresholds = try verdict.thresholds(targets: loadTest.targets.map(\.name))
         if findMax.settingsWithoutSearch { throw UsageError("the --find-max-... settings need --find-max") }
         // Checked before any file is opened: a refused search creates no file.
         var search: CapacitySearch?
@@ -139,7 +139,7 @@ extension HitCommand.Prepared {
         if let late = summary.startedLate, late > .milliseconds(10), !summary.interrupted {
             stderr.write("hit: warning: started \(Formatting.duration(late)) after --start-at: the requests due by then went late\n")
         }
-        let verdict = Verdict(summary, thresholds: thresholds)
+        let verdict = Verdict(summary, thresholds: thresholds, targetNames: loadTest.targets.map(\.name))
         ReportWriter(output: output, destination: destination, extra: extra, stderr: stderr)
             .write(summary, of: loadTest, verdict: verdict, csv: csv.writers)
         return CLI.ending(destination: destination, extra: extra, stderr: stderr, status: ExitStatus(verdict))

@@ -13,7 +13,7 @@ struct HitCommand: ParsableCommand {
         abstract: "Load-test an HTTP server: send N requests from C workers, optionally at R requests per second in total.",
         usage: "hit [options] <url>...\n  hit [options] -f <targets-file>\n  hit report <run.json> --html <path>\n  hit merge <shard.json>... [--partial] [-o text|json] [--fail-if <rule>]",
         discussion: """
-        Several URLs, or a targets file, are sent to round-robin; the report breaks results down per target. \
+        Several URLs, or a targets file, take turns (as often as their weights ask); the report breaks results down per target. \
         Press Ctrl-C to stop early: the report of what completed is printed, marked as interrupted. \
         A second Ctrl-C exits at once.
 
@@ -38,10 +38,10 @@ struct HitCommand: ParsableCommand {
     /// The load test these arguments describe, or the usage error that stops it.
     func loadTest(raw: RawArguments = RawArguments([])) throws(UsageError) -> LoadTest {
         var files = Readable(raw: raw)
-        var pairs: [(method: String?, url: String)] = urls.map { (nil, $0) }
-        if let targetsFile = request.targetsFile { pairs += try TargetsFile.read(targetsFile, files: &files) }
-        guard !pairs.isEmpty else { throw UsageError("missing the URL to send requests to") }
-        for (_, url) in pairs {
+        var entries = urls.map { TargetsFile.Entry(url: $0) }
+        if let targetsFile = request.targetsFile { entries += try TargetsFile.read(targetsFile, files: &files) }
+        guard !entries.isEmpty else { throw UsageError("missing the URL to send requests to") }
+        for url in entries.map(\.url) {
             do {
                 try Request.validate(url: url)
             } catch .missingScheme where !url.contains("://") {
@@ -52,11 +52,24 @@ struct HitCommand: ParsableCommand {
             }
         }
         let template = try request.template(reading: &files)
-        let targets = pairs.map { pair in
+        let targets = entries.map { entry in
             var target = template
-            target.url = pair.url
-            if let method = pair.method { target.method = method }
+            target.url = entry.url
+            target.name = entry.name
+            target.weight = entry.weight
+            target.headers += entry.headers
+            if let body = entry.body {
+                target.body = Body(body)
+                // A body of its own makes a target without a method a POST, as -d does.
+                if request.method == nil { target.method = "POST" }
+            }
+            if let method = entry.method { target.method = method }
             return target
+        }
+        do {
+            _ = try TargetMix(weights: targets.map(\.weight))
+        } catch {
+            throw UsageError("-f: the targets' weights: \(error)")
         }
         let templating = try templates.templating(files: &files)
         if let templating {

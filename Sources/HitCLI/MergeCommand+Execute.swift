@@ -13,7 +13,7 @@ extension MergeCommand: ReadingCommand {
         let (command, merged, thresholds, destination, extra) =
             (reading.command, reading.value, reading.thresholds, reading.destination, reading.extra)
         let summary = merged.summary
-        let verdict = Verdict(summary, thresholds: thresholds)
+        let verdict = Verdict(summary, thresholds: thresholds, targetNames: merged.configuration.targets.map(\.name))
         if let coverage = summary.shards, !coverage.isComplete {
             // A gate that reads only the exit status must not take a partial pass for a whole one.
             stderr.write("hit merge: warning: \(coverage.description): the verdict judges only the shards given\n")

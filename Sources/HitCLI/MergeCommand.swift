@@ -51,6 +51,7 @@ struct MergeCommand: ParsableCommand {
         } catch {
             throw UsageError(error.description)
         }
+        if let first = reports.first { _ = try verdict.thresholds(targets: first.report.configuration.targets.map(\.name)) }
         do {
             return try ShardMerge(reports, allowPartial: partial, allowUnsynchronized: unsynchronized)
         } catch {

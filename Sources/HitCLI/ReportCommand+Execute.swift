@@ -35,7 +35,7 @@ extension ReportCommand: ReadingCommand {
             // The rules given, or else those the run was given: its text shows the run's verdict.
             let judged = !thresholds.isEmpty
             let rules = judged ? thresholds : report.thresholds.compactMap { try? Threshold.parseList($0.rule) }.flatMap { $0 }
-            let verdict = Verdict(summary, thresholds: rules)
+            let verdict = Verdict(summary, thresholds: rules, targetNames: report.configuration.targets.map(\.name))
             let json = judged ? JSONReport(summary, configuration: report.configuration, paced: report.pacing != nil, verdict: verdict)
                               : report
             var writer = ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)

@@ -49,7 +49,9 @@ struct ReportCommand: ParsableCommand {
         if output.interval != nil { throw UsageError("a saved report keeps its intervals: --interval does not apply") }
         let body = try Self.body(input, raw: raw, command: "hit report", limit: try input_.limit())
         guard SearchReport.Document.isSearch(body.contents) else {
-            return .run(try Self.decode(body.contents, name: Self.name(of: input), command: "hit report"))
+            let report = try Self.decode(body.contents, name: Self.name(of: input), command: "hit report")
+            _ = try verdict.thresholds(targets: report.configuration.targets.map(\.name))
+            return .run(report)
         }
         if output.hlogFile != nil || output.hgrmFile != nil {
             throw UsageError("a capacity search's document keeps no histograms: --hlog and --hgrm do not apply")

@@ -40,6 +40,7 @@ public final class TargetStats: Sendable {
     private let written = Atomic<Int>(0)
     private let readBytes = Atomic<Int>(0)
     private let recent = Mutex<[SeenRequest]>([])
+    private let paths = Mutex<[String: Int]>([:])
     private let peers = Mutex<[String: Int]>([:])
     /// Until when (uptime nanoseconds) new requests are held; see `TargetServer.stall(for:)`.
     let stalledUntil = Atomic<UInt64>(0)
@@ -64,6 +65,8 @@ public final class TargetStats: Sendable {
     public var connectionsByPeerAddress: [String: Int] { peers.withLock { $0 } }
     /// The last `recentLimit` requests, oldest first.
     public var recentRequests: [SeenRequest] { recent.withLock { $0 } }
+    /// How many requests came for each path (the request target without its query), every one.
+    public var requestsByPath: [String: Int] { paths.withLock { $0 } }
 
     func connectionAccepted(from address: String?) {
         connections.add(1, ordering: .acquiringAndReleasing)
@@ -83,6 +86,8 @@ public final class TargetStats: Sendable {
     }
 
     func requestCompleted(_ request: SeenRequest) {
+        let path = String(request.uri.prefix { $0 != "?" })
+        paths.withLock { $0[path, default: 0] += 1 }
         recent.withLock { recent in
             recent.append(request)
             if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }

@@ -59,10 +59,32 @@ public struct RunConfiguration: Codable, Sendable {
         public let targetRate: Double
     }
 
-    /// A target as the report lists it: its method and its URL, secrets redacted.
+    /// A target as the report lists it: its name, method and URL (secrets redacted) and weight.
     public struct Target: Codable, Sendable {
+        /// Null for a target without a name.
+        public let name: String?
         public let method: String
         public internal(set) var url: String
+        /// 1 in reports written before targets had weights.
+        public let weight: Int
+
+        public init(name: String?, method: String, url: String, weight: Int) {
+            self.name = name
+            self.method = method
+            self.url = url
+            self.weight = weight
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            method = try container.decode(String.self, forKey: .method)
+            url = try container.decode(String.self, forKey: .url)
+            weight = try container.decodeIfPresent(Int.self, forKey: .weight) ?? 1
+        }
+
+        /// The target as reports show it: its name, else its method and URL.
+        public var label: String { name ?? "\(method) \(url)" }
     }
 }
 

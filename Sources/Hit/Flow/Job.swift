@@ -4,7 +4,7 @@ import Dispatch
 struct Job: Sendable {
     /// Its place in the run: 0 for the first request.
     var index: Int
-    /// Which target to send it to: the run's targets are used round-robin.
+    /// Which target to send it to, as the run's `TargetMix` chose it.
     var target: Int
     /// When the throttle meant it to be sent; `nil` in an unpaced run.
     var due: DispatchTime?

@@ -67,6 +67,12 @@ final class Pipeline: Sendable {
         let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: workers,
                                                      loops: loopCount, client: client, meter: meter)
         let render = try Self.renderer(targets: targets, templating: options.templating)
+        let mix: TargetMix
+        do {
+            mix = try TargetMix(weights: targets.map(\.weight))
+        } catch {
+            throw SetupError("the targets' weights: \(error)")
+        }
         self.cancellation = cancellation
         // Buffers: a worker that frees up should find its next job waiting, so the channels hold at
         // least one job per worker. Unpaced, the producer's queue is deeper still, so that it is
@@ -92,7 +98,7 @@ final class Pipeline: Sendable {
         let jobCount = [options.requestLimit, dueBeforeDeadline].compactMap { $0 }.min()
         let endsAtDeadline = dueBeforeDeadline.map { $0 < options.requestLimit ?? .max } ?? false
         startStage("produce") {
-            Self.produce(jobCount, shard: options.shard ?? .whole, targets: targets.count, into: produced,
+            Self.produce(jobCount, shard: options.shard ?? .whole, mix: mix, into: produced,
                          cancellation: cancellation, render: render)
         }
         var jobs = produced

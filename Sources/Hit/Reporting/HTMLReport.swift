@@ -11,7 +11,8 @@ import Glibc
 /// errors over time, with the asked rate beneath them; latency percentiles over time (corrected and
 /// uncorrected under a rate, log axis); requests in flight over time; the latency percentile
 /// spectrum on HdrHistogram's "nines" axis; status codes and error kinds; phases, in the order they
-/// happen, on a log axis. Every chart over time shares one x-axis, from the start to the run's end,
+/// happen, on a log axis; with several targets, each target's figures and its latency by
+/// percentile. Every chart over time shares one x-axis, from the start to the run's end,
 /// and a line breaks where an interval had no data instead of joining its neighbours.
 public struct HTMLReport: CustomStringConvertible, Sendable {
     public let report: JSONReport
@@ -28,6 +29,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
         body += section("Latency by percentile", spectrumChart())
         body += section("Responses", statusChart())
         if !report.phases.isEmpty { body += section("Phases", phasesChart()) }
+        if report.targets.contains(where: { $0.latency != nil }) { body += section("Targets", targetsTable() + targetsChart()) }
         return HTML.page(title: Self.title(of: report), generator: "hit \(report.hit)", body: body,
                          footer: "hit \(HTML.escape(report.hit)) · JSON report version \(report.version)")
     }
@@ -35,7 +37,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     // MARK: Sections
 
     private func header() -> String {
-        let targets = report.configuration.targets.map { "<code>\(HTML.escape($0.method)) \(HTML.escape($0.url))</code>" }
+        let targets = report.configuration.targets.map { "<code>\(HTML.escape(Self.described($0)))</code>" }
         var facts = ["started \(HTML.escape(report.startTime))", "ran \(Formatting.duration(.microseconds(report.summary.durationUs)))"]
         if report.interrupted { facts.append("<strong>interrupted</strong>") }
         if report.deadlineReached { facts.append("deadline reached") }
@@ -100,7 +102,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     private func configuration() -> String {
         let c = report.configuration
         var rows: [(String, String)] = [
-            ("targets", c.targets.map { "\($0.method) \($0.url)" }.joined(separator: ", ")),
+            ("targets", c.targets.map(Self.described).joined(separator: ", ")),
             ("requests (-n)", c.requests.map(String.init) ?? "no limit"),
             ("workers (-c)", "\(c.concurrency)"),
             ("rate (-rps)", c.rate.map { String(cFormat: "%g/s", $0) } ?? "no limit"),
@@ -135,6 +137,11 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     /// them as null, by the rule of `Timeline.Interval.hasRates`).
     private var intervals: [JSONReport.IntervalFigures] {
         report.timeline.intervals.filter { $0.sendRate != nil && $0.completedRate != nil }
+    }
+
+    /// "login: POST http://host/login (weight 3)": a target's name, method, URL and weight.
+    static func described(_ target: RunConfiguration.Target) -> String {
+        (target.name.map { "\($0): " } ?? "") + "\(target.method) \(target.url)" + (target.weight == 1 ? "" : " (weight \(target.weight))")
     }
 
     /// "hit: GET http://host/a", or with several targets "hit: GET http://host/a and 2 more targets".
@@ -229,10 +236,53 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     }
 
     private func spectrumChart() -> String {
+        spectrum(of: [("latency", "s0", .line, report.latency), ("corrected latency", "s2", .dashed, report.correctedLatency)],
+                 title: "Latency by percentile, HdrHistogram's nines axis")
+    }
+
+    /// The most targets drawn in the targets' chart: one colour each.
+    static let chartedTargets = 6
+
+    /// Each target's figures, as the text report's table has them.
+    private func targetsTable() -> String {
+        var out = "<table><thead><tr><th>target</th><th>requests</th><th>errors</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>"
+        for (index, target) in report.targets.enumerated() {
+            let label = target.name ?? "\(target.method) \(target.url)"
+            let latency = target.correctedLatency ?? target.latency
+            var values: [Int64?] = ["50", "90", "99"].map { key -> Int64? in
+                guard let latency, let value = latency.percentilesUs[key] else { return nil }
+                return value
+            }
+            values.append(latency?.maxUs)
+            let cells: [String] = values.map { value in value.map { Self.milliseconds(Double($0) / 1000) } ?? "-" }
+            out += "<tr><td>\(HTML.escape(label))</td><td>\(target.completed)</td><td>\(target.errors)</td>"
+            out += cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
+            if index + 1 == 1000, report.targets.count > 1000 {
+                out += "<tr><td colspan=\"7\">... and \(report.targets.count - 1000) more (the JSON report lists every one)</td></tr>"
+                break
+            }
+        }
+        let judged = report.targets.contains { $0.correctedLatency != nil } ? " Percentiles are of the corrected latency." : ""
+        return out + "</tbody></table><p class=\"empty\">Each target's own latency.\(judged)</p>"
+    }
+
+    /// The first targets' latency by percentile, one line each.
+    private func targetsChart() -> String {
+        let colours = ["s0", "s1", "s2", "s3", "s4", "s5"]
+        let charted = report.targets.filter { $0.latency != nil }.prefix(Self.chartedTargets)
+        let lines = charted.enumerated().map { index, target in
+            (name: target.name ?? "\(target.method) \(target.url)", colour: colours[index % colours.count],
+             style: SVGChart.Style.line, latency: target.correctedLatency ?? target.latency)
+        }
+        let more = report.targets.filter { $0.latency != nil }.count - charted.count
+        return spectrum(of: lines, title: "Each target's latency by percentile" + (more > 0 ? " (the first \(Self.chartedTargets))" : ""))
+    }
+
+    private func spectrum(of lines: [(name: String, colour: String, style: SVGChart.Style, latency: JSONReport.Latency?)],
+                          title: String) -> String {
         var series: [SVGChart.Series] = []
         var nines = 1.0
-        for (name, colour, style, latency) in [("latency", "s0", SVGChart.Style.line, report.latency),
-                                               ("corrected latency", "s2", .dashed, report.correctedLatency)] {
+        for (name, colour, style, latency) in lines {
             guard let latency, let decoded = try? HdrHistogramV2(base64: latency.histogram.encoded) else { continue }
             let histogram = LatencyHistogram(decoded, minimum: UInt64(max(0, latency.minUs)), maximum: UInt64(max(0, latency.maxUs)))
             // Out to the percentile of the slowest single request: log10(count) nines.
@@ -244,7 +294,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
             series.append(SVGChart.Series(name: name, colour: colour, style: style, points: points + [(most, histogram.max.seconds * 1000)]))
         }
         let ticks = Array(stride(from: 0.0, through: nines, by: 1))
-        return SVGChart(title: "Latency by percentile, HdrHistogram's nines axis",
+        return SVGChart(title: title,
                         x: SVGChart.Axis(label: "percentile", format: Self.ninesLabel, ticks: ticks),
                         y: SVGChart.Axis(label: "latency (ms)", format: Self.milliseconds), series: series).svg
     }

@@ -108,6 +108,10 @@ extension Summary {
             tally.failed = try c(figures.failedByStatus, "targets.failedByStatus")
             tally.errored = try c(figures.transportErrors, "targets.transportErrors")
             tally.totalLatency = .microseconds(try t(figures.meanUs ?? 0, "targets.meanUs")) * (tally.succeeded + tally.failed)
+            if figures.latency != nil { tally.latency = try Self.histogram(figures.latency, "targets.latency") }
+            if figures.correctedLatency != nil {
+                tally.correctedLatency = try Self.histogram(figures.correctedLatency, "targets.correctedLatency")
+            }
             return tally
         }
         if perTarget.isEmpty { perTarget = [Tally()] }

@@ -165,6 +165,15 @@ extension JSONReport {
                 try check.count(value, "\(path).\(field)")
             }
             try check.latencyTime(figures.meanUs, path + ".meanUs")
+            try check.latency(figures.latency, path + ".latency")
+            try check.latency(figures.correctedLatency, path + ".correctedLatency")
+            if let name = figures.name {
+                do {
+                    try Request.validate(name: name)
+                } catch {
+                    throw Invalid("\(path).name: \(error)")
+                }
+            }
         }
     }
 
@@ -201,13 +210,13 @@ extension JSONReport {
         try total("bytes received", { [$0.summary.bodyBytesReceived, $0.summary.wireBytesReceived] })
         try total("bytes sent", { [$0.summary.bodyBytesSent, $0.summary.wireBytesSent] })
         try total("responses of a target", { $0.targets.flatMap { [$0.succeeded, $0.failedByStatus] } })
-        let targets = first.configuration.targets.map { [$0.method, $0.url] }
+        let targets = first.configuration.targets.map { [$0.name ?? "", $0.method, $0.url, String($0.weight)] }
         for (name, report) in reports.dropFirst() {
             guard report.timeline.intervalUs == first.timeline.intervalUs else {
                 throw Invalid("\(name) has intervals of \(report.timeline.intervalUs) µs, \(firstName) of \(first.timeline.intervalUs) µs: "
                     + "a merge lines up intervals of one length")
             }
-            guard report.configuration.targets.map({ [$0.method, $0.url] }) == targets else {
+            guard report.configuration.targets.map({ [$0.name ?? "", $0.method, $0.url, String($0.weight)] }) == targets else {
                 throw Invalid("\(name) and \(firstName) list different targets: not shards of one run")
             }
         }
@@ -217,6 +226,18 @@ extension JSONReport {
 extension RunConfiguration {
     func validate(_ check: ReportBounds) throws(JSONReport.Invalid) {
         guard !targets.isEmpty else { throw .init("configuration.targets is empty") }
+        for (index, target) in targets.enumerated() {
+            guard (1...TargetMix.maximumCycle).contains(target.weight) else {
+                throw .init("configuration.targets[\(index)].weight is \(target.weight), not from 1 to \(TargetMix.maximumCycle)")
+            }
+            if let name = target.name {
+                do {
+                    try Request.validate(name: name)
+                } catch {
+                    throw .init("configuration.targets[\(index)].name: \(error)")
+                }
+            }
+        }
         try check.count(requests, "configuration.requests")
         guard (1...Options.maximumConcurrency).contains(concurrency) else {
             throw .init("configuration.concurrency is \(concurrency), not from 1 to \(Options.maximumConcurrency)")

@@ -245,6 +245,8 @@ public struct JSONReport: Codable, Sendable {
     }
 
     public struct TargetFigures: Codable, Sendable {
+        /// The target's name; null for a target without one.
+        public var name: String? = nil
         public let method: String
         public internal(set) var url: String
         public let completed: Int
@@ -253,6 +255,12 @@ public struct JSONReport: Codable, Sendable {
         public let failedByStatus: Int
         public let transportErrors: Int
         public let meanUs: Int64?
+        /// The target's own latency (of the responses), with its histogram; null when it got no
+        /// response, in a run of one target (the run's is its own), and for targets after the
+        /// first `Summary.targetsWithLatency`.
+        public var latency: Latency? = nil
+        /// Under a rate, the target's corrected latency, kept as `latency` is; null otherwise.
+        public var correctedLatency: Latency? = nil
     }
 
     public init(_ s: Summary, test: LoadTest, verdict: Verdict? = nil) {
@@ -297,9 +305,11 @@ public struct JSONReport: Codable, Sendable {
             ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
         }
         targets = zip(configuration.targets, s.perTarget).map { target, tally in
-            TargetFigures(method: target.method, url: target.url, completed: tally.completed, succeeded: tally.succeeded,
-                          errors: tally.failed + tally.errored, failedByStatus: tally.failed, transportErrors: tally.errored,
-                          meanUs: tally.meanLatency?.microsecondsValue)
+            TargetFigures(name: target.name, method: target.method, url: target.url, completed: tally.completed,
+                          succeeded: tally.succeeded, errors: tally.failed + tally.errored, failedByStatus: tally.failed,
+                          transportErrors: tally.errored, meanUs: tally.meanLatency?.microsecondsValue,
+                          latency: tally.latency.flatMap { Self.latency($0, mean: tally.meanLatency) },
+                          correctedLatency: tally.correctedLatency.flatMap { Self.latency($0, mean: nil) })
         }
     }
 

@@ -260,10 +260,23 @@ public struct TextReport: CustomStringConvertible, Sendable {
             out.section("Targets:")
             // A long targets file would bury the report: its first rows, and the JSON for all of them.
             let shown = min(targets.count, s.perTarget.count, Self.targetRows)
+            // A label too long for its column gets a line of its own, the figures under it.
+            let labelWidth = max(6, min(targets.prefix(shown).map(\.count).max() ?? 0, 22))
+            out.append("  " + "target".padded(to: labelWidth) + Self.column("requests", 10) + Self.column("errors", 8)
+                + ["p50", "p90", "p99", "max"].map { Self.column($0, 9) }.joined())
             for (index, tally) in s.perTarget.prefix(shown).enumerated() {
-                let mean = tally.meanLatency.map(Formatting.duration) ?? "-"
-                out.append("  \(targets[index])  requests \(tally.completed), succeeded \(tally.succeeded), "
-                    + "failed by status \(tally.failed), transport errors \(tally.errored), mean \(mean)")
+                let latency = tally.latency.flatMap { $0.isEmpty ? nil : $0 }
+                let percentiles = [50.0, 90, 99].map { p in latency.map { Formatting.duration($0.percentile(p)) } ?? "-" }
+                    + [latency.map { Formatting.duration($0.max) } ?? "-"]
+                let figures = Self.column(String(tally.completed), 10) + Self.column(String(tally.failed + tally.errored), 8)
+                    + percentiles.map { Self.column($0, 9) }.joined()
+                let label = targets[index]
+                if label.count > labelWidth {
+                    out.append("  " + label)
+                    out.append("  " + String(repeating: " ", count: labelWidth) + figures)
+                } else {
+                    out.append("  " + label.padded(to: labelWidth) + figures)
+                }
             }
             let hidden = min(targets.count, s.perTarget.count) - shown
             if hidden > 0 { out.append("  ... and \(hidden) more target\(hidden == 1 ? "" : "s") (the JSON report lists every one)") }
@@ -374,7 +387,7 @@ extension TextReport {
     /// configuration its JSON report recorded.
     public init(_ summary: Summary, configuration: RunConfiguration, width: Int = 80, verdict: Verdict? = nil,
                 colour: Bool = false) {
-        self.init(summary, targets: configuration.targets.map { "\($0.method) \($0.url)" }, width: width, verdict: verdict,
+        self.init(summary, targets: configuration.targets.map(\.label), width: width, verdict: verdict,
                   proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
                   askedForHTTP2: configuration.http == .http2,
                   stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) },

@@ -167,8 +167,27 @@ public struct Summary: Sendable, Equatable {
     public init(requested: Int?, targets: Int = 1, rate: Double? = nil) {
         self.requested = requested
         self.rate = rate
-        perTarget = Array(repeating: Tally(), count: max(targets, 1))
+        perTarget = (0..<max(targets, 1)).map { Tally(keepingLatency: targets > 1 && $0 < Self.targetsWithLatency) }
     }
+
+    /// The figures of target `index` alone, as a summary of their own, for rules that judge one
+    /// target: its counts and its latency (corrected under a rate), over the run's duration and
+    /// span of responses. `nil` when that target kept no latency (see `targetsWithLatency`).
+    public func target(_ index: Int) -> Summary? {
+        guard perTarget.indices.contains(index), let latency = perTarget[index].latency else { return nil }
+        var view = Summary(requested: nil, rate: rate)
+        view.rateVaries = rateVaries
+        view.total = perTarget[index]
+        view.latency = latency
+        view.correctedLatency = perTarget[index].correctedLatency ?? LatencyHistogram()
+        view.duration = duration
+        (view.firstSend, view.lastSend, view.firstEnd, view.lastEnd) = (firstSend, lastSend, firstEnd, lastEnd)
+        return view
+    }
+
+    /// How many targets (the first ones) keep a latency histogram of their own in a run of several:
+    /// each holds about 200 kB, and a targets file may list thousands.
+    public static let targetsWithLatency = 100
 
     /// The run's `Tally` counts, read and written as the summary's own.
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Tally, Value>) -> Value {

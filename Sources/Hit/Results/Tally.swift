@@ -11,8 +11,16 @@ public struct Tally: Sendable, Equatable {
     public var errored = 0
     /// Sum of the latencies of the requests that got a response, for the exact mean.
     public var totalLatency: Duration = .zero
+    /// The latencies of the requests that got a response, when this tally keeps them: a target's
+    /// does in a run of several targets (the first `Summary.targetsWithLatency`); the run's own
+    /// are `Summary.latency`.
+    public var latency: LatencyHistogram?
+    /// Under a rate, the corrected latencies of the same responses, when this tally keeps latency.
+    public var correctedLatency: LatencyHistogram?
 
-    public init() {}
+    public init(keepingLatency: Bool = false) {
+        latency = keepingLatency ? LatencyHistogram() : nil
+    }
 
     /// Counts one result.
     public mutating func record(_ result: RequestResult) {
@@ -23,6 +31,12 @@ public struct Tally: Sendable, Equatable {
         }
         if result.succeeded { succeeded += 1 } else { failed += 1 }
         totalLatency += result.latency
+        guard latency != nil else { return }
+        latency?.record(result.latency)
+        if let corrected = result.correctedLatency {
+            if correctedLatency == nil { correctedLatency = LatencyHistogram() }
+            correctedLatency?.record(corrected)
+        }
     }
 
     /// Mean latency of the requests that got a response.
@@ -39,5 +53,11 @@ extension Tally {
         failed += other.failed
         errored += other.errored
         totalLatency += other.totalLatency
+        if let theirs = other.latency {
+            if latency == nil { latency = theirs } else { latency?.merge(theirs) }
+        }
+        if let theirs = other.correctedLatency {
+            if correctedLatency == nil { correctedLatency = theirs } else { correctedLatency?.merge(theirs) }
+        }
     }
 }

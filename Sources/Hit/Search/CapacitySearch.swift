@@ -244,7 +244,7 @@ public struct CapacitySearch: Sendable {
         measured.duration = step
         measured.started = measured.completed
         measured.ending = whole.ending.isInterrupted ? whole.ending : .completed
-        let verdict = Verdict(measured, thresholds: thresholds)
+        let verdict = Verdict(measured, thresholds: thresholds, targetNames: targets.map(\.name))
         // hit's limit: sends short of the asked rate (requests dropped or sent too late to count),
         // or late while every worker was busy (late alone may be the machine's scheduling; busy
         // alone is a server that takes its time, with workers to spare). A request or two dropped

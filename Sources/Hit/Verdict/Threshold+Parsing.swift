@@ -18,19 +18,31 @@ extension Threshold {
         }
         let valueText = rest.dropFirst(comparison.rawValue.count)
         guard !metricText.isEmpty else { throw fail(text, "has no metric before its comparison") }
-        var metricName = metricText
+        // Prefixes: a target's name, then a latency: `login:`, `corrected:`, `login:corrected:`.
+        var prefixes = metricText.split(separator: ":", omittingEmptySubsequences: false)
+        let metricName = prefixes.removeLast()
         var latency: Latency?
-        if let colon = metricText.firstIndex(of: ":") {
-            let prefix = metricText[..<colon]
-            guard let named = Latency(rawValue: String(prefix)) else {
-                throw fail(prefix, "is not a latency: use corrected: or uncorrected: before a latency metric")
-            }
+        var target: String?
+        if let last = prefixes.last, let named = Latency(rawValue: String(last)) {
             latency = named
-            metricName = metricText[metricText.index(after: colon)...]
+            prefixes.removeLast()
+        }
+        if let name = prefixes.first, prefixes.count == 1 {
+            do {
+                try Request.validate(name: String(name))
+            } catch {
+                throw fail(name, "is neither corrected: nor uncorrected: nor a target's name: \(error)")
+            }
+            target = String(name)
+        } else if prefixes.count > 1 {
+            throw fail(metricText, "has too many prefixes: at most a target's name, then corrected: or uncorrected:")
         }
         let metric = try Self.metric(metricName, fail: fail)
         if latency != nil, !metric.isLatency {
             throw fail(metricText, "names a latency, but only pN, min, mean and max are latencies")
+        }
+        if target != nil, !metric.isLatency, metric != .errors, metric != .rps {
+            throw fail(metricName, "cannot judge one target: a target's rules take pN, min, mean, max, errors and rps")
         }
 
         let number = valueText.prefix { $0.isNumber || $0 == "." }
@@ -58,6 +70,7 @@ extension Threshold {
         self.comparison = comparison
         self.value = value
         self.latency = latency
+        self.target = target
     }
 
     private static func metric(_ text: Substring, fail: (Substring, String) -> ParseError) throws(ParseError) -> Metric {
@@ -83,6 +96,28 @@ extension Threshold {
             throw fail(text, "is not a status metric: use statusNNN (e.g. status404) or statusNxx (e.g. status5xx)")
         }
         throw fail(text, "is not a metric: use pN (e.g. p99), min, mean, max, errors, timeouts, late, rps, statusNNN or statusNxx")
+    }
+
+    /// Refuses a rule on one target that no target of the run (named `names`, by index) answers:
+    /// no target has its name, or that target keeps no latency of its own (it is one of many
+    /// beyond `Summary.targetsWithLatency`, or the run's only target: judge the run instead).
+    public static func check(_ rules: [Threshold], targets names: [String?]) throws(ParseError) {
+        for rule in rules {
+            guard let target = rule.target else { continue }
+            guard let index = names.firstIndex(of: target) else {
+                let known = names.compactMap { $0 }
+                throw ParseError(rule: rule.text, part: target, reason: known.isEmpty
+                    ? "names a target, but no target has a name (a targets file's JSON lines give them)"
+                    : "is not a target's name: the targets are " + known.map { "'\($0)'" }.joined(separator: ", "))
+            }
+            guard names.count > 1 else {
+                throw ParseError(rule: rule.text, part: target, reason: "is the run's only target: write the rule without its name")
+            }
+            guard index < Summary.targetsWithLatency else {
+                throw ParseError(rule: rule.text, part: target, reason: "is target \(index + 1): only the first "
+                    + "\(Summary.targetsWithLatency) targets keep figures of their own for rules")
+            }
+        }
     }
 
     /// Parses a `--fail-if` argument: one rule, or several separated by commas.

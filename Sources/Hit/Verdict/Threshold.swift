@@ -13,6 +13,9 @@
 /// A latency rule judges the latency users feel: in a paced run (`-rps`) the corrected latency,
 /// measured from each request's intended send time, otherwise the latency as measured. A prefix
 /// names one explicitly: `uncorrected:p99>100ms`, `corrected:p99>100ms`.
+///
+/// A target's name before the rule judges that target alone (`login:p99>100ms`,
+/// `login:errors>1%`, `login:corrected:p99>100ms`): its latency, errors and requests per second.
 public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public enum Metric: Sendable, Equatable {
         case percentile(Double)
@@ -92,6 +95,8 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     /// The latency a latency rule names with a prefix; `nil` for the default (corrected in a
     /// paced run, else uncorrected) and for other metrics.
     public let latency: Latency?
+    /// The name of the one target the rule judges (`login:p99>100ms`); `nil`: it judges the run.
+    public let target: String?
 
     public var description: String { text }
 
@@ -151,8 +156,18 @@ extension Threshold {
         return wanted == .corrected && summary.correctedLatency.isEmpty && summary.rate == nil ? .uncorrected : wanted
     }
 
-    /// Measures the rule in `summary`.
-    public func evaluate(_ summary: Summary) -> Outcome {
+    /// Measures the rule in `summary`, whose targets are named `targetNames` (by index): a rule on
+    /// one target measures that target's figures, and fails with nothing measured when no
+    /// target of that name kept them.
+    public func evaluate(_ summary: Summary, targetNames: [String?] = []) -> Outcome {
+        guard let target else { return evaluate(run: summary) }
+        guard let index = targetNames.firstIndex(of: target), let figures = summary.target(index) else {
+            return Outcome(threshold: self, measured: nil, failed: true, judged: nil)
+        }
+        return evaluate(run: figures)
+    }
+
+    private func evaluate(run summary: Summary) -> Outcome {
         let judged = judgedLatency(in: summary)
         if judged == .corrected, summary.dropped > 0 {
             // The worst values are the dropped requests': a rule that reaches them fails.

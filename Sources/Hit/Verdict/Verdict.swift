@@ -11,7 +11,8 @@
 ///   transport error).
 /// - With rules (`--fail-if`), the run fails when any rule holds. Failed requests still fail the
 ///   run unless a rule judges them (`errors`, `statusNNN` or `statusNxx`): adding `p99>1s` must not
-///   let a run of HTTP 500s pass. A rule about errors or statuses then decides alone.
+///   let a run of HTTP 500s pass. A rule about errors or statuses then decides alone; a rule on
+///   one target's errors (`login:errors>1%`) decides alone for that target's.
 public struct Verdict: Sendable, Equatable {
     public enum Outcome: String, Sendable {
         case passed, failed, unreachable, interrupted
@@ -24,8 +25,10 @@ public struct Verdict: Sendable, Equatable {
     /// (corrected)), ...", "every request failed to connect (connect: ...)".
     public let reason: String
 
-    public init(_ summary: Summary, thresholds rules: [Threshold]) {
-        thresholds = rules.map { $0.evaluate(summary) }
+    /// The verdict on `summary` under `rules`; `targetNames` (the run's targets' names, by index)
+    /// resolves the rules that judge one target.
+    public init(_ summary: Summary, thresholds rules: [Threshold], targetNames: [String?] = []) {
+        thresholds = rules.map { $0.evaluate(summary, targetNames: targetNames) }
         let connectKinds: Set<TransferError.Kind> = [.connect, .dns]
         let failures = Self.failures(summary)
         let held = thresholds.filter(\.failed)
@@ -54,13 +57,30 @@ public struct Verdict: Sendable, Equatable {
         } else if let shortfall = summary.loadShortfall {
             outcome = .failed
             reason = shortfall
-        } else if summary.unsuccessful > 0, !rules.contains(where: \.metric.judgesFailures) {
+        } else if Self.unjudgedFailures(summary, rules: rules, targetNames: targetNames) > 0 {
             outcome = .failed
-            reason = failures + (rules.isEmpty ? "" : "; no --fail-if rule judges errors or statuses, so any failed request fails the run")
+            let judgesSome = rules.contains(where: \.metric.judgesFailures)
+            reason = failures + (rules.isEmpty ? "" : judgesSome
+                ? "; no --fail-if rule judges the errors of every target that had them, so they fail the run"
+                : "; no --fail-if rule judges errors or statuses, so any failed request fails the run")
         } else {
             outcome = .passed
             reason = rules.isEmpty ? "every request succeeded" : "no --fail-if rule held"
         }
+    }
+
+    /// The failed requests no rule judges: none when a rule on the run judges errors or
+    /// statuses; otherwise those of the targets without an `errors` rule of their own.
+    static func unjudgedFailures(_ summary: Summary, rules: [Threshold], targetNames: [String?]) -> Int {
+        let judging = rules.filter(\.metric.judgesFailures)
+        guard !judging.contains(where: { $0.target == nil }) else { return 0 }
+        let judged = Set(judging.compactMap(\.target))
+        var excused = 0
+        for (index, tally) in summary.perTarget.enumerated()
+        where index < targetNames.count && targetNames[index].map(judged.contains) == true {
+            excused += tally.failed + tally.errored
+        }
+        return summary.unsuccessful - excused
     }
 
     /// "3 of 20 requests failed: 2 by status (500 ×2), 1 transport error (timeout ×1)".

@@ -5,7 +5,7 @@ import Hit
 /// What each request carries: method, headers, body, credentials; and the targets file.
 struct RequestFlags: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("targets")],
-            help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL'; # starts a comment.", valueName: "file"))
+            help: ArgumentHelp("File of targets, one per line: 'URL' or 'METHOD URL', or JSON lines with name, method, url, headers, body and weight; # starts a comment.", valueName: "file"))
     var targetsFile: String?
 
     @Option(name: [.customShort("m"), .customLong("method"), .customShort("X"), .customLong("request")],

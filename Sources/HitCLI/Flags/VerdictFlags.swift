@@ -27,4 +27,15 @@ struct VerdictFlags: ParsableArguments {
         }
         return rules
     }
+
+    /// The rules, with those on one target checked against the run's `targets`.
+    func thresholds(targets: [String?]) throws(UsageError) -> [Threshold] {
+        let rules = try thresholds()
+        do {
+            try Threshold.check(rules, targets: targets)
+        } catch {
+            throw UsageError("--fail-if \(error)")
+        }
+        return rules
+    }
 }

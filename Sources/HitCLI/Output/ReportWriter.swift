@@ -18,7 +18,7 @@ struct ReportWriter {
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
         csv.forEach { $0.flush() }
-        let targetNames = loadTest.targets.map { "\($0.method) \(Redaction.url($0.url))" }
+        let targetNames = loadTest.targets.map(\.label)
         let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
         write(summary, json: JSONReport(summary, test: loadTest, verdict: verdict), paced: loadTest.options.schedule != nil,
               verdict: verdict) { width in

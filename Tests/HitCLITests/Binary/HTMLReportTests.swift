@@ -39,7 +39,12 @@ struct HTMLReportTests {
 
         let dom = try Self.chromium(["--dump-dom", "file://" + html])
         #expect(dom.status == 0, "\(dom.stderr.suffix(2000))")
-        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 5, "throughput, latency, in flight, spectrum, phases")
+        #expect(dom.stdout.components(separatedBy: "<svg class=\"chart\"").count - 1 == 6,
+                "throughput, latency, in flight, spectrum, phases, targets")
+        // Each target's own latency: a row and a line each; the 404s' row counts them as errors.
+        let targets = try #require(Self.chart("Each target's latency by percentile", in: dom.stdout))
+        #expect(targets.components(separatedBy: "<path class=\"series").count - 1 == 3)
+        #expect(dom.stdout.contains("<td>GET \(server.baseURL)/status/404</td>"))
         for needle in ["Verdict: PASSED", "p99&gt;1s", "requests per second", "latency (ms, log scale)", "percentile",
                        "99.9%", "404", "Configuration", "time since start (s)"] {
             #expect(dom.stdout.contains(needle), "the page shows \(needle)")

@@ -327,8 +327,9 @@ import Testing
             #expect(hit.stdout.contains("Targets:"))
             // Wrapped at the report's width: read as words.
             let words = hit.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            #expect(words.contains("/status/201 requests 5, succeeded 5"))
-            #expect(words.contains("/status/404 requests 5, succeeded 0, failed by status 5"))
+            #expect(words.contains("target requests errors p50 p90 p99 max"))
+            #expect(words.contains("/status/201 5 0 "))
+            #expect(words.contains("/status/404 5 5 "))
         }
     }
 
@@ -431,5 +432,48 @@ final class StuckListener {
         let hit = try HitProcess.run(["-q", "-n", "1", "-D", "/dev/zero", "http://127.0.0.1:1/"])
         #expect(hit.exitStatus == 64)
         #expect(hit.stderr.contains("never ends"), "\(hit.stderr)")
+    }
+}
+
+extension RequestOptionTests {
+    /// A targets file in JSON lines: each line's method, headers, body and weight reach the server,
+    /// on top of what the command line gives every target.
+    @Test func aTargetsFileInJSONLines() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let path = try temporaryDirectory("hit-targets") + "/targets.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+        # a mix
+        {"name": "login", "method": "PUT", "url": "\(server.baseURL)/echo", "headers": {"X-Who": "ann", "X-List": ["1", "2"]}, "body": "{\\"u\\":1}", "weight": 3}
+
+        {"name": "home", "url": "\(server.baseURL)/"}
+        {"url": "\(server.baseURL)/status/201", "body": "b"}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let hit = try HitProcess.run(["-n", "50", "-c", "2", "-H", "X-All: yes", "-f", path, "--fail-if", "login:errors>0", "-o", "json"])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        #expect(server.stats.requestsByPath == ["/echo": 30, "/": 10, "/status/201": 10])
+        for seen in server.stats.recentRequests {
+            #expect(seen.header("X-All") == "yes")
+            switch seen.uri {
+            case "/echo":
+                #expect(seen.method == "PUT")
+                #expect(seen.header("X-Who") == "ann")
+                #expect(seen.headers.filter { $0.name == "X-List" }.map(\.value) == ["1", "2"])
+                #expect(seen.body == Array("{\"u\":1}".utf8))
+            case "/status/201":
+                #expect(seen.method == "POST", "a body of its own makes a target a POST")
+                #expect(seen.body == Array("b".utf8))
+            default:
+                #expect(seen.method == "GET")
+                #expect(seen.body.isEmpty)
+            }
+        }
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(hit.stdout.utf8)) as? [String: Any])
+        let targets = try #require(report["targets"] as? [[String: Any]])
+        #expect(targets.map { $0["name"] as? String } == ["login", "home", nil])
+        #expect(targets.map { ($0["latency"] as? [String: Any])?["count"] as? Int } == [30, 10, 10])
+        let configured = try #require((report["configuration"] as? [String: Any])?["targets"] as? [[String: Any]])
+        #expect(configured.map { $0["weight"] as? Int } == [3, 1, 1])
     }
 }

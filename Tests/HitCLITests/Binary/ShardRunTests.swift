@@ -163,6 +163,41 @@ import Testing
         #expect(shardMedians[0] >= 1000 && shardMedians[2] >= 12000, "the shards met their service times: \(shardMedians) µs")
     }
 
+    /// Named, weighted targets over three shards: together they send the whole run's mix, and the
+    /// merge adds each target's histograms and judges rules on one target.
+    @Test func theMergeKeepsEachTargetsFiguresAndJudgesItsRules() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let targets = directory + "/targets.jsonl"
+        try """
+        {"name": "fast", "url": "\(server.baseURL)/", "weight": 3}
+        {"name": "slow", "url": "\(server.baseURL)/delay/20"}
+        """.write(toFile: targets, atomically: true, encoding: .utf8)
+        let shards = try Self.runShards(3, ["--start-at", Self.startAt(in: 0.8), "-n", "400", "-c", "8", "-f", targets, "-q", "-o", "json"])
+        var files: [String] = []
+        for (index, shard) in shards.enumerated() {
+            try #require(shard.exitStatus == 0, "\(shard.stderr)")
+            files.append(directory + "/shard-\(index).json")
+            try Data(shard.stdout.utf8).write(to: URL(fileURLWithPath: files.last!))
+        }
+        #expect(server.stats.requestsByPath == ["/": 300, "/delay/20": 100])
+        let merge = try HitProcess.run(["merge", "-o", "json", "--fail-if", "slow:p50>19ms", "--fail-if", "fast:errors>0"] + files)
+        #expect(merge.exitStatus == 1, "\(merge.stderr)")
+        let merged = try Self.json(merge.stdout)
+        let mergedTargets = try #require(merged["targets"] as? [[String: Any]])
+        #expect(mergedTargets.map { $0["completed"] as? Int } == [300, 100])
+        let counts = mergedTargets.map { ($0["latency"] as? [String: Any])?["count"] as? Int }
+        #expect(counts == [300, 100])
+        let slowP50 = try #require(((mergedTargets[1]["latency"] as? [String: Any])?["percentilesUs"] as? [String: Any])?["50"] as? Int)
+        #expect(slowP50 >= 20_000)
+        let rules = try #require(merged["thresholds"] as? [[String: Any]])
+        #expect(rules.map { $0["failed"] as? Bool } == [true, false])
+        let passing = try HitProcess.run(["merge", "-q", "--fail-if", "slow:min<19ms,fast:errors>0"] + files)
+        #expect(passing.exitStatus == 0, "\(passing.stdout)\(passing.stderr)")
+    }
+
     @Test func theMergeIsJudgedAndRefusesWhatIsNotOneWholeRun() throws {
         let server = try TargetServer()
         defer { server.shutdown() }

@@ -301,6 +301,49 @@ extension UsageTests {
         #expect(scheme.stderr.contains("'ftp' is not supported"))
     }
 
+    @Test(arguments: [
+        ("{\"url\": \"http://127.0.0.1:1/\"}\n{\"url\": 3}\n", "line 2: 'url' must be a string"),
+        ("{\"url\": \"http://127.0.0.1:1/\"}\nhttp://127.0.0.1:1/\n", "line 2: not a JSON object of a target"),
+        ("{\"name\": \"a\"}\n", "line 1: the target has no 'url'"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"wieght\": 2}\n", "line 1: unknown key 'wieght'"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"weight\": 0}\n", "line 1: 'weight' must be a whole number from 1"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"weight\": 1.5}\n", "line 1: 'weight' must be a whole number from 1"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"name\": \"log in\"}\n", "line 1: a target's name holds ' '"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"name\": \"corrected\"}\n", "line 1: 'corrected' names a latency"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"name\": \"a\"}\n{\"url\": \"http://127.0.0.1:1/\", \"name\": \"a\"}\n",
+         "targets 1 and 2 are both named 'a'"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"headers\": {\"X-A\": 1}}\n", "line 1: the header 'X-A' must be a string"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"headers\": {\"X A\": \"1\"}}\n", "line 1: "),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"method\": \"G T\"}\n", "line 1: method 'G T' is not an HTTP method token"),
+        ("{\"url\": \"http://127.0.0.1:1/\", \"weight\": 1000000}\n{\"url\": \"http://127.0.0.1:1/\", \"weight\": 999999}\n",
+         "the targets' weights: the weights add up to 1999999"),
+    ])
+    func aBadJSONLineInATargetsFileIsNamed(text: String, message: String) throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let path = try temporaryDirectory("hit-targets") + "/targets.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let hit = try InProcessRun(["-f", path])
+        Self.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr, naming: message, server: server)
+    }
+
+    @Test func rulesOnTargetsNameTargetsThatKeepTheirFigures() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let path = try temporaryDirectory("hit-targets") + "/targets.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "{\"name\": \"a\", \"url\": \"\(server.baseURL)/\"}\n{\"name\": \"b\", \"url\": \"\(server.baseURL)/\"}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        for (arguments, message) in [(["-f", path, "--fail-if", "c:p99>1s"], "'c' is not a target's name: the targets are 'a', 'b'"),
+                                     (["-f", path, "--fail-if", "a:status5xx>0"], "cannot judge one target"),
+                                     (["-f", path, "--fail-if", "a:b:p99>1s"], "has too many prefixes"),
+                                     ([server.baseURL + "/", "--fail-if", "a:p99>1s"], "no target has a name")] {
+            let hit = try InProcessRun(arguments)
+            Self.expectRefused(exitStatus: hit.exitStatus, stdout: hit.stdout, stderr: hit.stderr, naming: message, server: server)
+        }
+    }
+
     @Test func helpGroupsTheFlags() throws {
         let hit = try InProcessRun(["--help-all"])
         for group in ["LOAD:", "REQUEST:", "CONNECTION:", "TLS:"] {

@@ -143,7 +143,7 @@ import Testing
         }
         let names = (0..<25).map { "GET http://127.0.0.1:1/\($0)" }
         let text = TextReport(summary, targets: names).description
-        #expect(text.contains("GET http://127.0.0.1:1/19  requests 1"))
+        #expect(text.contains("  GET http://127.0.0.1:1/19\n" + String(repeating: " ", count: 24) + "         1       0   1.00ms"))
         #expect(!text.contains("GET http://127.0.0.1:1/20 "))
         #expect(text.contains("... and 5 more targets (the JSON report lists every one)"))
         let two = TextReport(Summary(requested: 2, targets: 2), targets: Array(names.prefix(2))).description
