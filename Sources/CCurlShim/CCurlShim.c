@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -87,17 +88,54 @@ CURLMcode hit_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }
 
-static size_t count_and_discard(char *data, size_t size, size_t count, void *counter) {
-    (void)data;
+static size_t sink_body(char *data, size_t size, size_t count, void *context) {
+    hit_body_sink *sink = context;
     size_t bytes = size * count;
-    *(curl_off_t *)counter += (curl_off_t)bytes;
+    sink->count += (curl_off_t)bytes;
+    if (sink->kept_size < sink->capacity) {
+        size_t room = sink->capacity - sink->kept_size;
+        size_t taken = bytes < room ? bytes : room;
+        memcpy(sink->kept + sink->kept_size, data, taken);
+        sink->kept_size += taken;
+    }
     return bytes;
 }
 
-CURLcode hit_easy_count_and_discard_body(CURL *handle, curl_off_t *counter) {
-    CURLcode code = curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, count_and_discard);
+CURLcode hit_easy_sink_body(CURL *handle, hit_body_sink *sink) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, sink_body);
     if (code != CURLE_OK) return code;
-    return curl_easy_setopt(handle, CURLOPT_WRITEDATA, (void *)counter);
+    return curl_easy_setopt(handle, CURLOPT_WRITEDATA, (void *)sink);
+}
+
+struct hit_regex {
+    regex_t compiled;
+};
+
+hit_regex *hit_regex_compile(const char *pattern, char *error, size_t error_size) {
+    hit_regex *regex = malloc(sizeof *regex);
+    if (regex == NULL) {
+        snprintf(error, error_size, "out of memory");
+        return NULL;
+    }
+    int code = regcomp(&regex->compiled, pattern, REG_EXTENDED | REG_NOSUB);
+    if (code != 0) {
+        regerror(code, &regex->compiled, error, error_size);
+        free(regex);
+        return NULL;
+    }
+    return regex;
+}
+
+void hit_regex_free(hit_regex *regex) {
+    if (regex == NULL) return;
+    regfree(&regex->compiled);
+    free(regex);
+}
+
+int hit_regex_matches(hit_regex *regex, const char *data, size_t size) {
+    // REG_STARTEND (glibc, BSD): the bytes from rm_so to rm_eo, NUL bytes and no terminator.
+    regmatch_t range[1] = {{.rm_so = 0, .rm_eo = (regoff_t)size}};
+    return regexec(&regex->compiled, data == NULL ? "" : data, 1, range, REG_STARTEND) == 0;
 }
 
 CURLcode hit_multi_msg_result(const CURLMsg *message) {

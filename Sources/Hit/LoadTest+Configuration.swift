@@ -40,7 +40,9 @@ extension LoadTest {
                 RunConfiguration.TemplatingFigures(seed: String(templating.seed), feedRows: templating.feed?.count,
                                                    feedColumns: templating.feed?.columns,
                                                    feedOrder: templating.feed == nil ? nil : templating.feedOrder.rawValue)
-            }
+            },
+            expectStatus: options.checks?.statuses?.text,
+            expectBody: options.checks?.bodyPattern
         )
     }
 }

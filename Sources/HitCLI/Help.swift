@@ -93,6 +93,8 @@ enum Help {
           -q, --quiet             No live view on stderr.
           --fail-if <rule>        Fail the run (exit 1) when the rule holds, e.g.
                                   'p99>200ms', 'errors>1%', 'rps<100'; repeatable.
+          --expect-status <list>  Statuses that succeed, e.g. 200,3xx (default: <400);
+          --expect-body <regex>   and a pattern each body must match (grep -E).
           --find-max              Search for the highest rate no --fail-if holds at.
 
         Every option, with its full text: hit --help-all (or hit help options).

@@ -90,6 +90,7 @@ struct HitCommand: ParsableCommand {
         var options = try load.options(client: &client, shards: shard?.shard.count ?? 1)
         options.shard = shard?.shard
         options.templating = templating
+        options.checks = try verdict.checks()
         if let count = shard?.shard.count, let connections = client.connectionsPerOrigin, connections < count {
             throw UsageError("--connections \(connections) is fewer than the \(count) shards: every shard needs a connection of its own")
         }

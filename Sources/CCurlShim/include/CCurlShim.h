@@ -46,9 +46,27 @@ CURLcode hit_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 
 CURLMcode hit_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
-/// Installs a write callback that adds the size of every body chunk to *counter
-/// and discards the data, so bodies are counted without ever being buffered.
-CURLcode hit_easy_count_and_discard_body(CURL *handle, curl_off_t *counter);
+/// Where a transfer's body goes: counted, and its first `capacity` bytes kept in `kept` when
+/// `capacity` is above 0 (for a check of the body); the rest is discarded.
+typedef struct hit_body_sink {
+    curl_off_t count;
+    char *kept;
+    size_t kept_size;
+    size_t capacity;
+} hit_body_sink;
+
+/// Installs a write callback that adds the size of every body chunk to sink->count, keeps what
+/// fits of it in sink->kept and discards the rest, so bodies are never buffered beyond that.
+CURLcode hit_easy_sink_body(CURL *handle, hit_body_sink *sink);
+
+/// A compiled POSIX extended regular expression (as grep -E reads it), matched against bytes.
+typedef struct hit_regex hit_regex;
+
+/// Compiles `pattern`; NULL when it is not one, with the reason in `error`.
+hit_regex *hit_regex_compile(const char *pattern, char *error, size_t error_size);
+void hit_regex_free(hit_regex *regex);
+/// Whether `regex` matches somewhere in the `size` bytes at `data` (NUL bytes included).
+int hit_regex_matches(hit_regex *regex, const char *data, size_t size);
 
 /// What a transfer may keep of response headers and trailers, and how much it has seen.
 typedef struct hit_header_budget {

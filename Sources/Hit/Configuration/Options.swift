@@ -26,6 +26,9 @@ public struct Options: Sendable, Equatable {
     /// How the targets' `{{...}}` placeholders are filled for each request; `nil`: the targets
     /// are sent as written, braces and all.
     public var templating: Templating?
+    /// What a response must be to succeed beyond arriving (`--expect-status`, `--expect-body`);
+    /// `nil`: a status below 400.
+    public var checks: ResponseChecks?
     /// Under the closed model (no rate): start the workers evenly over this time (`--ramp-up`).
     public var rampUp: Duration?
     /// This process's part of a run spread over several (`--shard I/N`): `requests`, `concurrency`,

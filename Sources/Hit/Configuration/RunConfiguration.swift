@@ -42,6 +42,10 @@ public struct RunConfiguration: Codable, Sendable {
     /// `--template` or `--feed`: how the placeholders were filled; null when targets were sent as
     /// written (and in reports written before hit had templates).
     public var templating: TemplatingFigures? = nil
+    /// `--expect-status`, as given; null without (and in reports written before checks).
+    public var expectStatus: String? = nil
+    /// `--expect-body`'s pattern; null without.
+    public var expectBody: String? = nil
 
     public struct TemplatingFigures: Codable, Sendable {
         /// The seed, as a decimal string (a JSON number loses digits above 2^53).

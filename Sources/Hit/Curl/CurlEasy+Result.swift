@@ -34,7 +34,7 @@ extension CurlEasy {
 
         var result = RequestResult(
             status: status,
-            bytes: Int(bodyBytes.pointee),
+            bytes: Int(body.pointee.count),
             latency: .microseconds(total),
             error: code == CURLE_OK ? nil : headerBudget.pointee.exceeded != 0
                 ? TransferError(kind: .protocolError, message: "the response's headers and trailers passed \(Self.headerLimit) bytes, "

@@ -1,7 +1,8 @@
 import CCurlShim
 
 /// One worker's easy handle, configured once and reused for every request it sends, so that its
-/// connection stays alive between requests. The body is counted and discarded, never kept.
+/// connection stays alive between requests. The body is counted and discarded; under a body
+/// check its first `ResponseChecks.bodyLimit` bytes are kept, in one buffer allocated once.
 /// Not thread-safe: one event-loop thread uses it at a time.
 final class CurlEasy {
     let handle: UnsafeMutableRawPointer
@@ -18,7 +19,8 @@ final class CurlEasy {
     private var connectToList: CurlStringList?
     /// The header list of a rendered request, kept while libcurl may read it.
     private var renderedHeaders: CurlStringList?
-    let bodyBytes: UnsafeMutablePointer<curl_off_t>
+    /// The body's byte count and, under a body check, its kept start.
+    let body: UnsafeMutablePointer<hit_body_sink>
     let errorBuffer: UnsafeMutablePointer<CChar>
     /// When the current transfer's request may be written (set by the loop), and when it was
     /// written and ended (CLOCK_MONOTONIC nanoseconds, 0 until then), stamped by the shim's
@@ -43,16 +45,18 @@ final class CurlEasy {
     /// The receive buffer set now.
     private var bufferSize = CurlEasy.smallBuffer
 
-    /// `sourceAddress`: the local address this worker connects from, if one is set.
-    init(client: ClientOptions, sourceAddress: String? = nil) throws(SetupError) {
+    /// `sourceAddress`: the local address this worker connects from, if one is set; `keepBody`:
+    /// how many bytes of each body to keep (for a body check).
+    init(client: ClientOptions, sourceAddress: String? = nil, keepBody: Int = 0) throws(SetupError) {
         guard curlIsInitialised, let handle = curl_easy_init() else {
             throw SetupError("libcurl could not be initialised")
         }
         self.handle = handle
         self.client = client
         Diagnostics.curlHandles.add(1, ordering: .relaxed)
-        bodyBytes = .allocate(capacity: 1)
-        bodyBytes.initialize(to: 0)
+        body = .allocate(capacity: 1)
+        body.initialize(to: hit_body_sink(count: 0, kept: keepBody > 0 ? .allocate(capacity: keepBody) : nil,
+                                          kept_size: 0, capacity: keepBody))
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         stamps = .allocate(capacity: 1)
@@ -71,7 +75,8 @@ final class CurlEasy {
     deinit {
         curl_easy_cleanup(handle)
         Diagnostics.curlHandles.subtract(1, ordering: .relaxed)
-        bodyBytes.deallocate()
+        body.pointee.kept?.deallocate()
+        body.deallocate()
         errorBuffer.deallocate()
         stamps.deallocate()
         headerBudget.deallocate()
@@ -87,7 +92,7 @@ final class CurlEasy {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_USERAGENT, "hit/\(hitVersion)")
         try check(hit_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
-        try check(hit_easy_count_and_discard_body(handle, bodyBytes), "the body counter")
+        try check(hit_easy_sink_body(handle, body), "the body counter")
         try check(hit_easy_stamp_transfers(handle, stamps), "the write and end stamps")
         try check(hit_easy_gate_sockets(handle, gate), "the open-socket callback")
 
@@ -189,10 +194,16 @@ final class CurlEasy {
         _ = hit_easy_setopt_long(handle, CURLOPT_BUFFERSIZE, bufferSize)
     }
 
+    /// The start of the last transfer's body that was kept (empty unless `keepBody`).
+    var keptBody: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: body.pointee.kept, count: body.pointee.kept_size)
+    }
+
     /// Clears what the previous transfer left behind. Call before adding the handle to a multi;
     /// then set `stamps.pointee.not_before_ns` if the request must wait for its due time.
     func prepare() {
-        bodyBytes.pointee = 0
+        body.pointee.count = 0
+        body.pointee.kept_size = 0
         errorBuffer[0] = 0
         hit_transfer_stamps_reset(stamps)
         headerBudget.pointee.received = 0

@@ -34,6 +34,7 @@ extension TransferLoop {
                 counters.retried.add(1, ordering: .relaxed)
                 continue
             }
+            if let checks, result.error == nil, result.status > 0 { check(&result, against: checks, body: worker.keptBody) }
             place(&result, transfer: transfer, stamps: worker.stamps.pointee)
             spun += worker.stamps.pointee.held_ns
             if worker.stamps.pointee.counted != 0 { meter?.ended() }  // counted only with a meter
@@ -43,6 +44,16 @@ extension TransferLoop {
             unsent.append(result, handedOff: transfer.handedOff)
         }
         return freed
+    }
+
+    /// Fails a response that `checks` refuse, with the error kind `check`; marks one whose status
+    /// they expect as succeeding whatever its class.
+    private func check(_ result: inout RequestResult, against checks: ResponseChecks, body: UnsafeRawBufferPointer) {
+        if let failure = checks.failure(status: result.status, body: bodyPattern, kept: body) {
+            result.error = TransferError(kind: .check, message: failure)
+        } else {
+            result.statusExpected = checks.statuses != nil
+        }
     }
 
     /// Places a result in the run: its index, when it was written (else handed off) and, if paced,

@@ -7,7 +7,7 @@ extension TransferLoop {
     /// surface first: the open-files limit for `concurrency` connections, each target made ready
     /// once, and `concurrency` workers' easy handles shared out over `loops` event loops.
     static func prepare(targets: [Request], concurrency: Int, loops: Int, client: ClientOptions,
-                        meter: SendMeter? = nil) throws(SetupError) -> [TransferLoop] {
+                        meter: SendMeter? = nil, checks: ResponseChecks? = nil) throws(SetupError) -> [TransferLoop] {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
         try OpenFileLimit.ensure(concurrency: concurrency)
         // Checked for one server: connections to several can share local ports.
@@ -29,11 +29,12 @@ extension TransferLoop {
             var workers: [CurlEasy] = []
             for _ in 0..<share {
                 let source = sources.isEmpty ? nil : sources[workerIndex % sources.count]
-                workers.append(try CurlEasy(client: client, sourceAddress: source))
+                workers.append(try CurlEasy(client: client, sourceAddress: source,
+                                            keepBody: checks?.bodyPattern == nil ? 0 : ResponseChecks.bodyLimit))
                 workerIndex += 1
             }
             transferLoops.append(try TransferLoop(workers: workers, targets: curlTargets, client: client,
-                                                  connectionsPerOrigin: connectionShares?[loop], meter: meter))
+                                                  connectionsPerOrigin: connectionShares?[loop], meter: meter, checks: checks))
         }
         // Every target is applied once here, so that a refused option is reported now.
         let probe = try CurlEasy(client: client)

@@ -82,11 +82,20 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Counts each request as it is written, and as it ends (the run's, shared by its loops).
     let meter: SendMeter?
+    /// What a response must be to succeed, and this loop's own compiled body pattern.
+    let checks: ResponseChecks?
+    let bodyPattern: BodyPattern?
 
     /// `connectionsPerOrigin`: this loop's share of `--connections`, if given; `meter`: the run's
     /// send meter.
     init(workers: [CurlEasy], targets: [CurlTarget], client: ClientOptions, connectionsPerOrigin: Int? = nil,
-         meter: SendMeter? = nil) throws(SetupError) {
+         meter: SendMeter? = nil, checks: ResponseChecks? = nil) throws(SetupError) {
+        self.checks = checks
+        do {
+            bodyPattern = try checks?.bodyPattern.map { pattern throws(ResponseChecks.Problem) in try BodyPattern(pattern) }
+        } catch {
+            throw SetupError("the body check: \(error)")
+        }
         let multiplexing = client.httpVersion == .http2
         let handles = Self.multiHandles(workers: workers.count, multiplexing: multiplexing)
         guard let multis = hit_multi_set_create(Int32(handles)) else { throw SetupError("libcurl could not make a multi handle") }

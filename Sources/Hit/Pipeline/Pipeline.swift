@@ -65,7 +65,7 @@ final class Pipeline: Sendable {
         let meter = try SendMeter(interval: options.interval)
         self.meter = meter
         let transferLoops = try TransferLoop.prepare(targets: targets, concurrency: workers,
-                                                     loops: loopCount, client: client, meter: meter)
+                                                     loops: loopCount, client: client, meter: meter, checks: options.checks)
         let render = try Self.renderer(targets: targets, templating: options.templating)
         let mix: TargetMix
         do {

@@ -207,8 +207,11 @@ public struct TextReport: CustomStringConvertible, Sendable {
     private func accountingBlock(_ out: inout Lines) {
         let s = summary
         out.section("Requests:")
+        let checks = s.failedChecks
         var parts = ["started \(s.started)", "completed \(s.completed)", "succeeded \(s.succeeded)",
-                     "errors \(s.unsuccessful): failed by status \(s.failed), transport errors \(s.errored) (timeouts \(s.timedOut))"]
+                     "errors \(s.unsuccessful): failed by status \(s.failed), "
+                        + (checks > 0 ? "failed checks \(checks), " : "")
+                        + "transport errors \(s.errored - checks) (timeouts \(s.timedOut))"]
         if s.interrupted || s.deadlineReached { parts.append("aborted in flight \(s.abandoned)") }
         if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the run's end, never sent: every worker was busy)") }
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
@@ -249,9 +252,13 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 out.append("  \(version.rawValue)  \(count)")
             }
         }
-        if !s.errorCounts.isEmpty {
+        if let checks = s.errorCounts[.check] {
+            out.section("Failed checks:")
+            out.append("  \(checks.count)  (e.g. \(checks.example))", highlight: "\(checks.count)")
+        }
+        if s.errorCounts.keys.contains(where: { $0 != .check }) {
             out.section("Transport errors:")
-            for (kind, tally) in s.errorCounts.sorted(by: { $0.key < $1.key }) {
+            for (kind, tally) in s.errorCounts.sorted(by: { $0.key < $1.key }) where kind != .check {
                 out.append("  " + kind.rawValue.padded(to: 9)
                     + "\(tally.count)  (e.g. \(tally.example))", highlight: kind.rawValue.padded(to: 9) + "\(tally.count)")
             }

@@ -9,6 +9,9 @@ public struct RequestResult: Sendable, Equatable {
     public var index: Int = 0
     /// The HTTP status, or 0 when no response arrived.
     public var status: Int
+    /// Whether the status was one the run's expected statuses accept (`ResponseChecks`): then it
+    /// succeeds whatever its class.
+    public var statusExpected = false
     /// Body bytes received, after any content decoding.
     public var bytes: Int
     /// Bytes received on the wire: the response head plus the body as it came (before content
@@ -117,9 +120,10 @@ public struct RequestResult: Sendable, Equatable {
 }
 
 extension RequestResult {
-    /// A request succeeds when its transfer completes and the status is below 400.
+    /// A request succeeds when its transfer completes and the status is below 400, or, under
+    /// expected statuses, is one of them (`statusExpected`).
     public var succeeded: Bool {
-        error == nil && status > 0 && status < 400
+        error == nil && status > 0 && (status < 400 || statusExpected)
     }
 
     /// Whether the transfer ended with a timeout.

@@ -223,6 +223,9 @@ public struct Summary: Sendable, Equatable {
         }
     }
 
+    /// Responses that failed a check (`ResponseChecks`): among `errored`, as the error kind `check`.
+    public var failedChecks: Int { errorCounts[.check]?.count ?? 0 }
+
     /// Adds one result.
     public mutating func record(_ result: RequestResult) {
         total.record(result)
@@ -246,6 +249,11 @@ public struct Summary: Sendable, Equatable {
         }
         if let error = result.error {
             if error.kind == .timeout { timedOut += 1 }
+            // A failed check failed a response: its status and version are counted as every response's.
+            if error.kind == .check {
+                statusCounts[result.status, default: 0] += 1
+                if let version = result.httpVersion { httpVersions[version, default: 0] += 1 }
+            }
             errorCounts[error.kind, default: ErrorTally(count: 0, example: error.message)].count += 1
             failureLatency.record(result.latency)
             return

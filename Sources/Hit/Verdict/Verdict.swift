@@ -7,8 +7,8 @@
 /// - A run in which nothing completed fails: there is nothing to judge.
 /// - A paced run that did not apply the load it asked for fails (`Summary.loadShortfall`): a
 ///   request was dropped, or it sent below the asked rate. Its latencies describe a lighter load.
-/// - Without rules, the run fails when any request failed (a status of 400 or more, or a
-///   transport error).
+/// - Without rules, the run fails when any request failed (a status of 400 or more, a failed
+///   check, or a transport error).
 /// - With rules (`--fail-if`), the run fails when any rule holds. Failed requests still fail the
 ///   run unless a rule judges them (`errors`, `statusNNN` or `statusNxx`): adding `p99>1s` must not
 ///   let a run of HTTP 500s pass. A rule about errors or statuses then decides alone; a rule on
@@ -90,9 +90,14 @@ public struct Verdict: Sendable, Equatable {
             let statuses = summary.statusCounts.filter { $0.key >= 400 }.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
             parts.append("\(summary.failed) by status (\(statuses.joined(separator: ", ")))")
         }
-        if summary.errored > 0 {
-            let kinds = summary.errorCounts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) ×\($0.value.count)" }
-            parts.append("\(summary.errored) transport error\(summary.errored == 1 ? "" : "s") (\(kinds.joined(separator: ", ")))")
+        let checks = summary.failedChecks
+        if let tally = summary.errorCounts[.check] {
+            parts.append("\(checks) failed check\(checks == 1 ? "" : "s") (e.g. \(tally.example))")
+        }
+        if summary.errored > checks {
+            let transport = summary.errored - checks
+            let kinds = summary.errorCounts.sorted { $0.key < $1.key }.filter { $0.key != .check }.map { "\($0.key.rawValue) ×\($0.value.count)" }
+            parts.append("\(transport) transport error\(transport == 1 ? "" : "s") (\(kinds.joined(separator: ", ")))")
         }
         return "\(summary.unsuccessful) of \(summary.completed) requests failed: " + parts.joined(separator: ", ")
     }

@@ -88,7 +88,7 @@ enum PeerSpelling {
     /// `hit -n 1`); `PeerSpellingTests` checks them against the help, so they cannot drift.
     static let valueTaking: Set<String> = [
         "--accept", "--cacert", "--cert", "--concurrency", "--connect-timeout", "--connect-to", "--connections",
-        "--content-type", "--csv-file", "--data", "--data-binary", "--data-file", "--data-raw", "--duration", "--fail-if", "--feed", "--feed-order",
+        "--content-type", "--csv-file", "--data", "--data-binary", "--data-file", "--data-raw", "--duration", "--expect-body", "--expect-status", "--fail-if", "--feed", "--feed-order",
         "--find-max-rate", "--find-max-resolution", "--find-max-step", "--find-max-time", "--find-max-warm-up", "--header",
         "--hgrm", "--hlog", "--host", "--html", "--interface", "--interval", "--json-file", "--key", "--loops",
         "--max-redirs", "--max-time", "--method", "--netrc-file", "--noproxy", "--output", "--output-file", "--proxy",
