@@ -114,6 +114,10 @@ public struct LoadTest: Sendable {
             // count it as worse than any response (see `Summary.correctedPercentile`).
             summary.dropped = max(0, planned - summary.started)
         }
+        if let rows = options.templating?.requestLimit, options.totalRequestLimit == rows, !summary.interrupted,
+           !summary.deadlineReached, summary.started == summary.requested {
+            summary.feedUsedUp = rows
+        }
         summary.scrubErrorExamples(of: secrets())
         return summary
     }

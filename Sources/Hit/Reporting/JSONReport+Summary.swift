@@ -61,6 +61,7 @@ extension Summary {
         startUptimeNanoseconds = report.startUptimeNs
         duration = .microseconds(try t(counts.durationUs, "summary.durationUs"))
         dropped = try c(counts.dropped, "summary.dropped")
+        feedUsedUp = try counts.feedUsedUp.map { rows throws(ReadingError) in try c(rows, "summary.feedUsedUp") }
         firstSend = try counts.firstSendUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.firstSendUs")) }
         lastSend = try counts.lastSendUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.lastSendUs")) }
         firstEnd = try counts.firstEndUs.map { v throws(ReadingError) in .microseconds(try t(v, "summary.firstEndUs")) }

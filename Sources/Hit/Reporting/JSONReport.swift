@@ -183,6 +183,8 @@ public struct JSONReport: Codable, Sendable {
         public let neverStarted: Int?
         /// Due before a `-z` deadline under `-rps` but never sent.
         public let dropped: Int
+        /// Under a feed read once, its rows, when they ended the run; null otherwise.
+        public var feedUsedUp: Int? = nil
         /// null when nothing completed.
         public let successPercent: Double?
         public let durationUs: Int64
@@ -337,7 +339,7 @@ public struct JSONReport: Codable, Sendable {
             requested: s.requested, started: s.started, completed: s.completed, succeeded: s.succeeded,
             errors: s.unsuccessful, failedByStatus: s.failed, transportErrors: s.errored, timeouts: s.timedOut,
             abortedInFlight: s.abandoned, retried: s.retried, neverStarted: s.neverStarted, dropped: s.dropped,
-            successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
+            feedUsedUp: s.feedUsedUp, successPercent: s.successPercent, durationUs: s.duration.microsecondsValue, requestsPerSecond: s.requestsPerSecond,
             bodyBytesReceived: s.bytes, bodyBytesSent: s.bytesSent,
             wireBytesReceived: s.wireBytesReceived, wireBytesSent: s.wireBytesSent,
             bodyBytesReceivedPerSecond: s.bytesPerSecond, bodyBytesSentPerSecond: s.bytesSentPerSecond,

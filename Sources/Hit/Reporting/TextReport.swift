@@ -216,6 +216,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
         if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the run's end, never sent: every worker was busy)") }
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
+        if let rows = s.feedUsedUp { out.append("  ended by the feed: each of its \(rows) rows was sent once (--feed-order once)") }
         // Requests per second are the summary's RPS; bytes per second, when bytes moved.
         if s.bytes > 0 || s.bytesSent > 0 {
             out.section("Throughput:")

@@ -74,6 +74,8 @@ extension Summary {
         wireBytesReceived += other.wireBytesReceived
         wireBytesSent += other.wireBytesSent
         dropped += other.dropped
+        // Every shard of a run that its feed ended says so, with the same rows.
+        if let rows = other.feedUsedUp { feedUsedUp = rows }
     }
 
     /// Histograms merge exactly; statuses, errors, versions and targets add up.

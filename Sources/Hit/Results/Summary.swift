@@ -223,6 +223,10 @@ public struct Summary: Sendable, Equatable {
         }
     }
 
+    /// Under a feed read once (`FeedOrder.once`): its rows, when sending each of them once ended
+    /// the run (before `-n`, a deadline or an interrupt); `nil` otherwise.
+    public var feedUsedUp: Int?
+
     /// Responses that failed a check (`ResponseChecks`): among `errored`, as the error kind `check`.
     public var failedChecks: Int { errorCounts[.check]?.count ?? 0 }
 

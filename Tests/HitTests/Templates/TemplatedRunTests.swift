@@ -74,6 +74,16 @@ import Testing
             let summary = try LoadTest(request: Request(url: server.baseURL + "/i/{{id}}"), options: options).run()
             #expect(summary.total.completed == 5)
             #expect(server.stats.recentRequests.map(\.uri).sorted() == ["/i/1", "/i/2", "/i/3", "/i/4", "/i/5"])
+            // The report says the feed ended the run, and keeps saying it when read back.
+            #expect(summary.feedUsedUp == 5)
+            #expect(TextReport(summary).description.contains("ended by the feed: each of its 5 rows was sent once"))
+            let test = LoadTest(request: Request(url: server.baseURL + "/i/{{id}}"), options: options)
+            #expect(try Summary(report: JSONReport(summary, test: test)).feedUsedUp == 5)
+            // -n below the rows: -n ended it, not the feed.
+            let fewer = try LoadTest(request: Request(url: server.baseURL + "/i/{{id}}"),
+                                     options: Self.options(3, templating: Templating(seed: 1, feed: feed, feedOrder: .once))).run()
+            #expect(fewer.total.completed == 3)
+            #expect(fewer.feedUsedUp == nil)
         }
     }
 
