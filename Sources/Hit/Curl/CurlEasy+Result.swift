@@ -39,7 +39,7 @@ extension CurlEasy {
             error: code == CURLE_OK ? nil : headerBudget.pointee.exceeded != 0
                 ? TransferError(kind: .protocolError, message: "the response's headers and trailers passed \(Self.headerLimit) bytes, "
                     + "hit's limit: it stopped reading them")
-                : TransferError(code: code, detail: String(cString: errorBuffer)),
+                : TransferError(code: code, detail: withoutRenderedValues(String(cString: errorBuffer))),
             target: target,
             httpVersion: HTTPVersion(curl: version),
             phases: .init(nameLookup: nameLookup, connect: connect, appConnect: appConnect,
@@ -55,6 +55,21 @@ extension CurlEasy {
         // REQUEST_SIZE holds the body too when it went out with the head; a larger body went alone.
         result.wireBytesSent = requestSize + (Int(uploaded) > requestSize ? Int(uploaded) : 0)
         return result
+    }
+}
+
+extension CurlEasy {
+    /// libcurl's `message` with the rendered request's URL and header lines put back as their
+    /// templates wrote them: the values a feed filled in (tokens, user names) never reach a report
+    /// through an error's example.
+    func withoutRenderedValues(_ message: String) -> String {
+        guard let rendered, let template = target?.request, !message.isEmpty else { return message }
+        var text = message.replacingOccurrences(of: rendered.url, with: template.url)
+        for line in rendered.headers where !template.headers.contains(line) {
+            let value = line.split(separator: ":", maxSplits: 1).dropFirst().first?.trimmingWhitespace() ?? ""
+            if value.count >= 3 { text = text.replacingOccurrences(of: value, with: "[rendered]") }
+        }
+        return text
     }
 }
 

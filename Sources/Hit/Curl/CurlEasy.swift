@@ -19,6 +19,9 @@ final class CurlEasy {
     private var connectToList: CurlStringList?
     /// The header list of a rendered request, kept while libcurl may read it.
     private var renderedHeaders: CurlStringList?
+    /// The rendered request set last, under templating: its values (a feed's tokens) must not
+    /// reach an error's message.
+    private(set) var rendered: RenderedRequest?
     /// The body's byte count and, under a body check, its kept start.
     let body: UnsafeMutablePointer<hit_body_sink>
     let errorBuffer: UnsafeMutablePointer<CChar>
@@ -177,6 +180,7 @@ final class CurlEasy {
     /// of `target` (whose proxy, method and credentials stay). libcurl copies the URL and the
     /// body; the header list is kept until the next transfer.
     func apply(_ rendered: RenderedRequest, of target: CurlTarget) {
+        self.rendered = rendered
         _ = hit_easy_setopt_string(handle, CURLOPT_URL, rendered.url)
         renderedHeaders = try? CurlStringList(target.serverHeaders(rendered.headers), what: "the header")
         if let list = renderedHeaders { _ = hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list.pointer) }

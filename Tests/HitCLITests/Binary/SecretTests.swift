@@ -182,3 +182,41 @@ import Testing
         #expect(headers.contains { $0.name == "X-Kept" })
     }
 }
+
+/// Values from a feed can be tokens: they reach the server, and no output of hit's.
+@Suite struct FeedSecretTests {
+    @Test func aFeedsValuesAppearInNoOutput() throws {
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let directory = try temporaryDirectory("hit-feed-secrets")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tokens = (0..<3).map { "f33dT0k3n\($0)x\(UUID().uuidString.prefix(6))" }
+        try ("user,token\n" + tokens.enumerated().map { "u\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n")
+            .write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+        let targets = directory + "/targets.jsonl"
+        // One target the server answers, one that fails by status, one nobody listens on, one that
+        // fails its check: every kind of outcome, each with the tokens in its URL, headers and body.
+        let closed = "http://127.0.0.1:\(try closedPort())"
+        try [server.baseURL + "/echo", server.baseURL + "/status/500", closed + "/x"].enumerated().map { index, url in
+            "{\"name\": \"t\(index)\", \"url\": \"\(url)?t={{token:url}}\", \"headers\": {\"X-Token\": \"{{token}}\"}, \"body\": \"{\\\"u\\\":\\\"{{user}}\\\",\\\"t\\\":\\\"{{token}}\\\"}\"}"
+        }.joined(separator: "\n").write(toFile: targets, atomically: true, encoding: .utf8)
+        let files = ["--json-file", directory + "/run.json", "--csv-file", directory + "/run.csv", "--html", directory + "/run.html"]
+        for format in ["text", "json", "csv"] {
+            let hit = try HitProcess.run(["-n", "30", "-c", "3", "-f", targets, "--feed", directory + "/users.csv",
+                                          "--expect-body", "zzz", "-o", format] + files)
+            #expect(hit.exitStatus == 1, "\(hit.stderr)")
+            var outputs = [hit.stdout, hit.stderr]
+            for file in ["run.json", "run.csv", "run.html"] { outputs.append(try String(contentsOfFile: directory + "/" + file, encoding: .utf8)) }
+            for token in tokens {
+                #expect(!outputs.contains { $0.contains(token) }, "\(format): a token was printed")
+            }
+            #expect(hit.stdout.contains("{{token") || format == "text",
+                    "the reports name the targets by their templates")
+        }
+        // The tokens did reach the server, in the header and the body.
+        let seen = server.stats.recentRequests.filter { $0.uri.hasPrefix("/echo") }
+        #expect(!seen.isEmpty)
+        #expect(seen.allSatisfy { request in tokens.contains(request.header("X-Token") ?? "") })
+        #expect(seen.allSatisfy { request in tokens.contains { String(decoding: request.body, as: UTF8.self).contains($0) } })
+    }
+}

@@ -70,3 +70,22 @@ import Testing
         #expect(try CurlStringList([]).pointer == nil)
     }
 }
+
+/// A rendered request's values stay out of libcurl's error messages, whatever libcurl quotes.
+@Suite struct RenderedValueScrubTests {
+    @Test func theRenderedURLAndHeaderValuesGiveWayToTheirTemplates() throws {
+        let template = Request(url: "http://127.0.0.1:1/u/{{user}}?t={{token}}", headers: ["X-Token: {{token}}", "Accept: */*"])
+        let target = try CurlTarget(template)
+        let easy = try CurlEasy(client: ClientOptions())
+        try easy.use(target)
+        easy.apply(RenderedRequest(url: "http://127.0.0.1:1/u/ann?t=T0k3nValue", headers: ["X-Token: T0k3nValue", "Accept: */*"], body: nil),
+                   of: target)
+        let scrubbed = easy.withoutRenderedValues("Failed for http://127.0.0.1:1/u/ann?t=T0k3nValue; header X-Token: T0k3nValue")
+        #expect(!scrubbed.contains("T0k3nValue"), "\(scrubbed)")
+        #expect(scrubbed.contains("http://127.0.0.1:1/u/{{user}}?t={{token}}"))
+        // A handle that sends its target as written changes nothing.
+        let plain = try CurlEasy(client: ClientOptions())
+        try plain.use(target)
+        #expect(plain.withoutRenderedValues("as is T0k3nValue") == "as is T0k3nValue")
+    }
+}
