@@ -60,11 +60,19 @@ public struct RequestTemplate: Sendable, Equatable {
         url.readsClock || headers.contains(where: \.readsClock) || body?.readsClock == true
     }
 
-    /// The request at `index` in the whole run.
+    /// The request at `index` in the whole run: only the parts that have placeholders (the
+    /// others stay as the target has them on the worker's handle).
     func render(index: Int, templating: Templating, now: Int64) -> RenderedRequest {
-        let row = templating.row(for: index)
-        return RenderedRequest(url: url.render(index: index, row: row, seed: templating.seed, now: now),
-                               headers: headers.map { $0.render(index: index, row: row, seed: templating.seed, now: now) },
-                               body: body.map { Array($0.render(index: index, row: row, seed: templating.seed, now: now).utf8) })
+        let row = templating.rowIndex(for: index)
+        let feed = templating.feed
+        func text(_ template: Template) -> String {
+            template.render(index: index, seed: templating.seed, now: now) { name in
+                guard let feed, let row else { return nil }
+                return feed.value(row: row, named: name)
+            }
+        }
+        return RenderedRequest(url: url.isConstant ? nil : text(url),
+                               headers: headers.allSatisfy(\.isConstant) ? nil : headers.map(text),
+                               body: body.flatMap { $0.isConstant ? nil : Array(text($0).utf8) })
     }
 }

@@ -64,8 +64,8 @@ extension CurlEasy {
     /// through an error's example.
     func withoutRenderedValues(_ message: String) -> String {
         guard let rendered, let template = target?.request, !message.isEmpty else { return message }
-        var text = message.replacingOccurrences(of: rendered.url, with: template.url)
-        for line in rendered.headers where !template.headers.contains(line) {
+        var text = rendered.url.map { message.replacingOccurrences(of: $0, with: template.url) } ?? message
+        for line in rendered.headers ?? [] where !template.headers.contains(line) {
             let value = line.split(separator: ":", maxSplits: 1).dropFirst().first?.trimmingWhitespace() ?? ""
             if value.count >= 3 { text = text.replacingOccurrences(of: value, with: "[rendered]") }
         }

@@ -17,8 +17,8 @@ final class CurlEasy {
     /// The `--resolve` and `--connect-to` lists, kept alive while the handle uses them.
     private var resolveList: CurlStringList?
     private var connectToList: CurlStringList?
-    /// The header list of a rendered request, kept while libcurl may read it.
-    private var renderedHeaders: CurlStringList?
+    /// The header list of rendered requests, rewritten for each and kept while libcurl may read it.
+    private let renderedHeaders = CurlHeaderLines()
     /// The rendered request set last, under templating: its values (a feed's tokens) must not
     /// reach an error's message.
     private(set) var rendered: RenderedRequest?
@@ -181,9 +181,10 @@ final class CurlEasy {
     /// body; the header list is kept until the next transfer.
     func apply(_ rendered: RenderedRequest, of target: CurlTarget) {
         self.rendered = rendered
-        _ = hit_easy_setopt_string(handle, CURLOPT_URL, rendered.url)
-        renderedHeaders = try? CurlStringList(target.serverHeaders(rendered.headers), what: "the header")
-        if let list = renderedHeaders { _ = hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list.pointer) }
+        if let url = rendered.url { _ = hit_easy_setopt_string(handle, CURLOPT_URL, url) }
+        if let headers = rendered.headers {
+            _ = hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, renderedHeaders.set(target.serverHeaders(headers)))
+        }
         if let body = rendered.body {
             _ = hit_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             _ = body.withUnsafeBytes { hit_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }

@@ -7,6 +7,8 @@ final class CurlTarget: Sendable {
     /// The header lines for the proxy only (`Proxy-Authorization`): never sent to a server, so
     /// never carried along a redirect to another host.
     let proxyHeaders: CurlStringList
+    /// Which of the request's header lines go to the server (the others, to the proxy).
+    private let serverLines: [Bool]
     /// `scheme://host:port`: what connections are shared by.
     let origin: String
     /// The proxy and no-proxy list its transfers give libcurl, decided once from `-x`,
@@ -27,6 +29,7 @@ final class CurlTarget: Sendable {
             noProxy = client.noProxyList(environment: environment)
         }
         let forProxy = request.headers.filter(Self.isProxyHeader)
+        serverLines = request.headers.map { !Self.isProxyHeader($0) }
         headers = try CurlStringList(Self.serverHeaders(request.headers, hasBody: request.body != nil), what: "the header")
         proxyHeaders = try CurlStringList(forProxy, what: "the header")
         origin = request.parsedURL.origin
@@ -38,9 +41,14 @@ final class CurlTarget: Sendable {
         lines.filter { !isProxyHeader($0) } + (hasBody ? ["Expect:"] : [])
     }
 
-    /// This target's server header lines, for `lines` rendered from its own.
+    /// This target's server header lines, for `lines` rendered from its own (one for one):
+    /// which lines go to the server was decided once, from the target's.
     func serverHeaders(_ lines: [String]) -> [String] {
-        Self.serverHeaders(lines, hasBody: request.body != nil)
+        var server: [String] = []
+        server.reserveCapacity(lines.count + 1)
+        for (line, toServer) in zip(lines, serverLines) where toServer { server.append(line) }
+        if request.body != nil { server.append("Expect:") }
+        return server
     }
 
     private static func isProxyHeader(_ line: String) -> Bool {

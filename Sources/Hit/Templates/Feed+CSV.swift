@@ -3,9 +3,11 @@ extension Feed {
     /// an unterminated quote, a header with an empty or repeated name, or no row at all is refused
     /// with its line.
     public init(csv data: some Collection<UInt8>) throws(Problem) {
-        var reader = CSVReader(Array(data))
+        let bytes = Array(data)
+        var reader = CSVReader(bytes)
         guard let header = try reader.record() else { throw Problem(line: 0, reason: "the feed is empty: it needs a header row and a row") }
-        var builder = Builder()
+        // The values take less room than the file: room for all of them at once, never a doubling.
+        var builder = Builder(reserving: bytes.count)
         builder.columns = header.map { String(decoding: $0, as: UTF8.self) }
         try Self.check(columns: builder.columns, line: 1)
         while let record = try reader.record() {

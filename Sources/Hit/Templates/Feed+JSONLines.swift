@@ -4,7 +4,7 @@ extension Feed {
     /// Reads JSON lines: one object a line, its values strings, numbers or booleans, the same keys
     /// on every line (the columns, in the keys' sorted order). Blank lines are skipped.
     public init(jsonLines data: some Collection<UInt8>) throws(Problem) {
-        var builder = Builder()
+        var builder = Builder(reserving: data.count)
         var lineNumber = 0
         var keys: Set<String> = []
         for line in Array(data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {

@@ -14,6 +14,8 @@ public struct Feed: Sendable, Equatable {
     private let bytes: [UInt8]
     /// Where each value starts in `bytes` (row-major), and one past the last.
     private let offsets: [Int]
+    /// Each column's index, by name.
+    private let columnIndex: [String: Int]
 
     /// How many rows it has.
     public var count: Int { (offsets.count - 1) / Swift.max(1, columns.count) }
@@ -22,6 +24,11 @@ public struct Feed: Sendable, Equatable {
     public func value(row: Int, column: Int) -> String {
         let slot = row * columns.count + column
         return String(decoding: bytes[offsets[slot]..<offsets[slot + 1]], as: UTF8.self)
+    }
+
+    /// The value of the column named `name` in row `row`; `nil` for no such column.
+    public func value(row: Int, named name: String) -> String? {
+        columnIndex[name].map { value(row: row, column: $0) }
     }
 
     /// Row `row` as values by column name.
@@ -44,6 +51,10 @@ public struct Feed: Sendable, Equatable {
         var bytes: [UInt8] = []
         var offsets: [Int] = [0]
 
+        init(reserving size: Int = 0) {
+            bytes.reserveCapacity(size)
+        }
+
         mutating func append(_ value: some Collection<UInt8>) {
             bytes.append(contentsOf: value)
             offsets.append(bytes.count)
@@ -54,5 +65,6 @@ public struct Feed: Sendable, Equatable {
         columns = builder.columns
         bytes = builder.bytes
         offsets = builder.offsets
+        columnIndex = Dictionary(builder.columns.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 }

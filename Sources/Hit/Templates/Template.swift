@@ -69,7 +69,15 @@ public struct Template: Sendable, Equatable {
     /// The text for one request: `index` is its index in the whole run, `row` its feed row's
     /// values by field, `seed` the run's seed, `now` the Unix time in milliseconds.
     public func render(index: Int, row: [String: String] = [:], seed: UInt64 = 0, now: Int64 = 0) -> String {
+        render(index: index, seed: seed, now: now) { row[$0] }
+    }
+
+    /// The text for one request, its fields looked up by `field` (a feed row's, without a
+    /// dictionary made for each request).
+    func render(index: Int, seed: UInt64, now: Int64, field: (String) -> String?) -> String {
+        if parts.count == 1, case .literal(let literal) = parts[0] { return literal }
         var text = ""
+        text.reserveCapacity(estimatedLength)
         var random = TemplateRandom(seed: seed, index: index)
         for part in parts {
             switch part {
@@ -82,12 +90,19 @@ public struct Template: Sendable, Equatable {
                 case .uuid: value = random.uuid()
                 case .random(let range): value = String(random.next(in: range))
                 case .now: value = String(now)
-                case .field(let name): value = row[name] ?? ""
+                case .field(let name): value = field(name) ?? ""
                 }
                 for filter in placeholder.filters { value = filter.apply(to: value) }
                 text += value
             }
         }
         return text
+    }
+
+    /// The literal text's length plus 40 a placeholder: room for most renderings at once.
+    private var estimatedLength: Int {
+        parts.reduce(0) { total, part in
+            if case .literal(let literal) = part { total + literal.utf8.count } else { total + 40 }
+        }
     }
 }

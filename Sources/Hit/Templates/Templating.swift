@@ -34,12 +34,18 @@ public struct Templating: Sendable, Equatable {
 
     /// The feed row of the request at `index` in the whole run, as values by field.
     public func row(for index: Int) -> [String: String] {
-        guard let feed, feed.count > 0 else { return [:] }
+        guard let feed, let row = rowIndex(for: index) else { return [:] }
+        return feed.row(row)
+    }
+
+    /// Which feed row the request at `index` in the whole run takes; `nil` without a feed.
+    func rowIndex(for index: Int) -> Int? {
+        guard let feed, feed.count > 0 else { return nil }
         switch feedOrder {
-        case .cycle, .once: return feed.row(index % feed.count)
+        case .cycle, .once: return index % feed.count
         case .random:
             var random = TemplateRandom(seed: ~seed, index: index)
-            return feed.row(Int(random.next(in: 0...Int64(feed.count - 1))))
+            return Int(random.next(in: 0...Int64(feed.count - 1)))
         }
     }
 }
