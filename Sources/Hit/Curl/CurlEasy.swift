@@ -142,37 +142,56 @@ final class CurlEasy {
     func use(_ target: CurlTarget) throws(SetupError) {
         guard target !== self.target else { return }
         let request = target.request
-        // Back to a plain GET first, so nothing of the previous target's method lingers.
-        try check(hit_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
-        try set(CURLOPT_HTTPGET, 1)
+        // Switching between targets (a mix), only what differs from the previous target is set:
+        // each option set costs, and a weighted mix switches at almost every request.
+        let previous = self.target
+        let sameMethod = previous.map { $0.request.method == request.method && ($0.request.body == nil) == (request.body == nil) } ?? false
+        if !sameMethod {
+            // Back to a plain GET first, so nothing of the previous target's method lingers.
+            try check(hit_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
+            try set(CURLOPT_HTTPGET, 1)
+        }
         try set(CURLOPT_URL, request.url)
-        if let body = request.body {
+        if let body = request.body, !(sameMethod && previous?.request.body === body) {
             try check(hit_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "the body size")
             try check(hit_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, body.bytes), "the body")
         }
-        switch request.method {
-        case "HEAD": try set(CURLOPT_NOBODY, 1)
-        case request.body == nil ? "GET" : "POST": break
-        default: try set(CURLOPT_CUSTOMREQUEST, request.method)
+        if !sameMethod {
+            switch request.method {
+            case "HEAD": try set(CURLOPT_NOBODY, 1)
+            case request.body == nil ? "GET" : "POST": break
+            default: try set(CURLOPT_CUSTOMREQUEST, request.method)
+            }
         }
-        try check(hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, target.headers.pointer), "CURLOPT_HTTPHEADER")
-        // Server headers go to the server only and proxy headers to the proxy only.
-        try set(CURLOPT_HEADEROPT, Int(CURLHEADER_SEPARATE))
-        try check(hit_easy_setopt_slist(handle, CURLOPT_PROXYHEADER, target.proxyHeaders.pointer), "CURLOPT_PROXYHEADER")
-        if let credentials = request.credentials {
-            try set(CURLOPT_HTTPAUTH, hit_curlauth_basic)
-            try set(CURLOPT_USERNAME, credentials.user)
-            try set(CURLOPT_PASSWORD, credentials.password)
-        } else {
-            try check(hit_easy_setopt_string(handle, CURLOPT_USERNAME, nil), "CURLOPT_USERNAME")
-            try check(hit_easy_setopt_string(handle, CURLOPT_PASSWORD, nil), "CURLOPT_PASSWORD")
+        if previous?.headers.pointer != target.headers.pointer || previous == nil {
+            try check(hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, target.headers.pointer), "CURLOPT_HTTPHEADER")
         }
-        try set(CURLOPT_HTTP_VERSION, httpVersion(for: .any, https: request.isHTTPS))
-        // "" turns the environment's off; nil leaves libcurl to read it.
-        try check(hit_easy_setopt_string(handle, CURLOPT_PROXY, target.proxy), "CURLOPT_PROXY")
-        try check(hit_easy_setopt_string(handle, CURLOPT_NOPROXY, target.noProxy), "CURLOPT_NOPROXY")
+        if previous == nil {
+            // Server headers go to the server only and proxy headers to the proxy only.
+            try set(CURLOPT_HEADEROPT, Int(CURLHEADER_SEPARATE))
+        }
+        if previous?.proxyHeaders.pointer != target.proxyHeaders.pointer || previous == nil {
+            try check(hit_easy_setopt_slist(handle, CURLOPT_PROXYHEADER, target.proxyHeaders.pointer), "CURLOPT_PROXYHEADER")
+        }
+        if previous == nil || previous?.request.credentials != request.credentials {
+            if let credentials = request.credentials {
+                try set(CURLOPT_HTTPAUTH, hit_curlauth_basic)
+                try set(CURLOPT_USERNAME, credentials.user)
+                try set(CURLOPT_PASSWORD, credentials.password)
+            } else {
+                try check(hit_easy_setopt_string(handle, CURLOPT_USERNAME, nil), "CURLOPT_USERNAME")
+                try check(hit_easy_setopt_string(handle, CURLOPT_PASSWORD, nil), "CURLOPT_PASSWORD")
+            }
+        }
+        if previous == nil || previous?.proxy != target.proxy || previous?.noProxy != target.noProxy {
+            // "" turns the environment's off; nil leaves libcurl to read it.
+            try check(hit_easy_setopt_string(handle, CURLOPT_PROXY, target.proxy), "CURLOPT_PROXY")
+            try check(hit_easy_setopt_string(handle, CURLOPT_NOPROXY, target.noProxy), "CURLOPT_NOPROXY")
+        }
         self.target = target
-        appliedRole = nil
+        rendered = nil
+        // The HTTP version and the connection role's options depend on the scheme alone.
+        if previous?.request.isHTTPS != request.isHTTPS { appliedRole = nil }
         take(.any)
     }
 

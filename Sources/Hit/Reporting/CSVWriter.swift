@@ -56,7 +56,8 @@ public final class CSVWriter: Sendable {
         for phase in Phase.allCases {
             fields.append(result.phases[phase].map(Self.seconds) ?? "")
         }
-        fields.append(result.error == nil ? String(result.status) : "")
+        // A failed check failed a response: its status is written as every response's.
+        fields.append(result.error == nil || result.error?.kind == .check ? String(result.status) : "")
         fields.append(String(result.bytes))
         fields.append(String(result.wireBytesReceived))
         fields.append(String(result.wireBytesSent))

@@ -25,6 +25,8 @@ import Testing
         writer?.write(paced)
         writer?.write(RequestResult(status: 0, bytes: 0, latency: .zero,
                                     error: TransferError(kind: .connect, message: "refused, twice"), index: 3))
+        writer?.write(RequestResult(status: 503, bytes: 5, latency: .milliseconds(1),
+                                    error: TransferError(kind: .check, message: "status 503, expected 200"), httpVersion: .http1_1, index: 4))
         #expect(writer?.failed == false)
         writer = nil  // flushes
         try handle.close()
@@ -32,6 +34,8 @@ import Testing
         #expect(lines[0] == Substring(CSVWriter.header))
         #expect(lines[1] == "7,0.005000,0.004750,0.000250,0.002000,0.002250,,,,0.001500,,200,11,124,60,HTTP/1.1,http://u:[redacted]@h/,")
         #expect(lines[2] == "3,0.000000,,,0.000000,,,,,,,,0,0,0,,http://u:[redacted]@h/,\"connect: refused, twice\"")
+        // A failed check keeps its response's status.
+        #expect(lines[3].hasSuffix(",503,5,0,0,HTTP/1.1,http://u:[redacted]@h/,\"check: status 503, expected 200\""), "\(lines[3])")
         #expect(!lines.joined().contains("pw@"))
         // The header is the one list of columns: every row has as many fields.
         let columns = CSVWriter.header.split(separator: ",").count
