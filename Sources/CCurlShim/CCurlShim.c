@@ -97,6 +97,7 @@ static size_t sink_body(char *data, size_t size, size_t count, void *context) {
         size_t taken = bytes < room ? bytes : room;
         memcpy(sink->kept + sink->kept_size, data, taken);
         sink->kept_size += taken;
+        sink->kept[sink->kept_size] = 0;
     }
     return bytes;
 }

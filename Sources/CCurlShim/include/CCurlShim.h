@@ -47,7 +47,8 @@ CURLcode hit_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLMcode hit_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
 /// Where a transfer's body goes: counted, and its first `capacity` bytes kept in `kept` when
-/// `capacity` is above 0 (for a check of the body); the rest is discarded.
+/// `capacity` is above 0 (for a check of the body); the rest is discarded. `kept` holds
+/// `capacity + 1` bytes: what is kept is always followed by a NUL.
 typedef struct hit_body_sink {
     curl_off_t count;
     char *kept;
@@ -65,7 +66,8 @@ typedef struct hit_regex hit_regex;
 /// Compiles `pattern`; NULL when it is not one, with the reason in `error`.
 hit_regex *hit_regex_compile(const char *pattern, char *error, size_t error_size);
 void hit_regex_free(hit_regex *regex);
-/// Whether `regex` matches somewhere in the `size` bytes at `data` (NUL bytes included).
+/// Whether `regex` matches somewhere in the `size` bytes at `data` (NUL bytes included);
+/// `data[size]` must be a NUL (glibc reads only `size` bytes, but sanitizers check a C string).
 int hit_regex_matches(hit_regex *regex, const char *data, size_t size);
 
 /// What a transfer may keep of response headers and trailers, and how much it has seen.

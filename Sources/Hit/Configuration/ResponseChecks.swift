@@ -38,12 +38,13 @@ public struct ResponseChecks: Sendable, Equatable {
     }
 
     /// Why a response with `status` and the kept start of its body fails the checks, in one line;
-    /// `nil` when it passes. `body` is `nil` when no body check is asked.
+    /// `nil` when it passes. `body` is `nil` when no body check is asked; `kept` is followed in
+    /// memory by a NUL.
     func failure(status: Int, body: BodyPattern?, kept: UnsafeRawBufferPointer) -> String? {
         if let statuses, !statuses.contains(status) {
             return "status \(status), expected \(statuses.text)"
         }
-        if let body, !body.matches(kept) {
+        if let body, !body.matches(terminated: kept) {
             return "the body does not match the expected pattern"
         }
         return nil
@@ -95,7 +96,16 @@ final class BodyPattern: @unchecked Sendable {
         hit_regex_free(regex)
     }
 
+    /// Whether it matches somewhere in `bytes` (NUL bytes included).
     func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        hit_regex_matches(regex, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count) != 0
+        (Array(bytes) + [0]).withUnsafeBytes { matches(terminated: UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+    }
+
+    /// The same, without a copy, for bytes followed in memory by a NUL (a worker's kept body).
+    func matches(terminated bytes: UnsafeRawBufferPointer) -> Bool {
+        let empty: CChar = 0
+        return withUnsafePointer(to: empty) { nul in
+            hit_regex_matches(regex, bytes.baseAddress?.assumingMemoryBound(to: CChar.self) ?? nul, bytes.count) != 0
+        }
     }
 }

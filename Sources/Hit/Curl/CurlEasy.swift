@@ -58,8 +58,10 @@ final class CurlEasy {
         self.client = client
         Diagnostics.curlHandles.add(1, ordering: .relaxed)
         body = .allocate(capacity: 1)
-        body.initialize(to: hit_body_sink(count: 0, kept: keepBody > 0 ? .allocate(capacity: keepBody) : nil,
+        // One byte more than kept: a NUL always follows what is kept.
+        body.initialize(to: hit_body_sink(count: 0, kept: keepBody > 0 ? .allocate(capacity: keepBody + 1) : nil,
                                           kept_size: 0, capacity: keepBody))
+        body.pointee.kept?.initialize(to: 0)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         stamps = .allocate(capacity: 1)
@@ -218,7 +220,8 @@ final class CurlEasy {
         _ = hit_easy_setopt_long(handle, CURLOPT_BUFFERSIZE, bufferSize)
     }
 
-    /// The start of the last transfer's body that was kept (empty unless `keepBody`).
+    /// The start of the last transfer's body that was kept (empty unless `keepBody`), always
+    /// followed in memory by a NUL.
     var keptBody: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: body.pointee.kept, count: body.pointee.kept_size)
     }
@@ -228,6 +231,7 @@ final class CurlEasy {
     func prepare() {
         body.pointee.count = 0
         body.pointee.kept_size = 0
+        body.pointee.kept?.pointee = 0
         errorBuffer[0] = 0
         hit_transfer_stamps_reset(stamps)
         headerBudget.pointee.received = 0
