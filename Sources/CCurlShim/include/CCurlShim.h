@@ -9,6 +9,8 @@
 
 /// CURLAUTH_BASIC, which Swift cannot import: the macro contains a cast.
 static const long hit_curlauth_basic = (long)CURLAUTH_BASIC;
+/// CURL_NETRC_OPTIONAL: an enum case in libcurl 7.88's header, a #define in 8.x's.
+static const long hit_curl_netrc_optional = (long)CURL_NETRC_OPTIONAL;
 
 /// libcurl's version as 0xXXYYZZ (major, minor, patch), from curl_version_info.
 unsigned int hit_curl_version_number(void);

@@ -123,9 +123,9 @@ final class CurlEasy {
         if let path = client.clientKey { try set(CURLOPT_SSLKEY, path) }
         switch client.netrc {
         case nil: break
-        case .home: try set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+        case .home: try set(CURLOPT_NETRC, hit_curl_netrc_optional)
         case .file(let path):
-            try set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            try set(CURLOPT_NETRC, hit_curl_netrc_optional)
             try set(CURLOPT_NETRC_FILE, path)
         }
         try check(hit_easy_limit_headers(handle, headerBudget), "the header limit")
