@@ -84,11 +84,6 @@ extension Request {
         }
     }
 
-    /// The target as reports show it: its name, else its method and URL (secrets redacted).
-    public var label: String {
-        name ?? "\(method) \(Redaction.url(url))"
-    }
-
     /// The URL, taken apart.
     public var parsedURL: RequestURL { RequestURL(url) }
 

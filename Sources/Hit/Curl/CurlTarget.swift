@@ -28,27 +28,28 @@ final class CurlTarget: Sendable {
             proxy = client.proxy ?? client.environmentProxy(for: request.url, environment: environment)?.url ?? ""
             noProxy = client.noProxyList(environment: environment)
         }
-        let forProxy = request.headers.filter(Self.isProxyHeader)
-        serverLines = request.headers.map { !Self.isProxyHeader($0) }
-        headers = try CurlStringList(Self.serverHeaders(request.headers, hasBody: request.body != nil), what: "the header")
-        proxyHeaders = try CurlStringList(forProxy, what: "the header")
+        let serverLines = request.headers.map { !Self.isProxyHeader($0) }
+        self.serverLines = serverLines
+        headers = try CurlStringList(Self.serverHeaders(request.headers, serverLines: serverLines, hasBody: request.body != nil),
+                                     what: "the header")
+        proxyHeaders = try CurlStringList(zip(request.headers, serverLines).filter { !$0.1 }.map(\.0), what: "the header")
         origin = request.parsedURL.origin
     }
 
-    /// The lines of `lines` that go to the server, as libcurl takes them. A body of more than 1 MB
-    /// would make libcurl wait for "100 Continue"; a load test must not.
-    static func serverHeaders(_ lines: [String], hasBody: Bool) -> [String] {
-        lines.filter { !isProxyHeader($0) } + (hasBody ? ["Expect:"] : [])
+    /// The lines of `lines` that go to the server (`serverLines`, one for one), as libcurl takes
+    /// them. A body of more than 1 MB would make libcurl wait for "100 Continue"; a load test must not.
+    private static func serverHeaders(_ lines: [String], serverLines: [Bool], hasBody: Bool) -> [String] {
+        var server: [String] = []
+        server.reserveCapacity(lines.count + 1)
+        for (line, toServer) in zip(lines, serverLines) where toServer { server.append(line) }
+        if hasBody { server.append("Expect:") }
+        return server
     }
 
     /// This target's server header lines, for `lines` rendered from its own (one for one):
     /// which lines go to the server was decided once, from the target's.
     func serverHeaders(_ lines: [String]) -> [String] {
-        var server: [String] = []
-        server.reserveCapacity(lines.count + 1)
-        for (line, toServer) in zip(lines, serverLines) where toServer { server.append(line) }
-        if request.body != nil { server.append("Expect:") }
-        return server
+        Self.serverHeaders(lines, serverLines: serverLines, hasBody: request.body != nil)
     }
 
     private static func isProxyHeader(_ line: String) -> Bool {

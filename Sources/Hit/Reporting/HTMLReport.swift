@@ -247,7 +247,7 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     private func targetsTable() -> String {
         var out = "<table><thead><tr><th>target</th><th>requests</th><th>errors</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>"
         for (index, target) in report.targets.enumerated() {
-            let label = target.name ?? "\(target.method) \(target.url)"
+            let label = report.configuration.targets[index].label
             let latency = target.correctedLatency ?? target.latency
             var values: [Int64?] = ["50", "90", "99"].map { key -> Int64? in
                 guard let latency, let value = latency.percentilesUs[key] else { return nil }
@@ -269,12 +269,13 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
     /// The first targets' latency by percentile, one line each.
     private func targetsChart() -> String {
         let colours = ["s0", "s1", "s2", "s3", "s4", "s5"]
-        let charted = report.targets.filter { $0.latency != nil }.prefix(Self.chartedTargets)
-        let lines = charted.enumerated().map { index, target in
-            (name: target.name ?? "\(target.method) \(target.url)", colour: colours[index % colours.count],
-             style: SVGChart.Style.line, latency: target.correctedLatency ?? target.latency)
+        let withLatency = report.targets.indices.filter { report.targets[$0].latency != nil }
+        let charted = withLatency.prefix(Self.chartedTargets)
+        let lines = charted.enumerated().map { line, index in
+            (name: report.configuration.targets[index].label, colour: colours[line % colours.count],
+             style: SVGChart.Style.line, latency: report.targets[index].correctedLatency ?? report.targets[index].latency)
         }
-        let more = report.targets.filter { $0.latency != nil }.count - charted.count
+        let more = withLatency.count - charted.count
         return spectrum(of: lines, title: "Each target's latency by percentile" + (more > 0 ? " (the first \(Self.chartedTargets))" : ""))
     }
 

@@ -167,7 +167,7 @@ public struct Summary: Sendable, Equatable {
     public init(requested: Int?, targets: Int = 1, rate: Double? = nil) {
         self.requested = requested
         self.rate = rate
-        perTarget = (0..<max(targets, 1)).map { Tally(keepingLatency: targets > 1 && $0 < Self.targetsWithLatency) }
+        perTarget = (0..<max(targets, 1)).map { Tally(keepingLatency: Self.keepsLatency(ofTarget: $0, among: targets)) }
     }
 
     /// The figures of target `index` alone, as a summary of their own, for rules that judge one
@@ -188,6 +188,12 @@ public struct Summary: Sendable, Equatable {
     /// How many targets (the first ones) keep a latency histogram of their own in a run of several:
     /// each holds about 200 kB, and a targets file may list thousands.
     public static let targetsWithLatency = 100
+
+    /// Whether target `index` of a run of `targets` keeps a latency histogram of its own: in a
+    /// run of several, the first `targetsWithLatency` do (a run of one has the run's).
+    public static func keepsLatency(ofTarget index: Int, among targets: Int) -> Bool {
+        targets > 1 && index < targetsWithLatency
+    }
 
     /// The run's `Tally` counts, read and written as the summary's own.
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Tally, Value>) -> Value {

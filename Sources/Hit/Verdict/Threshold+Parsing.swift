@@ -110,12 +110,10 @@ extension Threshold {
                     ? "names a target, but no target has a name (a targets file's JSON lines give them)"
                     : "is not a target's name: the targets are " + known.map { "'\($0)'" }.joined(separator: ", "))
             }
-            guard names.count > 1 else {
-                throw ParseError(rule: rule.text, part: target, reason: "is the run's only target: write the rule without its name")
-            }
-            guard index < Summary.targetsWithLatency else {
-                throw ParseError(rule: rule.text, part: target, reason: "is target \(index + 1): only the first "
-                    + "\(Summary.targetsWithLatency) targets keep figures of their own for rules")
+            guard Summary.keepsLatency(ofTarget: index, among: names.count) else {
+                throw ParseError(rule: rule.text, part: target, reason: names.count == 1
+                    ? "is the run's only target: write the rule without its name"
+                    : "is target \(index + 1): only the first \(Summary.targetsWithLatency) targets keep figures of their own for rules")
             }
         }
     }

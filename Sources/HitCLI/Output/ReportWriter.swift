@@ -18,9 +18,11 @@ struct ReportWriter {
 
     func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
         csv.forEach { $0.flush() }
-        let targetNames = loadTest.targets.map(\.label)
+        let configuration = loadTest.configuration
+        let targetNames = configuration.targets.map(\.label)
         let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
-        write(summary, json: JSONReport(summary, test: loadTest, verdict: verdict), paced: loadTest.options.schedule != nil,
+        let paced = loadTest.options.schedule != nil
+        write(summary, json: JSONReport(summary, configuration: configuration, paced: paced, verdict: verdict), paced: paced,
               verdict: verdict) { width in
             TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
                        askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages,
