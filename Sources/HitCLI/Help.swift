@@ -82,6 +82,8 @@ enum Help {
         CONNECTION AND TLS
           -t, --timeout <s>       Seconds one request may take (default: 20).
           -h2, --http2            HTTP/2 (ALPN over https, prior knowledge on http).
+          -h3, --http3            HTTP/3 over QUIC, falling back to TCP as curl does;
+          --http3-only            or without fallback (a libcurl with HTTP/3).
           -disable-keepalive      A new connection for every request.
           -k, --insecure          Do not verify the server's certificate;
           --cacert <file>         or trust the authorities in this file.

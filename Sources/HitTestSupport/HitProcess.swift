@@ -20,9 +20,17 @@ public final class HitProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hit").path
     }
 
-    /// Starts `hit` with `arguments`, with default signal handling and nothing blocked, and its
-    /// output going to files (so a full pipe can never stall it).
-    public init(_ arguments: [String], stdoutClosed: Bool = false, launcher: [String] = []) throws {
+    /// The `hit` built against a libcurl with HTTP/3 by `scripts/build-http3`: `HIT_HTTP3_BINARY`,
+    /// else where that script builds it; `nil` when there is none (`scripts/test` builds it).
+    public static var http3Binary: String? {
+        let path = ProcessInfo.processInfo.environment["HIT_HTTP3_BINARY"]
+            ?? #filePath.components(separatedBy: "/Sources/")[0] + "/.build-http3/release/hit"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Starts `hit` (or `binary`) with `arguments`, with default signal handling and nothing
+    /// blocked, and its output going to files (so a full pipe can never stall it).
+    public init(_ arguments: [String], stdoutClosed: Bool = false, launcher: [String] = [], binary: String = HitProcess.binary) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutURL = directory.appendingPathComponent("stdout")
@@ -56,7 +64,7 @@ public final class HitProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let command = launcher + [Self.binary] + arguments
+        let command = launcher + [binary] + arguments
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -133,8 +141,9 @@ public final class HitProcess {
     }
 
     /// Runs `hit` to the end; throws `TimedOut` if it does not end within `seconds`.
-    public static func run(_ arguments: [String], seconds: Double = 60, launcher: [String] = []) throws -> HitProcess {
-        let process = try HitProcess(arguments, launcher: launcher)
+    public static func run(_ arguments: [String], seconds: Double = 60, launcher: [String] = [],
+                           binary: String = HitProcess.binary) throws -> HitProcess {
+        let process = try HitProcess(arguments, launcher: launcher, binary: binary)
         guard process.wait(seconds: seconds) != nil else { throw TimedOut(arguments: arguments, seconds: seconds) }
         return process
     }

@@ -12,6 +12,29 @@ public struct ClientOptions: Sendable, Equatable {
         case http1_1 = "1.1"
         /// HTTP/2: through ALPN on https, with prior knowledge (h2c) on http.
         case http2 = "2"
+        /// HTTP/3 over QUIC (https only), falling back as curl's `--http3` does: libcurl tries
+        /// QUIC first and, if no QUIC connection is made in time, HTTP/2 or HTTP/1.1 over TLS.
+        /// Needs a libcurl with HTTP/3 (`ClientVersion.current.hasHTTP3`).
+        case http3 = "3"
+        /// HTTP/3 over QUIC only, as curl's `--http3-only`: no fallback, a request that cannot
+        /// have a QUIC connection fails.
+        case http3Only = "3-only"
+
+        /// Whether requests share connections as streams (HTTP/2 and HTTP/3), so that the
+        /// connections to an origin are planned (`connectionsPerOrigin`, `streamsPerConnection`).
+        public var multiplexes: Bool { self != .http1_1 }
+
+        /// Whether this asks for HTTP/3.
+        public var isHTTP3: Bool { self == .http3 || self == .http3Only }
+
+        /// The version a response comes in when this is honoured; one below it fell back.
+        public var responseVersion: Hit.HTTPVersion {
+            switch self {
+            case .http1_1: .http1_1
+            case .http2: .http2
+            case .http3, .http3Only: .http3
+            }
+        }
     }
 
     public enum IPVersion: Sendable, Equatable {
@@ -30,12 +53,13 @@ public struct ClientOptions: Sendable, Equatable {
     public var followRedirects = false
     public var maxRedirects = 10
     public var httpVersion: HTTPVersion = .http1_1
-    /// With HTTP/2, the most connections to one origin (h2load's `-c`); `nil` for as many as the
-    /// workers need, each filled up to `streamsPerConnection` or the server's stream limit before
-    /// another is opened.
+    /// With HTTP/2 or HTTP/3, the most connections to one origin (h2load's `-c`); `nil` for as
+    /// many as the workers need, each filled up to `streamsPerConnection` or the server's stream
+    /// limit before another is opened.
     public var connectionsPerOrigin: Int?
-    /// With HTTP/2, the most requests at once on one connection (h2load's `-m`); `nil` for the
-    /// server's limit (its SETTINGS_MAX_CONCURRENT_STREAMS).
+    /// With HTTP/2 or HTTP/3, the most requests at once on one connection (h2load's `-m`); `nil`
+    /// for the server's limit (HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS, QUIC's
+    /// initial_max_streams_bidi).
     public var streamsPerConnection: Int?
     /// Skip certificate and host-name verification.
     public var insecure = false

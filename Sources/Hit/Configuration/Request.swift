@@ -88,5 +88,5 @@ extension Request {
     public var parsedURL: RequestURL { RequestURL(url) }
 
     /// Whether the URL's scheme is https.
-    var isHTTPS: Bool { parsedURL.isHTTPS }
+    public var isHTTPS: Bool { parsedURL.isHTTPS }
 }

@@ -19,6 +19,10 @@ public struct ClientVersion: Codable, Sendable, Equatable {
         self.features = features
     }
 
+    /// Whether this libcurl speaks HTTP/3 (`ClientOptions.HTTPVersion.http3`): built with a QUIC
+    /// stack (ngtcp2 and nghttp3, quiche, or OpenSSL's QUIC).
+    public var hasHTTP3: Bool { features.contains("HTTP3") }
+
     /// This process's: the libcurl it loaded.
     public static let current: ClientVersion = {
         let named: [(String, Int32)] = [

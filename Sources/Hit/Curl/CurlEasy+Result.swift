@@ -46,6 +46,11 @@ extension CurlEasy {
                           startTransfer: startTransfer, total: total, newConnection: newConnections > 0),
             bytesSent: Int(uploaded)
         )
+        // HTTP/3 alone asked for, and no QUIC packet came back before the time ran out: the port
+        // answers no QUIC (a firewall dropping UDP, a server without HTTP/3), as a refused one does.
+        if client.httpVersion == .http3Only, code == CURLE_OPERATION_TIMEDOUT, connect == 0 {
+            result.error = TransferError(kind: .quic, message: "no QUIC answer: " + (result.error?.message ?? ""))
+        }
         // The head as libcurl received it (every hop's) plus the body before decoding.
         result.connectionsOpened = newConnections
         if stamps.pointee.written_ns != 0 {
@@ -115,6 +120,9 @@ extension TransferError {
     /// Sorts a libcurl error code into the kind a user acts on, keeping libcurl's own message.
     init(code: CURLcode, detail: String) {
         let kind: Kind = switch code {
+        // libcurl 8's words when a QUIC connect is refused (ICMP port unreachable): with
+        // --http3-only, the port answers no QUIC, which says something else than a refused TCP port.
+        case CURLE_COULDNT_CONNECT where detail.hasPrefix("QUIC"): .quic
         case CURLE_COULDNT_CONNECT: .connect
         case CURLE_OPERATION_TIMEDOUT: .timeout
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .dns
@@ -127,6 +135,7 @@ extension TransferError {
         case CURLE_WEIRD_SERVER_REPLY, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_BAD_CONTENT_ENCODING,
              CURLE_UNSUPPORTED_PROTOCOL, CURLE_TOO_MANY_REDIRECTS, CURLE_HTTP3:
             .protocolError
+        case CURLE_QUIC_CONNECT_ERROR: .quic
         default: .other
         }
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail

@@ -6,7 +6,7 @@ import CCurlShim
 /// Not thread-safe: one event-loop thread uses it at a time.
 final class CurlEasy {
     let handle: UnsafeMutableRawPointer
-    private let client: ClientOptions
+    let client: ClientOptions
     /// The target whose URL, method and headers are set now; kept alive while set.
     private(set) var target: CurlTarget?
     /// Whether the last transfer went over a connection that was already open.
@@ -286,11 +286,15 @@ final class CurlEasy {
     /// What to ask libcurl for: HTTP/2 through ALPN on https; on http, prior knowledge, except for
     /// a follower on a libcurl whose h2c reuse is broken, which asks for plain HTTP/2: on the h2c
     /// connection it multiplexes on, that skips the broken switch, and it never opens one itself.
+    /// HTTP/3 as curl's `--http3` (QUIC first, TCP if QUIC does not connect in time) or
+    /// `--http3-only`.
     private func httpVersion(for role: ConnectionRole, https: Bool) -> Int {
         switch client.httpVersion {
         case .http1_1: CURL_HTTP_VERSION_1_1
         case .http2 where https: CURL_HTTP_VERSION_2TLS
         case .http2: role == .follower && h2cReuseIsBroken ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+        case .http3: CURL_HTTP_VERSION_3
+        case .http3Only: CURL_HTTP_VERSION_3ONLY
         }
     }
 

@@ -103,6 +103,17 @@ struct OriginConnections<Handle: Hashable> {
         return [Resume(handle: next, role: .opener)]
     }
 
+    /// `origin`'s opener timed out before its connection was up: the transfers parked for it share
+    /// its fate, as a request waiting for an HTTP/2 client's dial gets the dial's error. A server
+    /// that answers nothing (a firewall dropping QUIC's UDP, a stalled TLS handshake) would
+    /// otherwise cost one whole timeout per request, one request after another. Returns them, no
+    /// longer parked; `openerDone` then ends the wait.
+    mutating func openerTimedOut(origin: Int) -> [Handle] {
+        guard origins[origin].opening != nil else { return [] }
+        defer { origins[origin].parked.removeAll() }
+        return origins[origin].parked
+    }
+
     /// A follower was refused a socket: every connection to its origin was full (or gone). It
     /// opens the next connection, or (`nil`) is parked until the one opening is up.
     mutating func refused(_ handle: Handle, origin: Int) -> Resume? {

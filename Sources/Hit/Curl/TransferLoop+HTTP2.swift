@@ -78,7 +78,10 @@ extension TransferLoop {
     /// failed is `no-h2c` only if the server's first bytes were not HTTP/2's (`watch`); one that
     /// spoke HTTP/2 and then reset the stream, sent GOAWAY or broke the framing is named for what
     /// it did.
-    func opened(result: inout RequestResult, handle: UnsafeMutableRawPointer, target: Int, watch: H2CWatch?) {
+    /// Returns the parked transfers that end with it (`OriginConnections.openerTimedOut`), for
+    /// `fail(_:with:)` once its own result is in.
+    func opened(result: inout RequestResult, handle: UnsafeMutableRawPointer, target: Int,
+                watch: H2CWatch?) -> (parked: [UnsafeMutableRawPointer], error: TransferError)? {
         let origin = originOf[target]
         if result.status > 0, let version = result.httpVersion, version < .http2 { connectionPlan.fellBack(origin) }
         if let error = result.error, result.status == 0, result.phases.connect != nil,
@@ -94,7 +97,25 @@ extension TransferLoop {
                 result.error = named
             }
         }
-        if connectionPlan.opener(of: origin) == handle { openerDone(origin: origin, connected: result.status > 0) }
+        guard connectionPlan.opener(of: origin) == handle else { return nil }
+        var sharingFate: (parked: [UnsafeMutableRawPointer], error: TransferError)?
+        if let error = result.error, error.kind == .timeout || error.kind == .quic, result.status == 0, result.phases.tls == nil {
+            sharingFate = (connectionPlan.openerTimedOut(origin: origin),
+                           TransferError(kind: error.kind, message: "waited for a connection that was not made (\(error.message))"))
+        }
+        openerDone(origin: origin, connected: result.status > 0)
+        return sharingFate
+    }
+
+    /// Ends a parked transfer that was never sent with `error`: its worker is idle again.
+    func fail(_ handle: UnsafeMutableRawPointer, with error: TransferError) {
+        guard let transfer = active.removeValue(forKey: handle) else { return }
+        let waited = PreciseWait.monotonicNanoseconds() &- transfer.handedOff
+        var result = RequestResult(status: 0, bytes: 0, latency: .nanoseconds(Int64(bitPattern: waited)), error: error,
+                                   target: transfer.target)
+        place(&result, transfer: transfer, stamps: transfer.worker.stamps.pointee)
+        idle.append(transfer.worker)
+        unsent.append(result, handedOff: transfer.handedOff)
     }
 
     /// Whether libcurl's words for an error say that a stream was reset: only a server that speaks

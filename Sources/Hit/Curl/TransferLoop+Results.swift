@@ -3,9 +3,10 @@ import CCurlShim
 /// Finished transfers, retries, and the end of a run.
 extension TransferLoop {
     /// Collects every finished transfer's result into `unsent` and returns its worker to the
-    /// idle list. Returns how many workers it freed.
+    /// idle list (and those of transfers that end with it: `opened`). Returns how many workers it
+    /// freed.
     func collectFinished(counters: PipelineCounters) -> Int {
-        var freed = 0
+        let idleBefore = idle.count
         var slot: Int32 = 0
         while let message = hit_multi_set_info_read(multis, &slot) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
@@ -23,7 +24,8 @@ extension TransferLoop {
             let code = hit_multi_msg_result(message)
             var result = worker.result(code: code, target: transfer.target)
             worker.fitBuffer(toReceived: result.wireBytesReceived)
-            if transfer.role == .opener { opened(result: &result, handle: handle, target: transfer.target, watch: watch) }
+            let sharingFate = transfer.role == .opener
+                ? opened(result: &result, handle: handle, target: transfer.target, watch: watch) : nil
             if !transfer.retried, Self.mayRetry(code: code, result: result, worker: worker) {
                 // The server closed a kept-alive connection as the request went out: send it once
                 // more, on a fresh connection, as RFC 9112 allows for idempotent requests.
@@ -40,10 +42,10 @@ extension TransferLoop {
             if worker.stamps.pointee.counted != 0 { meter?.ended() }  // counted only with a meter
             hit_multi_set_remove(multis, slot, handle)
             idle.append(worker)
-            freed += 1
             unsent.append(result, handedOff: transfer.handedOff)
+            if let sharingFate { for parked in sharingFate.parked { fail(parked, with: sharingFate.error) } }
         }
-        return freed
+        return idle.count - idleBefore
     }
 
     /// Fails a response that `checks` refuse, with the error kind `check`; marks one whose status

@@ -10,12 +10,13 @@ extension TransferLoop {
                         meter: SendMeter? = nil, checks: ResponseChecks? = nil) throws(SetupError) -> [TransferLoop] {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
         try OpenFileLimit.ensure(concurrency: concurrency)
+        let environment = ProcessInfo.processInfo.environment
+        if client.httpVersion.isHTTP3 { try checkHTTP3(targets: targets, client: client, environment: environment) }
         // Checked for one server: connections to several can share local ports.
         if client.httpVersion == .http1_1, client.unixSocket == nil, Set(targets.map(\.parsedURL.origin)).count == 1 {
             try LocalPorts.ensure(connections: concurrency, sourceAddresses: max(1, client.sourceAddresses.count))
         }
         var curlTargets: [CurlTarget] = []
-        let environment = ProcessInfo.processInfo.environment
         for target in targets { curlTargets.append(try CurlTarget(target, client: client, environment: environment)) }
         var transferLoops: [TransferLoop] = []
         // With --connections, each loop gets a share of the connections and of the workers in
@@ -58,7 +59,7 @@ extension TransferLoop {
     /// transfer grows with the transfers of its handle, and one more handle costs little.
     static let workersPerMultiHandle = 100
 
-    /// How many multi handles a loop of `workers` uses: one for HTTP/2 (`multiplexing`), whose
+    /// How many multi handles a loop of `workers` uses: one for HTTP/2 and HTTP/3 (`multiplexing`), whose
     /// transfers share their handle's connections; else enough for `workersPerMultiHandle` each.
     static func multiHandles(workers: Int, multiplexing: Bool) -> Int {
         multiplexing ? 1 : max(1, (workers + workersPerMultiHandle - 1) / workersPerMultiHandle)
@@ -66,4 +67,18 @@ extension TransferLoop {
 
     /// Streams a connection may carry at once when the server alone sets the limit.
     static let unlimitedStreams = 1 << 20
+
+    /// HTTP/3 needs a libcurl that has it, https targets (QUIC is always encrypted) and a network
+    /// path (not a unix-domain socket); HTTP/3 alone, no proxy (libcurl tunnels only TCP).
+    static func checkHTTP3(targets: [Request], client: ClientOptions, environment: [String: String]) throws(SetupError) {
+        let version = ClientVersion.current
+        guard version.hasHTTP3 else { throw SetupError("this libcurl (\(version.libcurl)) has no HTTP/3") }
+        guard client.unixSocket == nil else { throw SetupError("HTTP/3 cannot go through a unix-domain socket: QUIC runs over UDP") }
+        if let plain = targets.first(where: { !$0.isHTTPS }) {
+            throw SetupError("HTTP/3 needs https: '\(Redaction.url(plain.url))' is http")
+        }
+        if client.httpVersion == .http3Only, let proxied = targets.first(where: { client.proxy(for: $0.url, environment: environment) != nil }) {
+            throw SetupError("HTTP/3 alone cannot go through a proxy, and '\(Redaction.url(proxied.url))' has one")
+        }
+    }
 }

@@ -96,7 +96,7 @@ final class TransferLoop: @unchecked Sendable {
         } catch {
             throw SetupError("the body check: \(error)")
         }
-        let multiplexing = client.httpVersion == .http2
+        let multiplexing = client.httpVersion.multiplexes
         let handles = Self.multiHandles(workers: workers.count, multiplexing: multiplexing)
         guard let multis = hit_multi_set_create(Int32(handles)) else { throw SetupError("libcurl could not make a multi handle") }
         self.multis = multis
@@ -109,7 +109,7 @@ final class TransferLoop: @unchecked Sendable {
             originIndex[target.origin] = originIndex.count
             return originIndex.count - 1
         }
-        connectionPlan = OriginConnections(origins: originIndex.count, multiplexing: client.httpVersion == .http2 && client.keepAlive)
+        connectionPlan = OriginConnections(origins: originIndex.count, multiplexing: multiplexing && client.keepAlive)
         lastWatch = Array(repeating: nil, count: originIndex.count)
         connections = hit_connection_table_create()
         self.meter = meter

@@ -153,6 +153,7 @@ extension JSONReport {
         try check.count(connections.opened, "connections.opened")
         try check.count(connections.mostRequestsOnOne, "connections.mostRequestsOnOne")
         try check.count(connections.http1Fallbacks, "connections.http1Fallbacks")
+        try check.count(connections.fallbacks, "connections.fallbacks")
         guard transportErrors.count <= 256 else { throw Invalid("transportErrors lists \(transportErrors.count) kinds, more than 256") }
         for (index, figures) in transportErrors.enumerated() { try check.count(figures.count, "transportErrors[\(index)].count") }
         guard targets.count <= configuration.targets.count else {

@@ -97,9 +97,12 @@ public struct JSONReport: Codable, Sendable {
         /// The most requests one connection carried (with HTTP/2, streams); null when not known
         /// (a unix-domain socket).
         public let mostRequestsOnOne: Int?
-        /// With `-h2`: responses that came in HTTP/1.x, because the server did not offer h2 in
-        /// TLS's ALPN; null without `-h2`.
+        /// With HTTP/2 or HTTP/3 asked for: responses that came in HTTP/1.x (for HTTP/2, because
+        /// the server did not offer h2 in TLS's ALPN); null with HTTP/1.1.
         public let http1Fallbacks: Int?
+        /// With HTTP/2 or HTTP/3 asked for: responses that came in an older version than asked
+        /// (for HTTP/3, over TCP because no QUIC connection was made in time); null with HTTP/1.1.
+        public let fallbacks: Int?
     }
     /// Transport errors by kind.
     public internal(set) var transportErrors: [ErrorFigures]
@@ -302,7 +305,8 @@ public struct JSONReport: Codable, Sendable {
         httpVersions = Dictionary(uniqueKeysWithValues: s.httpVersions.map { ($0.key.rawValue, $0.value) })
         connections = Connections(opened: s.connectionsOpened,
                                   mostRequestsOnOne: s.mostRequestsOnOneConnection > 0 ? s.mostRequestsOnOneConnection : nil,
-                                  http1Fallbacks: configuration.http == .http2 ? s.http1Responses : nil)
+                                  http1Fallbacks: configuration.http.multiplexes ? s.http1Responses : nil,
+                                  fallbacks: configuration.http.multiplexes ? s.responses(below: configuration.http.responseVersion) : nil)
         transportErrors = s.errorCounts.sorted { $0.key < $1.key }.map {
             ErrorFigures(kind: $0.key.rawValue, count: $0.value.count, example: $0.value.example)
         }

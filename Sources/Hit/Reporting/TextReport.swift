@@ -15,8 +15,9 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let verdict: Verdict?
     /// The proxy the requests went through and who named it ("-x", "https_proxy"), if any.
     public let proxy: (url: String, source: String)?
-    /// Whether the run asked for HTTP/2 (`-h2`): responses in HTTP/1.x are then pointed out.
-    public let askedForHTTP2: Bool
+    /// The HTTP version the run asked for: with HTTP/2 or HTTP/3, responses that came in an older
+    /// version (libcurl fell back) are pointed out.
+    public let httpVersion: ClientOptions.HTTPVersion
     /// The run's `--stages`, listed under pacing with each one's asked and achieved rate; empty without.
     public let stages: [Stage]
     /// The rate the first stage starts from (`-rps`, or 0).
@@ -27,9 +28,9 @@ public struct TextReport: CustomStringConvertible, Sendable {
     public let colour: Bool
 
     public init(_ summary: Summary, targets: [String] = [], width: Int = 80, verdict: Verdict? = nil,
-                proxy: (url: String, source: String)? = nil, askedForHTTP2: Bool = false, stages: [Stage] = [],
+                proxy: (url: String, source: String)? = nil, httpVersion: ClientOptions.HTTPVersion = .http1_1, stages: [Stage] = [],
                 stagesStart: Double = 0, rampUp: Duration? = nil, colour: Bool = false) {
-        self.askedForHTTP2 = askedForHTTP2
+        self.httpVersion = httpVersion
         self.stages = stages
         self.stagesStart = stagesStart
         self.rampUp = rampUp
@@ -231,9 +232,19 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 line += ", the most requests one carried \(s.mostRequestsOnOneConnection)"
             }
             out.append(line)
-            if askedForHTTP2, s.http1Responses > 0 {
-                out.append("  HTTP/2 was asked for, but \(s.http1Responses) responses came in HTTP/1.x: "
-                    + "the server did not offer h2 in TLS (ALPN), and libcurl fell back")
+            let fellBack = s.responses(below: httpVersion.responseVersion)
+            if fellBack > 0 {
+                switch httpVersion {
+                case .http2:
+                    out.append("  HTTP/2 was asked for, but \(fellBack) responses came in HTTP/1.x: "
+                        + "the server did not offer h2 in TLS (ALPN), and libcurl fell back")
+                case .http3, .http3Only:
+                    let versions = s.httpVersions.filter { $0.key < .http3 }.keys.sorted().map(\.rawValue).joined(separator: " and ")
+                    out.append("  HTTP/3 was asked for, but \(fellBack) responses came in \(versions): "
+                        + "no QUIC connection was made in time, and libcurl fell back to TCP")
+                case .http1_1:
+                    break
+                }
             }
         }
     }
@@ -397,7 +408,7 @@ extension TextReport {
                 colour: Bool = false) {
         self.init(summary, targets: configuration.targets.map(\.label), width: width, verdict: verdict,
                   proxy: configuration.proxy.map { ($0, configuration.proxySource ?? "-x") },
-                  askedForHTTP2: configuration.http == .http2,
+                  httpVersion: configuration.http,
                   stages: configuration.stages.map { Stage(duration: .microseconds($0.durationUs), target: $0.targetRate) },
                   stagesStart: configuration.stages.isEmpty ? 0 : configuration.rate ?? 0,
                   rampUp: configuration.rampUpUs.map { .microseconds($0) }, colour: colour)

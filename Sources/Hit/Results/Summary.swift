@@ -312,8 +312,12 @@ public struct Summary: Sendable, Equatable {
     }
 
     /// Responses that came in HTTP/1.0 or HTTP/1.1.
-    public var http1Responses: Int {
-        httpVersions.filter { $0.key < .http2 }.values.reduce(0, +)
+    public var http1Responses: Int { responses(below: .http2) }
+
+    /// Responses that came in an HTTP version older than `version`: with HTTP/2 or HTTP/3 asked
+    /// for, those libcurl fell back for.
+    public func responses(below version: HTTPVersion) -> Int {
+        httpVersions.filter { $0.key < version }.values.reduce(0, +)
     }
 
     /// In an interrupted run of `-n` requests, those never sent: neither started nor dropped. So

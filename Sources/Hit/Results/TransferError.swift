@@ -5,6 +5,9 @@ public struct TransferError: Error, Sendable, Equatable, CustomStringConvertible
         /// The server did not answer HTTP/2 with prior knowledge (h2c, `-h2` on http): it speaks
         /// HTTP/1.1 only, most likely.
         case noHTTP2 = "no-h2c"
+        /// No QUIC connection (HTTP/3): no QUIC server answered on the port's UDP, or the QUIC
+        /// handshake failed.
+        case quic
         /// A response came, but failed a check of its status or body (`ResponseChecks`).
         case check
         case other

@@ -29,6 +29,13 @@ struct ConnectionFlags: ParsableArguments {
           help: "HTTP/2: through ALPN on https, with prior knowledge (h2c) on http (also spelled --http2-prior-knowledge).")
     var http2 = false
 
+    @Flag(name: [.customLong("h3", withSingleDash: true), .customLong("http3")],
+          help: "HTTP/3 over QUIC (https only), falling back to TCP as curl's --http3 does; needs a libcurl with HTTP/3 (scripts/build-http3).")
+    var http3 = false
+
+    @Flag(name: .customLong("http3-only"), help: "HTTP/3 over QUIC only: no fallback, as curl's --http3-only.")
+    var http3Only = false
+
     @Flag(name: .customLong("http1.1"), help: "HTTP/1.1 (the default).")
     var http1_1 = false
 
@@ -73,8 +80,7 @@ struct ConnectionFlags: ParsableArguments {
         client.followRedirects = followRedirects
         guard maxRedirects >= 0 else { throw UsageError("--max-redirs must be 0 or more, not \(maxRedirects)") }
         client.maxRedirects = maxRedirects
-        if http2 && http1_1 { throw UsageError("choose one HTTP version: -h2 or --http1.1, not both") }
-        client.httpVersion = http2 ? .http2 : .http1_1
+        client.httpVersion = try httpVersion(libcurlHasHTTP3: ClientVersion.current.hasHTTP3)
         if let proxy, proxy.isEmpty {
             client.proxy = ""  // no proxy at all, as curl's -x ''
         } else if let proxy {
@@ -103,6 +109,31 @@ struct ConnectionFlags: ParsableArguments {
         client.sourceAddresses = interfaces
         if ipv4 && ipv6 { throw UsageError("choose -4 or -6, not both") }
         client.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
+    }
+
+    /// The one HTTP version asked for; HTTP/3 only of a libcurl that has it.
+    func httpVersion(libcurlHasHTTP3: Bool) throws(UsageError) -> ClientOptions.HTTPVersion {
+        let asked = [(http1_1, ClientOptions.HTTPVersion.http1_1), (http2, .http2), (http3, .http3), (http3Only, .http3Only)]
+            .filter(\.0).map(\.1)
+        guard asked.count <= 1 else {
+            throw UsageError("choose one HTTP version: " + asked.map(Self.flag(of:)).joined(separator: " or ") + ", not both")
+        }
+        let version = asked.first ?? .http1_1
+        if version.isHTTP3 && !libcurlHasHTTP3 {
+            throw UsageError("\(Self.flag(of: version)): this libcurl (\(ClientVersion.current.libcurl)) has no HTTP/3; "
+                + "scripts/build-http3 builds a hit that has it (see the README's HTTP/3 section)")
+        }
+        return version
+    }
+
+    /// How a user asks for `version`.
+    static func flag(of version: ClientOptions.HTTPVersion) -> String {
+        switch version {
+        case .http1_1: "--http1.1"
+        case .http2: "-h2"
+        case .http3: "-h3"
+        case .http3Only: "--http3-only"
+        }
     }
 
     /// -t and --connect-timeout, in what libcurl can measure (whole milliseconds; 0 is no limit).
@@ -147,8 +178,19 @@ struct ConnectionFlags: ParsableArguments {
     /// whose host is an address of the other family.
     static func checkRoutes(of targets: [Request], client: ClientOptions, environment: [String: String]) throws(UsageError) {
         var seen: Set<String> = []
+        if client.httpVersion.isHTTP3 {
+            let flag = flag(of: client.httpVersion)
+            if client.unixSocket != nil { throw UsageError("\(flag) cannot go through --unix-socket: QUIC runs over UDP") }
+            if let plain = targets.first(where: { !$0.isHTTPS }) {
+                throw UsageError("\(flag) needs https: QUIC is always encrypted, and '\(Redaction.url(plain.url))' is http")
+            }
+        }
         for url in targets.map(\.url) where seen.insert(url).inserted {
             let proxy = client.proxy(for: url, environment: environment)
+            if client.httpVersion == .http3Only, let proxy {
+                throw UsageError("--http3-only cannot go through a proxy (\(Redaction.url(proxy.url)) from \(proxy.source)): "
+                    + "libcurl tunnels only TCP; use -h3, which goes through it over TCP, or --noproxy '*'")
+            }
             if let proxy, proxy.source != "-x" { try validate(proxy: proxy.url, source: proxy.source) }
             guard proxy == nil, client.unixSocket == nil, client.connectTo.isEmpty else { continue }
             // The URLs are valid by now: a host in brackets is an IPv6 address.

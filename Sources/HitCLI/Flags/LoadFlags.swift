@@ -59,8 +59,8 @@ struct LoadFlags: ParsableArguments {
     func options(client: inout ClientOptions, shards: Int = 1) throws(UsageError) -> Options {
         for (flag, value) in [("--connections", connections), ("--streams", streams)] {
             guard let value else { continue }
-            guard client.httpVersion == .http2 else {
-                throw UsageError("\(flag) needs -h2: over HTTP/1.1 each request in flight has a connection of its own, so -c bounds the connections")
+            guard client.httpVersion.multiplexes else {
+                throw UsageError("\(flag) needs -h2 or -h3: over HTTP/1.1 each request in flight has a connection of its own, so -c bounds the connections")
             }
             guard value > 0 else { throw UsageError("\(flag) must be a positive whole number, not \(value)") }
             guard value <= Options.maximumConcurrency else {

@@ -25,7 +25,7 @@ struct ReportWriter {
         write(summary, json: JSONReport(summary, configuration: configuration, paced: paced, verdict: verdict), paced: paced,
               verdict: verdict) { width in
             TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
-                       askedForHTTP2: loadTest.client.httpVersion == .http2, stages: loadTest.options.stages,
+                       httpVersion: loadTest.client.httpVersion, stages: loadTest.options.stages,
                        stagesStart: loadTest.options.rate ?? 0, rampUp: loadTest.options.rampUp, colour: colour)
         }
     }

@@ -98,7 +98,7 @@ enum PeerSpelling {
     ]
 
     /// The options written with one dash and a long name, as hey writes them: -rps, -h2, -host.
-    static let singleDashNames: Set<String> = ["-disable-compression", "-disable-keepalive", "-h2", "-host", "-rps"]
+    static let singleDashNames: Set<String> = ["-disable-compression", "-disable-keepalive", "-h2", "-h3", "-host", "-rps"]
 
     /// What the help says `valueTaking` and `singleDashNames` are (for the test that keeps them
     /// in step): the names before a `<value>` on a line, and the one-dash names longer than two

@@ -22,6 +22,8 @@ import Testing
         (["-c", "20", "-n", "10", url], "-c 20 is more than -n 10"),
         (["-c", "101", url], "-c 101 is more than -n 100, the default: give -n, or -z"),
         (["--streams", "10", url], "--streams needs -h2"),
+        (["-h2", "-h3", url], "choose one HTTP version: -h2 or -h3, not both"),
+        (["--http3-only", "--http2", url], "choose one HTTP version: -h2 or --http3-only, not both"),
         (["--interface", "eth0", url], "--interface 'eth0' is not an IP address"),
         (["--interface", "192.0.2.1", url], "--interface '192.0.2.1' is not an address of this machine"),
         (["--connections", "2", url], "--connections needs -h2"),

@@ -106,7 +106,7 @@ import Testing
         #expect(log.allSatisfy { $0.protocolName == "HTTP/1.1" })
         // Each worker keeps its own HTTP/1.1 connection, as without -h2.
         #expect(seen(log).connections <= 30, "\(seen(log))")
-        let text = TextReport(summary, askedForHTTP2: true).description
+        let text = TextReport(summary, httpVersion: .http2).description
         #expect(text.contains("HTTP/2 was asked for, but 300 responses came in HTTP/1.x"))
     }
 

@@ -36,6 +36,25 @@ import Testing
         #expect(plan.openerDone(origin: 0, connected: true) == [Resume(handle: 3, role: .follower)])
     }
 
+    @Test func theTransfersWaitingForAnOpenerThatTimedOutShareItsFate() {
+        var plan = OriginConnections<Int>(origins: 2, multiplexing: true)
+        _ = plan.start(1, origin: 0)
+        _ = plan.start(2, origin: 0)
+        _ = plan.start(3, origin: 0)
+        _ = plan.start(9, origin: 1)
+        _ = plan.start(10, origin: 1)
+        #expect(plan.openerTimedOut(origin: 0) == [2, 3])
+        // No longer parked: the end of the wait resumes nobody, and the next transfer opens anew.
+        #expect(plan.openerDone(origin: 0, connected: false) == [])
+        #expect(plan.opener(of: 0) == nil)
+        #expect(plan.start(4, origin: 0) == .follower)
+        #expect(plan.refused(4, origin: 0) == Resume(handle: 4, role: .opener))
+        // Another origin's waiting transfers are its own.
+        #expect(plan.openerDone(origin: 1, connected: true) == [Resume(handle: 10, role: .follower)])
+        // With no opener, there is nothing to share.
+        #expect(plan.openerTimedOut(origin: 1) == [])
+    }
+
     @Test func aServerThatAnswersInHTTP1FallsBackForEveryLaterTransfer() {
         var plan = OriginConnections<Int>(origins: 1, multiplexing: true)
         _ = plan.start(1, origin: 0)

@@ -117,6 +117,35 @@ import Testing
         #expect(bars.filter { $0.contains("■") }.count >= 3, "several buckets are filled: the shape shows")
     }
 
+    /// Responses in an older HTTP version than the one asked for are libcurl's fallbacks: the text
+    /// says so, and the JSON counts them, for HTTP/3 as for HTTP/2.
+    @Test func fallbacksFromTheVersionAskedForAreCountedAndExplained() throws {
+        var summary = Summary(requested: 30)
+        for (index, version) in [(0..<20, HTTPVersion.http2), (20..<25, .http1_1), (25..<30, .http3)].flatMap({ range, version in range.map { ($0, version) } }) {
+            var result = RequestResult(status: 200, bytes: 11, latency: .milliseconds(2), httpVersion: version, index: index)
+            result.connectionsOpened = index == 0 ? 1 : 0
+            summary.record(result)
+        }
+        let asked3 = TextReport(summary, httpVersion: .http3).description
+        #expect(asked3.contains("HTTP/3 was asked for, but 25 responses came in HTTP/1.1 and HTTP/2"), "\(asked3)")
+        let asked2 = TextReport(summary, httpVersion: .http2).description
+        #expect(asked2.contains("HTTP/2 was asked for, but 5 responses came in HTTP/1.x"))
+        #expect(!TextReport(summary).description.contains("was asked for"))
+        for (version, fallbacks, http1) in [(ClientOptions.HTTPVersion.http3Only, 25, 5), (.http2, 5, 5)] {
+            var client = ClientOptions()
+            client.httpVersion = version
+            let test = LoadTest(request: Request(url: "https://127.0.0.1:1/"), options: Options(requests: 30), client: client)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport(summary, test: test).encoded().utf8)) as? [String: Any])
+            let connections = try #require(json["connections"] as? [String: Any])
+            #expect(connections["fallbacks"] as? Int == fallbacks)
+            #expect(connections["http1Fallbacks"] as? Int == http1)
+            #expect((json["configuration"] as? [String: Any])?["http"] as? String == version.rawValue)
+        }
+        let plain = LoadTest(request: Request(url: "https://127.0.0.1:1/"), options: Options(requests: 30))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport(summary, test: plain).encoded().utf8)) as? [String: Any])
+        #expect((json["connections"] as? [String: Any])?["fallbacks"] is NSNull)
+    }
+
     @Test func secretsAreRedactedInTheJSON() throws {
         try withTargetServer { server in
             var client = ClientOptions()
