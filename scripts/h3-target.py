@@ -106,6 +106,7 @@ async def main():
     config.accesslog = None
     config.errorlog = None
     config.keep_alive_timeout = 60
+    config.keep_alive_max_requests = 1 << 30  # hypercorn closes a connection after 1,000 by default
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for number in (signal.SIGTERM, signal.SIGINT):

@@ -61,6 +61,25 @@ struct HTTP3Tests {
         #expect(Set(arrivals.map(\.client)).count == 1)
     }
 
+    /// A second HTTP/3 stack: ngtcp2's own example server (from bookworm-backports, fetched with
+    /// the libcurl the HTTP/3 build links).
+    @Test(.enabled(if: Ngtcp2Server.isInstalled, "needs scripts/libcurl-backports (FLAVOUR=gnutls)"))
+    func ngtcp2sOwnServerAnswersEveryRequestInHTTP3() throws {
+        let certificates = try Self.certificates()
+        let server = try Ngtcp2Server(certificates: certificates)
+        let hit = try Self.run(["-h3", "-n", "1000", "-c", "10", "--cacert", certificates.caCertificate, "-q", "-o", "json", server.url])
+        #expect(hit.exitStatus == 0, "\(hit.stderr)")
+        let figures = Figures(report: try Self.json(hit.stdout))
+        #expect(figures.versions == ["HTTP/3": 1000])
+        #expect(figures.summary["bodyBytesReceived"] as? Int == 11_000)
+        #expect(figures.connections["opened"] as? Int == 1)
+        #expect(figures.phaseCount("tls") == 1)
+        let split = try Self.run(["--http3-only", "-n", "400", "-c", "8", "--connections", "4", "--streams", "2", "--cacert", certificates.caCertificate,
+                                  "-q", "-o", "json", server.url])
+        #expect(split.exitStatus == 0, "\(split.stderr)")
+        #expect(Figures(report: try Self.json(split.stdout)).connections["opened"] as? Int == 4)
+    }
+
     @Test func connectionsAndStreamsApplyAsWithHTTP2() throws {
         let certificates = try Self.certificates()
         let server = try H3Server(certificates: certificates)
