@@ -1,7 +1,7 @@
 import ArgumentParser
 import Hit
 
-/// `hit --help`, `hit help [merge|report|options]` and `--help-all`.
+/// `hit --help`, `hit help [merge|report|compare|options]` and `--help-all`.
 ///
 /// `--help` is the short text a user reads first: the usage, the common recipes, the options most
 /// runs need, and the exit statuses, in two screens (at most `shortLines` at 80 columns). Every
@@ -42,7 +42,8 @@ enum Help {
           hit [options] -f <targets-file>
           hit merge <shard.json>... [-o text|json] [--fail-if <rule>]
           hit report <report.json> [-o text|json] [--html <path>] [--fail-if <rule>]
-          hit help [options|merge|report]
+          hit compare <base.json> <new.json> [--gate <metric:margin>] [-o markdown]
+          hit help [options|merge|report|compare]
 
         Load-test an HTTP server: send N requests from C workers, optionally at R
         requests per second in total.
@@ -61,6 +62,8 @@ enum Help {
               one run from several machines, merged exactly
           hit -z 1m -rps 100 --html report.html URL
               an offline HTML page with the run's charts
+          hit compare base.json new.json --gate p99:+5%
+              did this build make it slower? (exit 1 regressed, 3 inconclusive)
 
         LOAD
           -n, --requests <n>      Requests to send (default: 100; no limit with -z).
@@ -98,6 +101,7 @@ enum Help {
           --expect-status <list>  Statuses that succeed, e.g. 200,3xx (default: <400);
           --expect-body <regex>   and a pattern each body must match (grep -E).
           --find-max              Search for the highest rate no --fail-if holds at.
+          --baseline <file>       Compare the run with a saved one as it ends.
 
         Every option, with its full text: hit --help-all (or hit help options).
         The README has the recipes at length.

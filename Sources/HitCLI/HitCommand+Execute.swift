@@ -25,6 +25,7 @@ extension HitCommand: Subcommand {
         let destination: OutputFile
         let extra: ExtraFiles
         let search: CapacitySearch?
+        let baseline: BaselineFlags.Baseline?
     }
 
     /// The arguments checked and the reports' files opened, or the usage error that stops it.
@@ -40,12 +41,14 @@ extension HitCommand: Subcommand {
             try findMax.checkOutputs(output)
             search = try findMax.search(for: loadTest, thresholds: thresholds, load: load)
         }
+        if search != nil, baseline.baseline != nil { throw UsageError("--baseline compares a run: --find-max is a search of many") }
+        let baseline = try self.baseline.read(raw: raw, configuration: loadTest.configuration)
         try fileClash(standardOutput: stdout.descriptor).check(raw: raw)
         let destination = try output.destination(stdout: stdout, raw: raw)
         let extra = try output.extraFiles(raw: raw)
         for note in PeerSpelling.warnings(arguments, methods: loadTest.targets.map(\.method)) { stderr.write(note) }
         return Prepared(command: self, loadTest: loadTest, thresholds: thresholds, destination: destination, extra: extra,
-                        search: search)
+                        search: search, baseline: baseline)
     }
 
     /// `hit [options] URL...`: the load test, or the capacity search, the arguments describe.
@@ -140,8 +143,29 @@ extension HitCommand.Prepared {
             stderr.write("hit: warning: started \(Formatting.duration(late)) after --start-at: the requests due by then went late\n")
         }
         let verdict = Verdict(summary, thresholds: thresholds, targetNames: loadTest.targets.map(\.name))
-        ReportWriter(output: output, destination: destination, extra: extra, stderr: stderr)
+        let json = ReportWriter(output: output, destination: destination, extra: extra, stderr: stderr)
             .write(summary, of: loadTest, verdict: verdict, csv: csv.writers)
-        return CLI.ending(destination: destination, extra: extra, stderr: stderr, status: ExitStatus(verdict))
+        var status = ExitStatus(verdict)
+        if let baseline, verdict.outcome == .passed { status = compare(json, with: baseline, stderr: stderr) }
+        return CLI.ending(destination: destination, extra: extra, stderr: stderr, status: status)
+    }
+
+    /// The run (its JSON report) compared with the baseline: the comparison after the text report,
+    /// or its verdict on stderr under another format; the comparison's exit status.
+    private func compare(_ run: JSONReport, with baseline: BaselineFlags.Baseline, stderr: TextStream) -> ExitStatus {
+        let settings = CompareCommand.Settings(sides: ([baseline.name], ["this run"]), gates: baseline.gates, format: .text,
+                                               inconclusivePasses: baseline.inconclusivePasses, limit: 0)
+        switch CompareCommand.compare([[(baseline.name, baseline.report)], [("this run", run)]], settings: settings) {
+        case .failure(let refusal):
+            stderr.write("hit: --baseline: \(UsageError.escaped(refusal.message))\n")
+            return .notComparable
+        case .success(let report):
+            if command.output.format == .text {
+                destination.write("Compared with the baseline:\n" + report.text)
+            } else {
+                stderr.write("hit: compared with the baseline \(baseline.name): \(report.verdictLine.dropFirst("Verdict: ".count))\n")
+            }
+            return ExitStatus(report.comparison.outcome, inconclusivePasses: baseline.inconclusivePasses)
+        }
     }
 }

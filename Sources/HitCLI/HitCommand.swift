@@ -29,6 +29,7 @@ struct HitCommand: ParsableCommand {
     @OptionGroup(title: "TLS") var tls: TLSFlags
     @OptionGroup(title: "Output") var output: OutputFlags
     @OptionGroup(title: "Verdict") var verdict: VerdictFlags
+    @OptionGroup(title: "Baseline") var baseline: BaselineFlags
     @OptionGroup(title: "Capacity search") var findMax: FindMaxFlags
     @OptionGroup(title: "Beyond one machine") var shards: ShardFlags
 

@@ -2,14 +2,14 @@ import ArgumentParser
 import Hit
 
 /// hit's commands as one tree, as swift-argument-parser declares subcommands: `hit [options] URL`
-/// (the default, which `hit run` names too), `hit report` and `hit merge`. A first word that names
+/// (the default, which `hit run` names too), `hit report`, `hit merge` and `hit compare`. A first word that names
 /// a subcommand chooses it (no URL is ever one: a target is an absolute http(s) URL); any other
 /// goes to the default. Every subcommand then parses and fails the one way `Subcommand.prepare`
 /// has, and `hit help NAME` shows its help.
 struct HitTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hit",
-        subcommands: [HitCommand.self, ReportCommand.self, MergeCommand.self],
+        subcommands: [HitCommand.self, ReportCommand.self, MergeCommand.self, CompareCommand.self],
         defaultSubcommand: HitCommand.self
     )
 

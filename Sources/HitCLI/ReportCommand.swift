@@ -81,7 +81,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     /// The bytes at `input` (- for standard input), at most `limit` of them.
-    private static func body(_ input: String, flag: String = "", raw: RawArguments, command: String, limit: Int) throws(UsageError) -> Body {
+    static func body(_ input: String, flag: String = "", raw: RawArguments, command: String, limit: Int) throws(UsageError) -> Body {
         var files = Readable(raw: raw)
         do {
             return try files.body(input, flag: flag, limit: limit)
@@ -91,12 +91,12 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    private static func name(of input: String) -> String {
+    static func name(of input: String) -> String {
         input == "-" ? "standard input" : "'\(UsageError.escaped(input))'"
     }
 
     /// A run's report, checked as untrusted input, its secrets redacted again.
-    private static func decode(_ contents: [UInt8], name: String, command: String) throws(UsageError) -> JSONReport {
+    static func decode(_ contents: [UInt8], name: String, command: String) throws(UsageError) -> JSONReport {
         do {
             return try JSONReport.decode(untrusted: contents).redacted()
         } catch let error as JSONReport.Invalid {

@@ -57,6 +57,9 @@ extension Subcommand {
         } catch let error as UsageError {
             stderr.write(UsageError(error.message, command: invokedAs).line)
             return .ended(.usage)
+        } catch let error as NotComparable {
+            stderr.write("\(invokedAs): \(UsageError.escaped(error.message))\n")
+            return .ended(.notComparable)
         } catch {
             if exitCode(for: error) == .success {
                 stdout.write(fullMessage(for: error) + "\n")  // --help

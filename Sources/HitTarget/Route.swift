@@ -9,6 +9,10 @@ enum Route: Equatable {
     /// `/capacity/{slots}/{ms}`: a service of known capacity (`ServiceSlots`): `slots` requests at
     /// once, `ms` each, the rest queued; `slots × 1000 / ms` requests a second at most.
     case capacity(slots: Int, milliseconds: Int)
+    /// `/tuned`: a 200 after the wait `TunedLatency` sets (a delay, and a tail for a share of requests).
+    case tuned
+    /// `/tune?delay=MS&tail=MS&share=F`: sets `/tuned`'s latency; 204.
+    case tune(TunedLatency.Setting)
     /// `/hang`: never answers.
     case hang
     /// `/bytes/{n}`: a 200 with an n-byte body.
@@ -45,12 +49,17 @@ enum Route: Equatable {
             path = path[scheme.upperBound...]
             path = path[(path.firstIndex(of: "/") ?? path.endIndex)...]
         }
+        let query = path.drop { $0 != "?" }.dropFirst().prefix { $0 != "#" }
         path = path.prefix { $0 != "?" && $0 != "#" }
         let parts = path.split(separator: "/")
         switch (parts.first, parts.count) {
         case (nil, _): self = .hello
         case ("hang", 1): self = .hang
         case ("echo", 1): self = .echo
+        case ("tuned", 1): self = .tuned
+        case ("tune", 1):
+            guard let setting = TunedLatency.setting(query: query) else { self = .notFound; return }
+            self = .tune(setting)
         case ("loop", 1): self = .loop
         case ("bad-length", 1): self = .badLength
         case ("reset", 2) where parts[1] == "headers": self = .resetInHeaders

@@ -90,6 +90,13 @@ final class TargetHandler: ChannelInboundHandler {
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) {
                 self.respond(context, head, status: .ok, body: "Hello, hit\n")
             }
+        case .tuned:
+            context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(stats.tunedLatency.next())) {
+                self.respond(context, head, status: .ok, body: "Hello, hit\n")
+            }
+        case .tune(let setting):
+            stats.tunedLatency.set(setting)
+            respond(context, head, status: .noContent, body: "")
         case .capacity(let slots, let milliseconds):
             let wait = stats.serviceSlots.admit(slots: slots, milliseconds: milliseconds)
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(wait))) {

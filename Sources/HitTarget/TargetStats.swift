@@ -4,6 +4,8 @@ import Synchronization
 public final class TargetStats: Sendable {
     /// The queue behind `/capacity/{slots}/{ms}`, shared by every connection.
     public let serviceSlots = ServiceSlots()
+    /// The latency of `/tuned`, set between runs.
+    public let tunedLatency = TunedLatency()
     /// One request as the server received it.
     public struct SeenRequest: Sendable, Equatable {
         public var method: String

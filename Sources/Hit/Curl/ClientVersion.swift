@@ -1,4 +1,7 @@
 import CCurlShim
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What sends the requests, as `curl -V` tells it: hit's version, libcurl's, the TLS library
 /// libcurl uses, and the features that change what a run can do (HTTP/2, HTTP/3, asynchronous
@@ -11,12 +14,19 @@ public struct ClientVersion: Codable, Sendable, Equatable {
     public let tls: String?
     /// libcurl's features, in `curl -V`'s names: "AsynchDNS", "HTTP2", "HTTP3", "IPv6", "libz"...
     public let features: [String]
+    /// The CPUs this process could run on, and the kernel's release (`uname -r`): what `hit
+    /// compare` warns about when two runs differ in them. `nil` in reports written before hit
+    /// recorded them.
+    public var cpus: Int?
+    public var kernel: String?
 
-    public init(hitVersion: String, libcurl: String, tls: String?, features: [String]) {
+    public init(hitVersion: String, libcurl: String, tls: String?, features: [String], cpus: Int? = nil, kernel: String? = nil) {
         self.hitVersion = hitVersion
         self.libcurl = libcurl
         self.tls = tls
         self.features = features
+        self.cpus = cpus
+        self.kernel = kernel
     }
 
     /// Whether this libcurl speaks HTTP/3 (`ClientOptions.HTTPVersion.http3`): built with a QUIC
@@ -30,9 +40,12 @@ public struct ClientVersion: Codable, Sendable, Equatable {
             ("HTTP3", hit_curl_has_http3()), ("HTTPS-proxy", hit_curl_has_https_proxy()), ("IPv6", hit_curl_has_ipv6()),
             ("libz", hit_curl_has_libz()), ("UnixSockets", hit_curl_has_unix_sockets()), ("zstd", hit_curl_has_zstd()),
         ]
+        var system = utsname()
+        uname(&system)
+        let kernel = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return ClientVersion(hitVersion: Hit.hitVersion, libcurl: String(cString: hit_curl_version_text()),
                              tls: hit_curl_ssl_version().map { String(cString: $0) },
-                             features: named.filter { $0.1 != 0 }.map(\.0))
+                             features: named.filter { $0.1 != 0 }.map(\.0), cpus: ProcessCPU.cores, kernel: kernel)
     }()
 
     /// The text of `hit --version`:

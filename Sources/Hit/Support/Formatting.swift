@@ -8,6 +8,11 @@ package enum Formatting {
         value == value.rounded() ? String(cFormat: "%.0f%%", value) : String(cFormat: "%.2f%%", value)
     }
 
+    /// A number as short as it reads: 5, 0.1, 2.5.
+    static func trimmedNumber(_ value: Double) -> String {
+        String(cFormat: "%.6g", value)
+    }
+
     /// p50, p99.9.
     static func percentileLabel(_ p: Double) -> String {
         p == p.rounded() ? "p\(Int(p))" : "p\(p)"

@@ -16,18 +16,21 @@ struct ReportWriter {
     /// Whether the report goes to `destination`; `hit report` asked only for files writes only those.
     var writesDestination = true
 
-    func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) {
+    /// Returns the run's JSON report.
+    @discardableResult
+    func write(_ summary: Summary, of loadTest: LoadTest, verdict: Verdict, csv: [CSVWriter]) -> JSONReport {
         csv.forEach { $0.flush() }
         let configuration = loadTest.configuration
         let targetNames = configuration.targets.map(\.label)
         let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
         let paced = loadTest.options.schedule != nil
-        write(summary, json: JSONReport(summary, configuration: configuration, paced: paced, verdict: verdict), paced: paced,
-              verdict: verdict) { width in
+        let json = JSONReport(summary, configuration: configuration, paced: paced, verdict: verdict)
+        write(summary, json: json, paced: paced, verdict: verdict) { width in
             TextReport(summary, targets: targetNames, width: width, verdict: verdict, proxy: proxy,
                        httpVersion: loadTest.client.httpVersion, stages: loadTest.options.stages,
                        stagesStart: loadTest.options.rate ?? 0, rampUp: loadTest.options.rampUp, colour: colour)
         }
+        return json
     }
 
     /// Whether the text report is coloured: on a terminal that takes colour.

@@ -7,8 +7,12 @@ enum ExitStatus: Int32 {
     /// The verdict failed: a `--fail-if` rule held, a request failed that no rule judges,
     /// nothing completed, or the first requests all failed certificate verification.
     case failure = 1
+    /// `hit compare`: inconclusive, the runs too short or too noisy to tell at the margins asked.
+    case inconclusive = 3
     /// Bad flags or values; nothing was sent (swift-argument-parser's and BSD's EX_USAGE).
     case usage = 64
+    /// `hit compare`: the runs are not comparable, or a file is not a run's report of hit's (EX_DATAERR).
+    case notComparable = 65
     /// Every request failed to connect: the target could not be reached at all (EX_UNAVAILABLE).
     case unreachable = 69
     /// A report could not be written (a full disk, an I/O error, a closed pipe for a file): said on

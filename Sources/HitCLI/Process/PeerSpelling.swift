@@ -87,10 +87,10 @@ enum PeerSpelling {
     /// Written out rather than read from the help at every start (that cost 4 ms of a 27 ms
     /// `hit -n 1`); `PeerSpellingTests` checks them against the help, so they cannot drift.
     static let valueTaking: Set<String> = [
-        "--accept", "--cacert", "--cert", "--concurrency", "--connect-timeout", "--connect-to", "--connections",
+        "--accept", "--baseline", "--cacert", "--cert", "--concurrency", "--connect-timeout", "--connect-to", "--connections",
         "--content-type", "--csv-file", "--data", "--data-binary", "--data-file", "--data-raw", "--duration", "--expect-body", "--expect-status", "--fail-if", "--feed", "--feed-order",
-        "--find-max-rate", "--find-max-resolution", "--find-max-step", "--find-max-time", "--find-max-warm-up", "--header",
-        "--hgrm", "--hlog", "--host", "--html", "--interface", "--interval", "--json-file", "--key", "--loops",
+        "--find-max-rate", "--find-max-resolution", "--find-max-step", "--find-max-time", "--find-max-warm-up", "--gate", "--header",
+        "--hgrm", "--hlog", "--host", "--html", "--inconclusive", "--interface", "--interval", "--json-file", "--key", "--loops",
         "--max-redirs", "--max-time", "--method", "--netrc-file", "--noproxy", "--output", "--output-file", "--proxy",
         "--ramp-up", "--request", "--requests", "--resolve", "--rps", "--seed", "--shard", "--stages", "--start-at", "--streams",
         "--targets", "--timeout", "--unix-socket", "--user", "--user-agent",
