@@ -156,7 +156,8 @@ public struct ComparisonReport: Sendable {
             let base: Double
             let new: Double
             let change: Double
-            let interval: [Double]
+            /// Null when the runs were too short for the bootstrap.
+            let interval: [Double]?
             let result: String
             let longerBy: Double?
         }
@@ -168,10 +169,12 @@ public struct ComparisonReport: Sendable {
         let document = Document(
             base: base, new: new, latency: corrected ? "corrected" : "uncorrected", alpha: RunComparison.alpha,
             intervals: .init(base: comparison.intervals.base, new: comparison.intervals.new),
-            gates: comparison.gates.map {
-                .init(metric: $0.gate.metric.name, gate: $0.gate.description, base: Self.rounded($0.base), new: Self.rounded($0.new),
-                      change: Self.rounded($0.change), interval: [Self.rounded($0.low), Self.rounded($0.high)], result: $0.outcome.rawValue,
-                      longerBy: $0.longerBy.map(Self.rounded))
+            gates: comparison.gates.map { gate in
+                var interval: [Double]?
+                if let low = gate.low, let high = gate.high { interval = [Self.rounded(low), Self.rounded(high)] }
+                return .init(metric: gate.gate.metric.name, gate: gate.gate.description, base: Self.rounded(gate.base),
+                             new: Self.rounded(gate.new), change: Self.rounded(gate.change), interval: interval,
+                             result: gate.outcome.rawValue, longerBy: gate.longerBy.map(Self.rounded))
             },
             shift: comparison.shift.map { .init(quantile: Formatting.percentileLabel($0.percentile), baseUs: Self.rounded($0.base), newUs: Self.rounded($0.new), change: Self.rounded($0.change)) },
             step: comparison.step.map { .init(atSeconds: $0.at, beforeUs: Self.rounded($0.before), afterUs: Self.rounded($0.after)) },
@@ -212,8 +215,9 @@ public struct ComparisonReport: Sendable {
     }
 
     static func interval(_ gate: RunComparison.GateResult) -> String {
-        if gate.gate.metric == .errors { return String(cFormat: "%+.2f to %+.2fpp", gate.low * 100, gate.high * 100) }
-        return String(cFormat: "%+.1f%% to %+.1f%%", gate.low * 100, gate.high * 100)
+        guard let low = gate.low, let high = gate.high else { return "-" }
+        if gate.gate.metric == .errors { return String(cFormat: "%+.2f to %+.2fpp", low * 100, high * 100) }
+        return String(cFormat: "%+.1f%% to %+.1f%%", low * 100, high * 100)
     }
 
     static func times(_ factor: Double) -> String {

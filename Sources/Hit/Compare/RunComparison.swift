@@ -34,9 +34,9 @@ public struct RunComparison: Sendable {
         public let new: Double
         /// new ÷ base − 1 (percentiles, rps), or new − base (errors).
         public let change: Double
-        /// The change's 90% interval.
-        public let low: Double
-        public let high: Double
+        /// The change's 90% interval; `nil` when the runs are too short for the bootstrap.
+        public let low: Double?
+        public let high: Double?
         public let outcome: Outcome
         /// For an inconclusive one: how many times longer the runs would need to be to decide at
         /// this margin (the interval narrows with the square root of the intervals); `nil` when
@@ -126,8 +126,8 @@ public struct RunComparison: Sendable {
         let results = rows.enumerated().map { index, row in
             let sign = row.gate.metric == .rps ? -1.0 : 1.0
             let sorted = row.worse.sorted()
-            let worseLow = sorted.isEmpty ? sign * row.change : sorted[Int(Double(sorted.count - 1) * 0.05)]
-            let worseHigh = sorted.isEmpty ? sign * row.change : sorted[Int(Double(sorted.count - 1) * 0.95)]
+            let worseLow = sorted.isEmpty ? 0 : sorted[Int(Double(sorted.count - 1) * 0.05)]
+            let worseHigh = sorted.isEmpty ? 0 : sorted[Int(Double(sorted.count - 1) * 0.95)]
             let outcome: Outcome = regressed[index] ? .regressed : improved[index] ? .improved : equivalent[index] ? .equivalent : .inconclusive
             var longerBy: Double?
             if outcome == .inconclusive, !sorted.isEmpty {
@@ -136,7 +136,8 @@ public struct RunComparison: Sendable {
                 if room > half * 0.01 { longerBy = max(1, (half / room) * (half / room)) }
             }
             return GateResult(gate: row.gate, base: row.base, new: row.new, change: row.change,
-                              low: sign > 0 ? worseLow : -worseHigh, high: sign > 0 ? worseHigh : -worseLow,
+                              low: sorted.isEmpty ? nil : sign > 0 ? worseLow : -worseHigh,
+                              high: sorted.isEmpty ? nil : sign > 0 ? worseHigh : -worseLow,
                               outcome: outcome, longerBy: longerBy)
         }
         gates = results

@@ -48,7 +48,7 @@ import Testing
         #expect(comparison.outcome == .equivalent)
         #expect(comparison.step == nil)
         for gate in comparison.gates where gate.gate.metric != .errors {
-            #expect(gate.low <= gate.change && gate.change <= gate.high, "\(gate)")
+            #expect(gate.low! <= gate.change && gate.change <= gate.high!, "\(gate)")
             #expect(abs(gate.change) < gate.gate.margin)
         }
     }
@@ -89,7 +89,7 @@ import Testing
         #expect(outcome(of: comparison, .percentile(50)) == .regressed)
         let p50 = comparison.gates[0]
         #expect(abs(p50.change - 0.5) < 0.03, "\(p50.change)")
-        #expect(p50.low > 0.05)
+        #expect(p50.low! > 0.05)
     }
 
     @Test func aFasterBuildIsImproved() {
@@ -145,10 +145,10 @@ import Testing
                                            replicates: 1000, seed: UInt64(pair))
             let n = 200.0 * 100
             let analyticErrors = 2 * 1.645 * (2 * 0.1 * 0.9 / n).squareRoot()
-            errorRatios.append((comparison.gates[0].high - comparison.gates[0].low) / analyticErrors)
+            errorRatios.append((comparison.gates[0].high! - comparison.gates[0].low!) / analyticErrors)
             let spread = 2000 / (2 * n.squareRoot()) / 2000  // relative to the median, 2000 µs
             let analyticMedian = 2 * 1.645 * (2 * spread * spread).squareRoot()
-            medianRatios.append((comparison.gates[1].high - comparison.gates[1].low) / analyticMedian)
+            medianRatios.append((comparison.gates[1].high! - comparison.gates[1].low!) / analyticMedian)
         }
         let errors = errorRatios.reduce(0, +) / 4, median = medianRatios.reduce(0, +) / 4
         #expect(abs(errors - 1) < 0.15, "the error rate's interval is \(errors) times the analytic one: \(errorRatios)")
