@@ -74,6 +74,12 @@ public struct ComparisonReport: Sendable {
         }
         lines.append("Gated:")
         lines += Self.table([header] + rows).map { "  " + $0 }
+        if !comparison.ungated.isEmpty {
+            lines.append("")
+            lines.append("Not gated:")
+            let ungatedRows = comparison.ungated.map { [$0.metric.name, Self.value($0.base, $0.metric), Self.value($0.new, $0.metric), Self.change($0.change, $0.metric)] }
+            lines += Self.table([["metric", "base", "new", "change"]] + ungatedRows).map { "  " + $0 }
+        }
         lines.append("")
         lines.append("Where the distribution moved (new against base):")
         let shiftRows = comparison.shift.map { [Formatting.percentileLabel($0.percentile), Self.micros($0.base), Self.micros($0.new), Self.signedPercent($0.change)] }
@@ -106,6 +112,11 @@ public struct ComparisonReport: Sendable {
             let result = gate.outcome == .regressed ? "**regressed**" : gate.outcome.rawValue
             lines.append("| \(gate.gate.metric.name) | \(Self.margin(gate.gate)) | \(Self.value(gate.base, gate.gate.metric)) | "
                 + "\(Self.value(gate.new, gate.gate.metric)) | \(Self.change(gate)) | \(Self.interval(gate)) | \(result) |")
+        }
+        if !comparison.ungated.isEmpty {
+            lines.append("")
+            lines.append("Not gated: " + comparison.ungated.map { "\($0.metric.name) \(Self.value($0.base, $0.metric)) → \(Self.value($0.new, $0.metric)) (\(Self.change($0.change, $0.metric)))" }
+                .joined(separator: ", "))
         }
         lines.append("")
         lines.append("<details><summary>Where the distribution moved</summary>")
@@ -143,6 +154,7 @@ public struct ComparisonReport: Sendable {
         let alpha: Double
         let intervals: Intervals
         let gates: [Gate]
+        let ungated: [UngatedRow]
         let shift: [ShiftRow]
         let step: StepFigures?
         let warnings: [String]
@@ -161,6 +173,7 @@ public struct ComparisonReport: Sendable {
             let result: String
             let longerBy: Double?
         }
+        struct UngatedRow: Encodable { let metric: String; let base: Double; let new: Double; let change: Double }
         struct ShiftRow: Encodable { let quantile: String; let baseUs: Double; let newUs: Double; let change: Double }
         struct StepFigures: Encodable { let atSeconds: Double; let beforeUs: Double; let afterUs: Double }
     }
@@ -176,6 +189,7 @@ public struct ComparisonReport: Sendable {
                              new: Self.rounded(gate.new), change: Self.rounded(gate.change), interval: interval,
                              result: gate.outcome.rawValue, longerBy: gate.longerBy.map(Self.rounded))
             },
+            ungated: comparison.ungated.map { .init(metric: $0.metric.name, base: Self.rounded($0.base), new: Self.rounded($0.new), change: Self.rounded($0.change)) },
             shift: comparison.shift.map { .init(quantile: Formatting.percentileLabel($0.percentile), baseUs: Self.rounded($0.base), newUs: Self.rounded($0.new), change: Self.rounded($0.change)) },
             step: comparison.step.map { .init(atSeconds: $0.at, beforeUs: Self.rounded($0.before), afterUs: Self.rounded($0.after)) },
             warnings: warnings, verdict: comparison.outcome.rawValue, verdictReason: reason)
@@ -211,7 +225,11 @@ public struct ComparisonReport: Sendable {
     }
 
     static func change(_ gate: RunComparison.GateResult) -> String {
-        gate.gate.metric == .errors ? String(cFormat: "%+.2fpp", gate.change * 100) : signedPercent(gate.change)
+        change(gate.change, gate.gate.metric)
+    }
+
+    static func change(_ change: Double, _ metric: ComparisonGate.Metric) -> String {
+        metric == .errors ? String(cFormat: "%+.2fpp", change * 100) : signedPercent(change)
     }
 
     static func interval(_ gate: RunComparison.GateResult) -> String {

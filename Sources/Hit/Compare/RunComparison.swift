@@ -44,6 +44,15 @@ public struct RunComparison: Sendable {
         public let longerBy: Double?
     }
 
+    /// A metric shown though not gated: as measured, with its change.
+    public struct Ungated: Sendable {
+        public let metric: ComparisonGate.Metric
+        public let base: Double
+        public let new: Double
+        /// new ÷ base − 1, or new − base for errors.
+        public var change: Double { metric == .errors ? new - base : base > 0 ? new / base - 1 : 0 }
+    }
+
     /// How one quantile moved: the shift function, read at the deciles, p99 and p99.9.
     public struct Shift: Sendable {
         public let percentile: Double
@@ -62,6 +71,8 @@ public struct RunComparison: Sendable {
     }
 
     public let gates: [GateResult]
+    /// p50, p90, p99, p99.9, errors and rps, those the gates leave out: every metric is shown.
+    public let ungated: [Ungated]
     public let shift: [Shift]
     /// When the new run's p99 stepped, if it stepped by more than the p99 margin and a
     /// metric regressed.
@@ -89,6 +100,16 @@ public struct RunComparison: Sendable {
         let observed = bootstrap.observed(percentiles: percentiles + shiftPoints)
         shift = shiftPoints.enumerated().map { index, p in
             Shift(percentile: p, base: observed[0].percentiles[percentiles.count + index], new: observed[1].percentiles[percentiles.count + index])
+        }
+        let shown: [ComparisonGate.Metric] = [.percentile(50), .percentile(90), .percentile(99), .percentile(99.9), .errors, .rps]
+        ungated = shown.filter { metric in !asked.contains { $0.metric == metric } }.map { metric in
+            switch metric {
+            case .percentile(let p):
+                let index = percentiles.count + shiftPoints.firstIndex(of: p)!
+                return Ungated(metric: metric, base: observed[0].percentiles[index], new: observed[1].percentiles[index])
+            case .errors: return Ungated(metric: metric, base: observed[0].errorRate, new: observed[1].errorRate)
+            case .rps: return Ungated(metric: metric, base: observed[0].rate, new: observed[1].rate)
+            }
         }
         intervals = (base.map(\.blocks.count), new.map(\.blocks.count))
         interval = (base + new).map(\.interval).max() ?? 1

@@ -93,6 +93,18 @@ import Testing
         #expect(better.status == 0, "\(better.stderr)")
         #expect(result(better.json, "p50") == "improved")
         #expect(better.json["verdict"] as? String == "improved")
+        // Another libcurl made the new run: compared, with a warning.
+        let rebuilt = directory + "/rebuilt.json"
+        var report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: slower))) as? [String: Any])
+        var client = try #require(report["client"] as? [String: Any])
+        client["libcurl"] = "8.14.1"
+        client["cpus"] = 64
+        report["client"] = client
+        try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: rebuilt))
+        let warned = try HitProcess.run(["compare", base, rebuilt])
+        #expect(warned.exitStatus == 1)
+        #expect(warned.stdout.contains("Warning: \(base) and \(rebuilt): libcurl "), "\(warned.stdout)")
+        #expect(warned.stdout.contains("CPUs against 64"))
         // Several runs per side.
         let base2 = try run("base2", server, Self.ms(20))
         let slower2 = try run("slower2", server, Self.ms(30))

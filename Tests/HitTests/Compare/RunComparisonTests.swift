@@ -176,6 +176,21 @@ import Testing
         #expect((step?.after ?? 0) > 3 * (step?.before ?? 1))
     }
 
+    /// The gates given replace the defaults, and every metric is still shown.
+    @Test func theMetricsNotGatedAreShown() {
+        let comparison = RunComparison(base: [Self.run(seed: 50, latency: Self.service())],
+                                       new: [Self.run(seed: 51, latency: Self.service(scale: 1.2))],
+                                       gates: [ComparisonGate(.percentile(99), margin: 0.5)])
+        #expect(comparison.gates.map(\.gate.metric) == [.percentile(99)])
+        #expect(comparison.ungated.map(\.metric) == [.percentile(50), .percentile(90), .percentile(99.9), .errors, .rps])
+        let p50 = comparison.ungated[0]
+        #expect(abs(p50.change - 0.2) < 0.02, "\(p50.change)")
+        #expect(comparison.ungated[4].base == 200 && comparison.ungated[4].new == 200)
+        let text = ComparisonReport(comparison, base: ["a"], new: ["b"], corrected: false).text
+        #expect(text.contains("Not gated:\n  metric"))
+        #expect(text.contains("rps     200.0/s  200.0/s"), "\(text)")
+    }
+
     @Test func holmRejectsStepByStep() {
         // m = 3: the smallest against α/3, the next against α/2, the last against α.
         #expect(RunComparison.holm([0.01, 0.04, 0.02]) == [true, true, true])
