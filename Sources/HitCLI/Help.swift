@@ -102,6 +102,7 @@ enum Help {
           --expect-body <regex>   and a pattern each body must match (grep -E).
           --find-max              Search for the highest rate no --fail-if holds at.
           --baseline <file>       Compare the run with a saved one as it ends.
+          --otlp                  Push metrics over OTLP while the run goes.
 
         Every option, with its full text: hit --help-all (or hit help options).
         The README has the recipes at length.

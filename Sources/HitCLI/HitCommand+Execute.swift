@@ -26,6 +26,7 @@ extension HitCommand: Subcommand {
         let extra: ExtraFiles
         let search: CapacitySearch?
         let baseline: BaselineFlags.Baseline?
+        let metrics: OTLPExport?
     }
 
     /// The arguments checked and the reports' files opened, or the usage error that stops it.
@@ -43,12 +44,14 @@ extension HitCommand: Subcommand {
         }
         if search != nil, baseline.baseline != nil { throw UsageError("--baseline compares a run: --find-max is a search of many") }
         let baseline = try self.baseline.read(raw: raw, configuration: loadTest.configuration)
+        let metrics = try self.metrics.export(environment: ProcessInfo.processInfo.environment)
+        if search != nil, metrics != nil { throw UsageError("--otlp pushes a run's metrics: --find-max is a search of many") }
         try fileClash(standardOutput: stdout.descriptor).check(raw: raw)
         let destination = try output.destination(stdout: stdout, raw: raw)
         let extra = try output.extraFiles(raw: raw)
         for note in PeerSpelling.warnings(arguments, methods: loadTest.targets.map(\.method)) { stderr.write(note) }
         return Prepared(command: self, loadTest: loadTest, thresholds: thresholds, destination: destination, extra: extra,
-                        search: search, baseline: baseline)
+                        search: search, baseline: baseline, metrics: metrics)
     }
 
     /// `hit [options] URL...`: the load test, or the capacity search, the arguments describe.
@@ -120,6 +123,16 @@ extension HitCommand.Prepared {
         let csvOnTerminal = output.format == .csv && destination.isStandardOutput
             && (isatty(destination.descriptor) == 1 || CLI.isPipe(destination.descriptor))
         let progress = ProgressLine.start(options: loadTest.options, quiet: output.quiet, csvOnTerminal: csvOnTerminal)
+        let exporter: MetricsExporter?
+        do {
+            exporter = try metrics.map { export throws(SetupError) in try MetricsExporter(export, loadTest: loadTest) { stderr.write($0) } }
+        } catch {
+            flusher?.cancel()
+            progress?.stop()
+            stderr.write("hit: \(error)\n")
+            return .setup
+        }
+        exporter?.start()
         let summary: Summary
         var certificate = UntrustedCertificate()
         do {
@@ -127,10 +140,15 @@ extension HitCommand.Prepared {
                 if certificate.record(result) { stop.cancel(because: .caller(cause: certificate.stopCause, fails: true)) }
                 progress?.record(result)
                 csv.write(result)
-            }, onInterval: { progress?.interval($0) })
+                exporter?.record(result)
+            }, onInterval: { interval in
+                progress?.interval(interval)
+                exporter?.record(interval)
+            })
         } catch {
             flusher?.cancel()
             progress?.stop()
+            exporter?.finish(sent: 0, wait: .zero)
             stderr.write("hit: \(error)\n")
             return .setup
         }
@@ -147,6 +165,10 @@ extension HitCommand.Prepared {
             .write(summary, of: loadTest, verdict: verdict, csv: csv.writers)
         var status = ExitStatus(verdict)
         if let baseline, verdict.outcome == .passed { status = compare(json, with: baseline, stderr: stderr) }
+        // The last push, whatever the run's outcome; a collector that does not answer delays the
+        // exit by at most 5 s (less after Ctrl-C), and changes nothing else.
+        exporter?.finish(sent: summary.timeline.intervals.reduce(0) { $0 + $1.sent },
+                         wait: min(metrics?.timeout ?? .zero, summary.interrupted ? .seconds(1) : .seconds(5)))
         return CLI.ending(destination: destination, extra: extra, stderr: stderr, status: status)
     }
 

@@ -30,6 +30,7 @@ struct HitCommand: ParsableCommand {
     @OptionGroup(title: "Output") var output: OutputFlags
     @OptionGroup(title: "Verdict") var verdict: VerdictFlags
     @OptionGroup(title: "Baseline") var baseline: BaselineFlags
+    @OptionGroup(title: "Metrics") var metrics: MetricsFlags
     @OptionGroup(title: "Capacity search") var findMax: FindMaxFlags
     @OptionGroup(title: "Beyond one machine") var shards: ShardFlags
 

@@ -30,7 +30,9 @@ public final class HitProcess {
 
     /// Starts `hit` (or `binary`) with `arguments`, with default signal handling and nothing
     /// blocked, and its output going to files (so a full pipe can never stall it).
-    public init(_ arguments: [String], stdoutClosed: Bool = false, launcher: [String] = [], binary: String = HitProcess.binary) throws {
+    /// `environment`: variables set (or, with nil values, removed) in the child's environment.
+    public init(_ arguments: [String], stdoutClosed: Bool = false, launcher: [String] = [], binary: String = HitProcess.binary,
+                environment: [String: String?] = [:]) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutURL = directory.appendingPathComponent("stdout")
@@ -67,8 +69,12 @@ public final class HitProcess {
         let command = launcher + [binary] + arguments
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
+        let code = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
         guard code == 0 else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EINVAL) }
         self.pid = pid
     }
@@ -142,8 +148,8 @@ public final class HitProcess {
 
     /// Runs `hit` to the end; throws `TimedOut` if it does not end within `seconds`.
     public static func run(_ arguments: [String], seconds: Double = 60, launcher: [String] = [],
-                           binary: String = HitProcess.binary) throws -> HitProcess {
-        let process = try HitProcess(arguments, launcher: launcher, binary: binary)
+                           binary: String = HitProcess.binary, environment: [String: String?] = [:]) throws -> HitProcess {
+        let process = try HitProcess(arguments, launcher: launcher, binary: binary, environment: environment)
         guard process.wait(seconds: seconds) != nil else { throw TimedOut(arguments: arguments, seconds: seconds) }
         return process
     }
