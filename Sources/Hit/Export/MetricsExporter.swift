@@ -64,6 +64,12 @@ public final class MetricsExporter: Sendable {
         timer = DispatchSource.makeTimerSource(queue: timerQueue)
     }
 
+    deinit {
+        // A dispatch source must not be released suspended: one never started is resumed first.
+        if !started.exchange(true, ordering: .acquiringAndReleasing) { timer.resume() }
+        timer.cancel()
+    }
+
     /// Counts a result: on the aggregator's thread, cheaply.
     public func record(_ result: RequestResult) {
         recorder.record(result)
