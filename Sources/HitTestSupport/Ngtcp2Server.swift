@@ -25,7 +25,7 @@ public final class Ngtcp2Server: @unchecked Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let port = try freeUDPPort()
+            let port = try freePort(type: SOCK_DGRAM)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = ["-q", "-d", directory + "/htdocs", "127.0.0.1", String(port),
@@ -64,25 +64,4 @@ public final class Ngtcp2Server: @unchecked Sendable {
         guard let table = try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8) else { return false }
         return table.split(separator: "\n").contains { $0.split(separator: " ").dropFirst().first == Substring(wanted) }
     }
-}
-
-/// A UDP port of 127.0.0.1 that no socket holds now, from the range the tests draw from.
-public func freeUDPPort() throws -> Int {
-    for _ in 0..<1000 {
-        let port = Int.random(in: 20_000..<32_768)
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        close(descriptor)
-        if bound { return port }
-    }
-    throw POSIXError(.EADDRINUSE)
 }

@@ -42,10 +42,11 @@ public func closedPort() throws -> Int {
 /// kernel never places the local end of an outgoing connection: the thousands of connections
 /// that tests running beside this one open cannot take it before the server binds it. Another
 /// test drawing the same port stays possible, so a caller retries when its server cannot bind.
-public func freePort() throws -> Int {
+/// `type`: a TCP port (`SOCK_STREAM`), or a UDP one (`SOCK_DGRAM`, for a QUIC server).
+public func freePort(type: __socket_type = SOCK_STREAM) throws -> Int {
     for _ in 0..<1000 {
         let port = Int.random(in: 20_000..<32_768)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(type.rawValue), 0)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
