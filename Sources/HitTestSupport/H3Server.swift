@@ -13,7 +13,7 @@ public final class H3Server: @unchecked Sendable {
     public let tcpOnly: Bool
     private let log: String
     private let directory: String
-    private var process: Process?
+    private let helper: HelperProcess
 
     /// One request as the server logged it on arrival.
     public struct Arrival: Sendable, Equatable {
@@ -37,35 +37,27 @@ public final class H3Server: @unchecked Sendable {
     /// Starts the server on a free port, or on `port` (a restart on the port of one that stopped).
     public init(tcpOnly: Bool = false, port: Int? = nil, certificates: Certificates) throws {
         self.tcpOnly = tcpOnly
-        directory = NSTemporaryDirectory() + "hit-h3-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        log = directory + "/arrivals.log"
-        var attempt = 0
-        while true {
-            attempt += 1
-            let chosen = try port ?? freePort()
-            do {
-                process = try Self.launch(port: chosen, tcpOnly: tcpOnly, log: log, directory: directory, certificates: certificates)
-                self.port = chosen
-                break
-            } catch H3ServerError.portTaken where port == nil && attempt < 5 {
-                continue
-            }
+        let directory = try temporaryDirectory("hit-h3")
+        let log = directory + "/arrivals.log"
+        self.directory = directory
+        self.log = log
+        helper = try HelperProcess("the HTTP/3 server", directory: directory, port: port) { port in
+            .init(Self.python, [Self.script, "--port", String(port), "--cert", certificates.serverCertificate,
+                                "--key", certificates.serverKey, "--log", log] + (tcpOnly ? ["--tcp-only"] : []))
         }
+        self.port = helper.port
         url = "https://127.0.0.1:\(self.port)"
     }
 
     deinit {
-        stop()
+        helper.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// Stops the server (SIGKILL: it goes away at once, as a crashed server does, and its
     /// connections with it). Its log stays readable.
     public func stop() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        helper.stop()
     }
 
     /// What arrived so far, in order.
@@ -76,44 +68,6 @@ public final class H3Server: @unchecked Sendable {
             guard fields.count == 5, let time = Double(fields[0]) else { return nil }
             return Arrival(time: time, httpVersion: String(fields[1]), client: String(fields[2]),
                            method: String(fields[3]), path: String(fields[4]))
-        }
-    }
-
-    private static func launch(port: Int, tcpOnly: Bool, log: String, directory: String,
-                               certificates: Certificates) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--port", String(port), "--cert", certificates.serverCertificate,
-                             "--key", certificates.serverKey, "--log", log] + (tcpOnly ? ["--tcp-only"] : [])
-        let output = directory + "/output-\(port).txt"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try? handle.close()
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            if text.contains("listening on") { return process }
-            if !process.isRunning {
-                throw text.contains("Address already in use") ? H3ServerError.portTaken : H3ServerError.failed(text)
-            }
-            usleep(20_000)
-        }
-        process.terminate()
-        throw H3ServerError.failed("did not start within 15 s")
-    }
-}
-
-enum H3ServerError: Error, CustomStringConvertible {
-    case portTaken
-    case failed(String)
-
-    var description: String {
-        switch self {
-        case .portTaken: "the port was taken"
-        case .failed(let output): "the HTTP/3 server did not start: \(output)"
         }
     }
 }

@@ -9,7 +9,7 @@ public final class Ngtcp2Server: @unchecked Sendable {
     /// `https://127.0.0.1:PORT/index.html`.
     public let url: String
     private let directory: String
-    private let process: Process
+    private let helper: HelperProcess
 
     static let root = #filePath.components(separatedBy: "/Sources/")[0] + "/.build-curl8-gnutls/root"
     static let binary = root + "/usr/sbin/gtlsserver"
@@ -18,43 +18,22 @@ public final class Ngtcp2Server: @unchecked Sendable {
     public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     public init(certificates: Certificates) throws {
-        directory = NSTemporaryDirectory() + "hit-ngtcp2-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let directory = try temporaryDirectory("hit-ngtcp2")
+        self.directory = directory
         try FileManager.default.createDirectory(atPath: directory + "/htdocs", withIntermediateDirectories: true)
         try Data("Hello, hit\n".utf8).write(to: URL(fileURLWithPath: directory + "/htdocs/index.html"))
-        // A UDP port no one holds; the server binds it a moment later (a clash shows as its exit).
-        var attempt = 0
-        while true {
-            attempt += 1
-            let port = try freePort(type: SOCK_DGRAM)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["-q", "-d", directory + "/htdocs", "127.0.0.1", String(port),
-                                 certificates.serverKey, certificates.serverCertificate]
-            var environment = ProcessInfo.processInfo.environment
-            environment["LD_LIBRARY_PATH"] = Self.root + "/usr/lib/x86_64-linux-gnu"
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // It has bound its port once it holds a UDP socket on it.
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning, Date() < deadline, !Self.holdsUDP(port: port) { usleep(10_000) }
-            if process.isRunning, Self.holdsUDP(port: port) {
-                self.process = process
-                url = "https://127.0.0.1:\(port)/index.html"
-                return
-            }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            if attempt >= 5 { throw H3ServerError.failed("gtlsserver did not start on port \(port)") }
-        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["LD_LIBRARY_PATH"] = Self.root + "/usr/lib/x86_64-linux-gnu"
+        // It says nothing once bound: it has bound its port once it holds a UDP socket on it.
+        helper = try HelperProcess("gtlsserver", directory: directory, draw: { try freePort(type: SOCK_DGRAM) }, timeout: 5, launch: { port in
+            .init(Self.binary, ["-q", "-d", directory + "/htdocs", "127.0.0.1", String(port), certificates.serverKey, certificates.serverCertificate],
+                  environment: environment)
+        }, ready: { _, port in Self.holdsUDP(port: port) })
+        url = "https://127.0.0.1:\(helper.port)/index.html"
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        helper.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
