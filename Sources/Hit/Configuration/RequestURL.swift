@@ -61,6 +61,13 @@ public struct RequestURL: Sendable, Equatable {
         return afterHost.hasPrefix(":") ? afterHost.dropFirst() : nil
     }
 
+    /// The path after the authority, as written, without the query or fragment; "/" when empty.
+    public var path: Substring {
+        let rest = string[(authority?.upperBound ?? string.startIndex)...]
+        let path = rest.prefix { $0 != "?" && $0 != "#" }
+        return path.isEmpty ? "/" : path
+    }
+
     /// `scheme://authority`, as written: what connections are shared by.
     public var origin: String {
         String(string[..<(authority?.upperBound ?? string.endIndex)])

@@ -10,6 +10,14 @@ import Testing
         #expect(url.hostAndPort == "example.test:8443")
         #expect(url.host == "example.test")
         #expect(url.origin == "HTTPS://user:pa:ss@example.test:8443")
+        #expect(url.path == "/path")
+    }
+
+    @Test func thePathLeavesTheQueryAndFragmentOut() {
+        #expect(RequestURL("http://h").path == "/")
+        #expect(RequestURL("http://h?token=s3cret").path == "/")
+        #expect(RequestURL("http://h/a/b#c").path == "/a/b")
+        #expect(RequestURL("http://h/users/{{id}}?x=1").path == "/users/{{id}}")
     }
 
     @Test func ipv6HostsLoseTheirBrackets() {
