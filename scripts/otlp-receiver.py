@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An OTLP/HTTP metrics receiver for hit's tests: it decodes every POST to /v1/metrics with the
-official protobuf definitions (PyPI's opentelemetry-proto) and appends it, as JSON (protobuf's own
-JSON mapping), with the request's headers, to a log: one line per push.
+official protobuf definitions (PyPI's opentelemetry-proto), from protobuf or, when its Content-Type
+says application/json, from OTLP's JSON, and appends it, as JSON (protobuf's own JSON mapping),
+with the request's headers, to a log: one line per push.
 
   ~/.cache/hit-tools/otlp/bin/python scripts/otlp-receiver.py --port 4318 --log pushes.jsonl \\
       [--status 503] [--delay 5]
@@ -14,7 +15,7 @@ import json
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from google.protobuf.json_format import MessageToDict
+from google.protobuf.json_format import MessageToDict, Parse
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 
 
@@ -33,7 +34,10 @@ def main():
             entry = {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "bytes": len(body)}
             try:
                 request = metrics_service_pb2.ExportMetricsServiceRequest()
-                request.ParseFromString(body)
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    Parse(body.decode("utf-8"), request)  # strict: an unknown field fails
+                else:
+                    request.ParseFromString(body)
                 entry["request"] = MessageToDict(request)
             except Exception as error:  # a push that does not decode is logged as such
                 entry["error"] = str(error)

@@ -102,7 +102,8 @@ enum Help {
           --expect-body <regex>   and a pattern each body must match (grep -E).
           --find-max              Search for the highest rate no --fail-if holds at.
           --baseline <file>       Compare the run with a saved one as it ends.
-          --otlp                  Push metrics over OTLP while the run goes.
+          --otlp                  Push metrics over OTLP while the run goes;
+          --prometheus-remote-write <url>  or to Prometheus, as native histograms.
 
         Every option, with its full text: hit --help-all (or hit help options).
         The README has the recipes at length.

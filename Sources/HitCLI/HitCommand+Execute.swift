@@ -26,7 +26,7 @@ extension HitCommand: Subcommand {
         let extra: ExtraFiles
         let search: CapacitySearch?
         let baseline: BaselineFlags.Baseline?
-        let metrics: OTLPExport?
+        let metrics: (destinations: [MetricsDestination], interval: Duration?)
     }
 
     /// The arguments checked and the reports' files opened, or the usage error that stops it.
@@ -44,8 +44,10 @@ extension HitCommand: Subcommand {
         }
         if search != nil, baseline.baseline != nil { throw UsageError("--baseline compares a run: --find-max is a search of many") }
         let baseline = try self.baseline.read(raw: raw, configuration: loadTest.configuration)
-        let metrics = try self.metrics.export(environment: ProcessInfo.processInfo.environment)
-        if search != nil, metrics != nil { throw UsageError("--otlp pushes a run's metrics: --find-max is a search of many") }
+        let metrics = try self.metrics.destinations(environment: ProcessInfo.processInfo.environment)
+        if search != nil, !metrics.destinations.isEmpty {
+            throw UsageError("--otlp and --prometheus-remote-write push a run's metrics: --find-max is a search of many")
+        }
         try fileClash(standardOutput: stdout.descriptor).check(raw: raw)
         let destination = try output.destination(stdout: stdout, raw: raw)
         let extra = try output.extraFiles(raw: raw)
@@ -125,7 +127,8 @@ extension HitCommand.Prepared {
         let progress = ProgressLine.start(options: loadTest.options, quiet: output.quiet, csvOnTerminal: csvOnTerminal)
         let exporter: MetricsExporter?
         do {
-            exporter = try metrics.map { export throws(SetupError) in try MetricsExporter(export, loadTest: loadTest) { stderr.write($0) } }
+            exporter = metrics.destinations.isEmpty ? nil
+                : try MetricsExporter(metrics.destinations, interval: metrics.interval, loadTest: loadTest) { stderr.write($0) }
         } catch {
             flusher?.cancel()
             progress?.stop()
@@ -165,10 +168,10 @@ extension HitCommand.Prepared {
             .write(summary, of: loadTest, verdict: verdict, csv: csv.writers)
         var status = ExitStatus(verdict)
         if let baseline, verdict.outcome == .passed { status = compare(json, with: baseline, stderr: stderr) }
-        // The last push, whatever the run's outcome; a collector that does not answer delays the
+        // The last push, whatever the run's outcome; a receiver that does not answer delays the
         // exit by at most 5 s (less after Ctrl-C), and changes nothing else.
         exporter?.finish(sent: summary.timeline.intervals.reduce(0) { $0 + $1.sent },
-                         wait: min(metrics?.timeout ?? .zero, summary.interrupted ? .seconds(1) : .seconds(5)))
+                         wait: min(metrics.destinations.map(\.timeout).max() ?? .zero, summary.interrupted ? .seconds(1) : .seconds(5)))
         return CLI.ending(destination: destination, extra: extra, stderr: stderr, status: status)
     }
 

@@ -17,14 +17,19 @@ struct ExponentialBuckets: Equatable, Sendable {
 
     static let maximumBuckets = 160
 
+    /// From `latency`'s buckets, at most `maximumScale` (Prometheus's native histograms stop at 8).
+    init(_ latency: LatencyHistogram, maximumScale: Int = 20) {
+        self.init(microseconds: latency.sparseCounts.map { HdrHistogramV2.Bucket(value: $0[0], count: $0[1]) }, maximumScale: maximumScale)
+    }
+
     /// From HDR buckets of µs values.
-    init(microseconds buckets: [HdrHistogramV2.Bucket], maximumBuckets: Int = ExponentialBuckets.maximumBuckets) {
+    init(microseconds buckets: [HdrHistogramV2.Bucket], maximumBuckets: Int = ExponentialBuckets.maximumBuckets, maximumScale: Int = 20) {
         let values = buckets.filter { $0.count > 0 }
         guard let low = values.first?.value, let high = values.last?.value else {
             self.init(scale: 0, offset: 0, counts: [])
             return
         }
-        var scale = 20
+        var scale = min(20, maximumScale)
         while scale > -10,
               Self.index(seconds: Double(high) / 1e6, scale: scale) - Self.index(seconds: Double(max(low, 1)) / 1e6, scale: scale) + 1 > maximumBuckets {
             scale -= 1

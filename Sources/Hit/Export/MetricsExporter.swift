@@ -2,65 +2,76 @@ import Dispatch
 import FoundationEssentials
 import Synchronization
 
-/// Pushes a run's metrics over OTLP/HTTP while it runs, off the send path: the aggregator only
-/// counts each result (`MetricsRecorder`); a timer of the exporter's own takes a snapshot every
-/// interval, encodes it, and hands it to a sender queue that POSTs with libcurl, one at a time. At
-/// most `maximumPending` pushes wait; a slow or dead collector costs later pushes (counted), never
-/// the run's figures, memory or exit status, and is said in one warning line. The last push goes
-/// when the run ends, interrupted or not (`finish`).
+/// Pushes a run's metrics while it runs, off the send path, to each of its destinations (OTLP,
+/// Prometheus remote write): the aggregator only counts each result (`MetricsRecorder`); a timer of
+/// the exporter's own takes a snapshot every interval, encodes it for each destination, and hands
+/// it to that destination's sender queue, which POSTs with libcurl, one at a time. At most
+/// `maximumPending` pushes wait per destination; a slow or dead receiver costs later pushes
+/// (counted), never the run's figures, memory or exit status, and is said in one warning line.
+/// The last push goes when the run ends, interrupted or not (`finish`).
 public final class MetricsExporter: Sendable {
-    private let export: OTLPExport
     private let recorder = MetricsRecorder()
-    private let encoder: OTLPMetrics
-    private let post: CurlPost
+    private let channels: [Channel]
     private let timerQueue = DispatchQueue(label: "hit.metrics.timer")
-    private let sendQueue = DispatchQueue(label: "hit.metrics.send")
     /// The push timer, on `timerQueue`. Dispatch's objects are thread-safe; it is only resumed
     /// (`start`) and cancelled (`finish`), each once (`started`, `finished`).
     private nonisolated(unsafe) let timer: any DispatchSourceTimer
     private let started = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
-    private let pending = Atomic<Int>(0)
-    private let stats = Mutex<(pushed: Int, failed: Int, dropped: Int, warned: Bool)>((0, 0, 0, false))
     private let startNanoseconds: UInt64
     private let interval: Duration
-    private let warn: @Sendable (String) -> Void
 
-    /// Pushes waiting for the sender at once, at most.
+    /// Pushes waiting for one destination's sender at once, at most.
     static let maximumPending = 2
 
-    /// An exporter of `loadTest`'s metrics to `export`, every `export.interval` (else
-    /// `loadTest.options.interval`); `warn` says a failure, once.
-    public init(_ export: OTLPExport, loadTest: LoadTest, warn: @escaping @Sendable (String) -> Void) throws(SetupError) {
-        self.export = export
-        self.warn = warn
-        interval = export.interval ?? loadTest.options.interval
-        startNanoseconds = UInt64(max(0, WallClock.unixNanoseconds()))
-        post = try CurlPost(url: export.url, headers: ["Content-Type: application/x-protobuf"] + export.headers, timeout: export.timeout)
-        let targets = loadTest.targets.map { request in
-            let url = request.parsedURL
-            let port = url.port.flatMap { Int($0) } ?? (url.isHTTPS ? 443 : 80)
-            var host = String(url.host)
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            return OTLPMetrics.Target(method: request.method, host: host, port: port, name: request.name)
+    /// An exporter of `loadTest`'s metrics to `destinations`, every `interval` (else
+    /// `loadTest.options.interval`); `warn` says each destination's first failure.
+    public init(_ destinations: [MetricsDestination], interval: Duration? = nil, loadTest: LoadTest,
+                warn: @escaping @Sendable (String) -> Void) throws(SetupError) {
+        self.interval = interval ?? loadTest.options.interval
+        let start = UInt64(max(0, WallClock.unixNanoseconds()))
+        startNanoseconds = start
+        let targets = ExportTarget.targets(loadTest.targets)
+        let instance = UUID().uuidString.lowercased()
+        let runID = loadTest.configuration.digest(shards: loadTest.options.shard?.count ?? 1, interval: loadTest.options.interval,
+                                                  startAt: loadTest.options.startAt)
+        let shard = loadTest.options.shard
+        var channels: [Channel] = []
+        for destination in destinations {
+            switch destination {
+            case .otlp(let export):
+                var resource: [(String, ExportTarget.AttributeValue)] = [
+                    ("service.name", .string(export.serviceName)), ("service.instance.id", .string(instance)),
+                    ("hit.run.id", .string(runID)), ("telemetry.sdk.name", .string("hit")), ("telemetry.sdk.version", .string(hitVersion)),
+                ]
+                if let shard {
+                    resource.append(("hit.shard.index", .int(Int64(shard.index))))
+                    resource.append(("hit.shard.count", .int(Int64(shard.count))))
+                }
+                for (key, value) in export.resourcePairs where !resource.contains(where: { $0.0 == key }) {
+                    resource.append((key, .string(value)))
+                }
+                let encoder = OTLPMetrics(targets: targets, resource: resource, delta: export.delta)
+                channels.append(try Channel(destination: destination, receiver: "the collector", delta: export.delta,
+                                            headers: ["Content-Type: \(export.encoding.contentType)"] + export.headers, warn: warn) { figures, now in
+                    let body = encoder.encode(figures, start: start, now: now)
+                    return export.encoding == .json ? OTLPJSON.transcode(body) : body
+                })
+            case .prometheusRemoteWrite(let export):
+                var labels = [("job", "hit"), ("instance", instance), ("hit_run_id", runID)]
+                if let shard {
+                    labels.append(("hit_shard_index", String(shard.index)))
+                    labels.append(("hit_shard_count", String(shard.count)))
+                }
+                let encoder = RemoteWriteMetrics(targets: targets, labels: labels)
+                channels.append(try Channel(destination: destination, receiver: "Prometheus", delta: false,
+                                            headers: ["Content-Type: application/x-protobuf", "Content-Encoding: snappy",
+                                                      "X-Prometheus-Remote-Write-Version: 0.1.0"] + export.headers, warn: warn) { figures, now in
+                    SnappyBlock.encode(encoder.encode(figures, now: now))
+                })
+            }
         }
-        var resource: [(String, OTLPMetrics.AttributeValue)] = [
-            ("service.name", .string(export.serviceName)), ("service.instance.id", .string(UUID().uuidString.lowercased())),
-            ("hit.run.id", .string(loadTest.configuration.digest(shards: loadTest.options.shard?.count ?? 1,
-                                                                    interval: loadTest.options.interval,
-                                                                    startAt: loadTest.options.startAt))),
-            ("telemetry.sdk.name", .string("hit")), ("telemetry.sdk.version", .string(hitVersion)),
-        ]
-        if let shard = loadTest.options.shard {
-            resource.append(("hit.shard.index", .int(Int64(shard.index))))
-            resource.append(("hit.shard.count", .int(Int64(shard.count))))
-        }
-        for attribute in export.resourceAttributes {
-            let parts = attribute.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, !resource.contains(where: { $0.0 == parts[0] && $0.0 == "service.name" }) else { continue }
-            resource.append((String(parts[0]), .string(String(parts[1]))))
-        }
-        encoder = OTLPMetrics(targets: targets, resource: resource, delta: export.delta)
+        self.channels = channels
         timer = DispatchSource.makeTimerSource(queue: timerQueue)
     }
 
@@ -89,52 +100,16 @@ public final class MetricsExporter: Sendable {
         timer.resume()
     }
 
-    /// Takes a snapshot and hands it to the sender, unless `maximumPending` are waiting.
+    /// A snapshot for each destination, handed to its sender unless `maximumPending` are waiting.
     private func push() {
-        let figures = recorder.take(delta: export.delta)
-        let body = encoder.encode(figures, start: startNanoseconds, now: UInt64(max(0, WallClock.unixNanoseconds())))
-        guard pending.add(1, ordering: .relaxed).newValue <= Self.maximumPending else {
-            pending.subtract(1, ordering: .relaxed)
-            let first = stats.withLock { stats -> Bool in
-                stats.dropped += 1
-                defer { stats.warned = true }
-                return !stats.warned
-            }
-            if first {
-                warn("hit: warning: the collector at \(Redaction.url(export.url)) takes longer to answer than the pushes' "
-                    + "interval: pushes are skipped while it is busy\(export.delta ? ", and their counts are lost to it" : "") "
-                    + "(the run and its report are whole)\n")
-            }
-            return
-        }
-        sendQueue.async { [self] in
-            send(body)
-            pending.subtract(1, ordering: .relaxed)
+        let now = UInt64(max(0, WallClock.unixNanoseconds()))
+        for channel in channels {
+            channel.push(recorder.take(delta: channel.delta), now: now)
         }
     }
 
-    private func send(_ body: [UInt8]) {
-        let outcome = post.post(body)
-        let problem: String? = switch outcome {
-        case .status(let status) where (200..<300).contains(status): nil
-        case .status(let status): "the collector answered \(status)"
-        case .failed(let message): message
-        }
-        let first = stats.withLock { stats -> Bool in
-            stats.pushed += 1
-            guard problem != nil else { return false }
-            stats.failed += 1
-            defer { stats.warned = true }
-            return !stats.warned
-        }
-        if first, let problem {
-            warn("hit: warning: pushing metrics to \(Redaction.url(export.url)) failed: \(problem); the run goes on, "
-                + "and its report is whole, but the collector's metrics may lack some pushes\n")
-        }
-    }
-
-    /// Stops the timer and sends the last push, with `sent` requests sent in all, waiting for it
-    /// (and any before it) at most `wait`.
+    /// Stops the timer and sends the last push to each destination, with `sent` requests sent in
+    /// all, waiting for them (and any before them) at most `wait` in all.
     public func finish(sent: Int, wait: Duration) {
         guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // A source is released only once resumed.
@@ -142,18 +117,97 @@ public final class MetricsExporter: Sendable {
         timer.cancel()
         timerQueue.sync {}
         recorder.finish(sent: sent)
-        let figures = recorder.take(delta: export.delta)
-        let body = encoder.encode(figures, start: startNanoseconds, now: UInt64(max(0, WallClock.unixNanoseconds())))
-        let done = DispatchSemaphore(value: 0)
-        sendQueue.async { [self] in
-            send(body)
-            done.signal()
+        let now = UInt64(max(0, WallClock.unixNanoseconds()))
+        let done = DispatchGroup()
+        for channel in channels {
+            channel.pushLast(recorder.take(delta: channel.delta), now: now, group: done)
         }
         _ = done.wait(timeout: .now() + .nanoseconds(Int(max(0, wait.nanoseconds))))
     }
 
-    /// Pushes made, failed, and dropped because the sender was still busy.
+    /// Pushes made, failed, and dropped because a sender was still busy, over the destinations.
     public var counts: (pushed: Int, failed: Int, dropped: Int) {
-        stats.withLock { ($0.pushed, $0.failed, $0.dropped) }
+        var total = (pushed: 0, failed: 0, dropped: 0)
+        for channel in channels {
+            let counts = channel.counts
+            total.pushed += counts.pushed
+            total.failed += counts.failed
+            total.dropped += counts.dropped
+        }
+        return total
+    }
+}
+
+extension MetricsExporter {
+    /// One destination: its encoding, its libcurl handle and the queue that sends with it.
+    final class Channel: Sendable {
+        let delta: Bool
+        private let url: String
+        private let receiver: String
+        private let encode: @Sendable (MetricsRecorder.Figures, UInt64) -> [UInt8]
+        private let post: CurlPost
+        private let sendQueue = DispatchQueue(label: "hit.metrics.send")
+        private let pending = Atomic<Int>(0)
+        private let stats = Mutex<(pushed: Int, failed: Int, dropped: Int, warned: Bool)>((0, 0, 0, false))
+        private let warn: @Sendable (String) -> Void
+
+        init(destination: MetricsDestination, receiver: String, delta: Bool, headers: [String], warn: @escaping @Sendable (String) -> Void,
+             encode: @escaping @Sendable (MetricsRecorder.Figures, UInt64) -> [UInt8]) throws(SetupError) {
+            url = destination.url
+            self.receiver = receiver
+            self.delta = delta
+            self.encode = encode
+            self.warn = warn
+            post = try CurlPost(url: destination.url, headers: headers, timeout: destination.timeout)
+        }
+
+        func push(_ figures: MetricsRecorder.Figures, now: UInt64) {
+            guard pending.add(1, ordering: .relaxed).newValue <= MetricsExporter.maximumPending else {
+                pending.subtract(1, ordering: .relaxed)
+                if firstProblem(dropped: true) {
+                    warn("hit: warning: \(receiver) at \(Redaction.url(url)) takes longer to answer than the pushes' "
+                        + "interval: pushes are skipped while it is busy\(delta ? ", and their counts are lost to it" : "") "
+                        + "(the run and its report are whole)\n")
+                }
+                return
+            }
+            let body = encode(figures, now)
+            sendQueue.async { [self] in
+                send(body)
+                pending.subtract(1, ordering: .relaxed)
+            }
+        }
+
+        func pushLast(_ figures: MetricsRecorder.Figures, now: UInt64, group: DispatchGroup) {
+            let body = encode(figures, now)
+            sendQueue.async(group: group) { [self] in send(body) }
+        }
+
+        private func send(_ body: [UInt8]) {
+            let outcome = post.post(body)
+            let problem: String? = switch outcome {
+            case .status(let status) where (200..<300).contains(status): nil
+            case .status(let status): "\(receiver) answered \(status)"
+            case .failed(let message): message
+            }
+            stats.withLock { $0.pushed += 1 }
+            if let problem, firstProblem(dropped: false) {
+                warn("hit: warning: pushing metrics to \(Redaction.url(url)) failed: \(problem); the run goes on, "
+                    + "and its report is whole, but \(receiver)'s metrics may lack some pushes\n")
+            }
+        }
+
+        /// Counts a failed or dropped push; whether it is the first problem, the one said.
+        private func firstProblem(dropped: Bool) -> Bool {
+            stats.withLock { stats in
+                if dropped { stats.dropped += 1 } else { stats.failed += 1 }
+                defer { stats.warned = true }
+                return !stats.warned
+            }
+        }
+
+        var counts: (pushed: Int, failed: Int, dropped: Int) {
+            stats.withLock { ($0.pushed, $0.failed, $0.dropped) }
+        }
     }
 }

@@ -29,6 +29,11 @@ final class MetricsRecorder: Sendable {
         /// Each series' sum of latencies, exactly (µs): a histogram's buckets round them.
         var durationSum: [SeriesKey: Int64] = [:]
 
+        /// The series of `duration`, in a stable order: by target, status, error and version.
+        var durationKeys: [SeriesKey] {
+            duration.keys.sorted { ($0.target, $0.status, $0.error, $0.version) < ($1.target, $1.status, $1.error, $1.version) }
+        }
+
         mutating func record(_ result: RequestResult, key: SeriesKey) {
             duration[key, default: LatencyHistogram()].record(result.latency)
             durationSum[key, default: 0] += result.latency.microsecondsValue

@@ -1,9 +1,9 @@
-/// Where and how a run pushes its metrics over OTLP/HTTP (protobuf), as OpenTelemetry's standard
-/// variables say it: `OTEL_EXPORTER_OTLP_ENDPOINT` (the base, to which `/v1/metrics` is added) or
-/// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (the whole URL), `..._HEADERS` (whose values are secrets,
-/// never printed), `..._TIMEOUT` (ms), `..._METRICS_TEMPORALITY_PREFERENCE`, `OTEL_SERVICE_NAME`
-/// and `OTEL_RESOURCE_ATTRIBUTES`. An endpoint given to the run (`--otlp-endpoint`) wins over
-/// the variables.
+/// Where and how a run pushes its metrics over OTLP/HTTP, as OpenTelemetry's standard variables
+/// say it: `OTEL_EXPORTER_OTLP_ENDPOINT` (the base, to which `/v1/metrics` is added) or
+/// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (the whole URL), `..._PROTOCOL` (`http/protobuf` or
+/// `http/json`), `..._HEADERS` (whose values are secrets, never printed), `..._TIMEOUT` (ms),
+/// `..._METRICS_TEMPORALITY_PREFERENCE`, `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`.
+/// What the run is given (`--otlp-endpoint`, `--otlp-protocol`) wins over the variables.
 public struct OTLPExport: Sendable, Equatable {
     /// The URL metrics are POSTed to, `.../v1/metrics`.
     public var url: String
@@ -11,13 +11,35 @@ public struct OTLPExport: Sendable, Equatable {
     public var headers: [String] = []
     /// How long one push may take.
     public var timeout: Duration = .seconds(10)
-    /// How often to push; `nil` for the run's timeline interval.
-    public var interval: Duration?
     /// Delta temporality (each push covers the time since the last) instead of cumulative.
     public var delta = false
+    /// Protobuf or JSON.
+    public var encoding = Encoding.protobuf
+    /// `service.name`: `OTEL_SERVICE_NAME`, else `OTEL_RESOURCE_ATTRIBUTES`' own, else `hit`.
     public var serviceName = "hit"
     /// `OTEL_RESOURCE_ATTRIBUTES`, in order.
     public var resourceAttributes: [String] = []
+
+    /// How the request is encoded: OTLP/HTTP's `http/protobuf` or `http/json`.
+    public enum Encoding: String, Sendable, CaseIterable {
+        case protobuf = "http/protobuf"
+        case json = "http/json"
+
+        var contentType: String {
+            switch self {
+            case .protobuf: "application/x-protobuf"
+            case .json: "application/json"
+            }
+        }
+    }
+
+    /// `resourceAttributes` as keys and values.
+    var resourcePairs: [(key: String, value: String)] {
+        resourceAttributes.compactMap { attribute in
+            let parts = attribute.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }
+    }
 
     /// Why the settings cannot be used.
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -29,11 +51,16 @@ public struct OTLPExport: Sendable, Equatable {
     }
 
     /// The settings the environment gives, with `endpoint` (a base URL) in place of its endpoint
-    /// when given; `temporality` ("cumulative" or "delta") in place of its preference.
-    public init(environment: [String: String], endpoint: String? = nil, temporality: String? = nil) throws(Problem) {
+    /// when given; `temporality` ("cumulative" or "delta") in place of its preference; `protocol`
+    /// ("http/protobuf" or "http/json") in place of its protocol.
+    public init(environment: [String: String], endpoint: String? = nil, temporality: String? = nil,
+                protocol: String? = nil) throws(Problem) {
         let value: (String) -> String? = { name in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        if let proto = value("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL") ?? value("OTEL_EXPORTER_OTLP_PROTOCOL"), proto != "http/protobuf" {
-            throw Problem(description: "OTLP over '\(proto)' is not sent: hit sends http/protobuf")
+        if let name = `protocol` ?? value("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL") ?? value("OTEL_EXPORTER_OTLP_PROTOCOL") {
+            guard let encoding = Encoding(rawValue: name) else {
+                throw Problem(description: "OTLP over '\(name)' is not sent: hit sends http/protobuf or http/json")
+            }
+            self.encoding = encoding
         }
         if let endpoint {
             url = Self.metricsURL(base: endpoint)
@@ -61,10 +88,12 @@ public struct OTLPExport: Sendable, Equatable {
         case "delta", "lowmemory": delta = true
         default: throw Problem(description: "the temporality '\(preference)' is not cumulative or delta")
         }
-        if let name = value("OTEL_SERVICE_NAME") { serviceName = name }
         if let list = value("OTEL_RESOURCE_ATTRIBUTES") {
-            resourceAttributes = try Self.pairs(list, name: "OTEL_RESOURCE_ATTRIBUTES").map { "\($0.key)=\($0.value)" }
+            let pairs = try Self.pairs(list, name: "OTEL_RESOURCE_ATTRIBUTES")
+            if let name = pairs.last(where: { $0.key == "service.name" })?.value { serviceName = name }
+            resourceAttributes = pairs.filter { $0.key != "service.name" }.map { "\($0.key)=\($0.value)" }
         }
+        if let name = value("OTEL_SERVICE_NAME") { serviceName = name }
     }
 
     /// `base` with `/v1/metrics` added (once).

@@ -10,23 +10,12 @@
 /// - `hit.phase.duration` (s), per `hit.phase`: dns, connect, tls, first byte, transfer;
 /// - `hit.requests.sent`, `hit.requests.completed` (counters), `hit.requests.in_flight` (gauge).
 struct OTLPMetrics {
-    /// What a target contributes to its series' attributes.
-    struct Target: Sendable {
-        let method: String
-        let host: String
-        let port: Int
-        let name: String?
-    }
+    typealias AttributeValue = ExportTarget.AttributeValue
 
-    let targets: [Target]
+    let targets: [ExportTarget]
     /// The resource's attributes: `service.name`, `service.instance.id`, `hit.run.id`, the shard.
     let resource: [(String, AttributeValue)]
     let delta: Bool
-
-    enum AttributeValue {
-        case string(String)
-        case int(Int64)
-    }
 
     /// The request for `figures`, which cover `start` to `now` (Unix nanoseconds).
     func encode(_ figures: MetricsRecorder.Figures, start: UInt64, now: UInt64) -> [UInt8] {
@@ -40,39 +29,34 @@ struct OTLPMetrics {
                     scope.string(1, "hit")
                     scope.string(2, hitVersion)
                 }
-                let keys = figures.duration.keys.sorted { ($0.target, $0.status, $0.error, $0.version) < ($1.target, $1.status, $1.error, $1.version) }
+                let keys = figures.durationKeys
                 scopeMetrics.message(2) { metric in
-                    histogramMetric(&metric, name: "http.client.request.duration", description: "Duration of HTTP client requests.",
-                                    points: keys.map { key in (attributes(of: key), figures.duration[key]!, figures.durationSum[key]) },
+                    histogramMetric(&metric, .duration,
+                                    points: keys.map { key in
+                                        (ExportTarget.attributes(of: key, targets: targets), figures.duration[key]!, figures.durationSum[key])
+                                    },
                                     start: start, now: now)
                 }
                 if !figures.corrected.isEmpty {
                     scopeMetrics.message(2) { metric in
-                        histogramMetric(&metric, name: "hit.client.request.corrected_duration",
-                                        description: "Duration of HTTP client requests from their due time under a rate (corrected for coordinated omission).",
-                                        points: [([], figures.corrected, nil)], start: start, now: now)
+                        histogramMetric(&metric, .correctedDuration, points: [([], figures.corrected, nil)], start: start, now: now)
                     }
                 }
                 if !figures.lateness.isEmpty {
                     scopeMetrics.message(2) { metric in
-                        histogramMetric(&metric, name: "hit.request.lateness", description: "How late each request was sent after its due time.",
-                                        points: [([], figures.lateness, nil)], start: start, now: now)
+                        histogramMetric(&metric, .lateness, points: [([], figures.lateness, nil)], start: start, now: now)
                     }
                 }
                 if !figures.phases.isEmpty {
                     scopeMetrics.message(2) { metric in
-                        histogramMetric(&metric, name: "hit.phase.duration", description: "Duration of each phase of a request, by libcurl's timers.",
-                                        points: Phase.allCases.compactMap { phase in
+                        histogramMetric(&metric, .phaseDuration, points: Phase.allCases.compactMap { phase in
                                             figures.phases[phase].map { ([("hit.phase", .string(phase.rawValue))], $0, nil) }
                                         }, start: start, now: now)
                     }
                 }
-                for (name, description, value) in [("hit.requests.sent", "Requests written to their connection.", figures.sent),
-                                                   ("hit.requests.completed", "Requests that ended with a response or an error.", figures.completed)] {
+                for (counter, value) in [(ExportedMetric.sent, figures.sent), (.completed, figures.completed)] {
                     scopeMetrics.message(2) { metric in
-                        metric.string(1, name)
-                        metric.string(2, description)
-                        metric.string(3, "{request}")
+                        Self.describe(&metric, counter)
                         metric.message(7) { sum in
                             sum.message(1) { Self.numberPoint(&$0, value: Int64(value), start: start, now: now) }
                             sum.uint64(2, delta ? 1 : 2)
@@ -81,9 +65,7 @@ struct OTLPMetrics {
                     }
                 }
                 scopeMetrics.message(2) { metric in
-                    metric.string(1, "hit.requests.in_flight")
-                    metric.string(2, "Requests written and not yet ended.")
-                    metric.string(3, "{request}")
+                    Self.describe(&metric, .inFlight)
                     metric.message(5) { gauge in
                         gauge.message(1) { Self.numberPoint(&$0, value: Int64(figures.inFlight), start: nil, now: now) }
                     }
@@ -93,36 +75,17 @@ struct OTLPMetrics {
         return request.bytes
     }
 
-    private func attributes(of key: MetricsRecorder.SeriesKey) -> [(String, AttributeValue)] {
-        guard key.target >= 0, key.target < targets.count else { return [("otel.metric.overflow", .string("true"))] }
-        let target = targets[key.target]
-        var attributes: [(String, AttributeValue)] = [
-            ("http.request.method", .string(target.method)), ("server.address", .string(target.host)),
-            ("server.port", .int(Int64(target.port))),
-        ]
-        if key.error.isEmpty {
-            attributes.append(("http.response.status_code", .int(Int64(key.status))))
-        } else {
-            attributes.append(("error.type", .string(key.error)))
-        }
-        if !key.version.isEmpty { attributes.append(("network.protocol.version", .string(key.version))) }
-        if let name = target.name { attributes.append(("hit.target", .string(name))) }
-        return attributes
-    }
-
     /// A metric of exponential-histogram data points, in seconds.
-    private func histogramMetric(_ metric: inout ProtobufWriter, name: String, description: String,
+    private func histogramMetric(_ metric: inout ProtobufWriter, _ exported: ExportedMetric,
                                  points: [([(String, AttributeValue)], LatencyHistogram, Int64?)], start: UInt64, now: UInt64) {
-        metric.string(1, name)
-        metric.string(2, description)
-        metric.string(3, "s")
+        Self.describe(&metric, exported)
         metric.message(10) { histogram in
             for (attributes, latency, exactSum) in points where !latency.isEmpty {
                 histogram.message(1) { point in
                     for (key, value) in attributes { point.message(1) { Self.keyValue(&$0, key, value) } }
                     point.fixed64(2, start)
                     point.fixed64(3, now)
-                    let buckets = ExponentialBuckets(microseconds: latency.sparseCounts.map { HdrHistogramV2.Bucket(value: $0[0], count: $0[1]) })
+                    let buckets = ExponentialBuckets(latency)
                     point.fixed64(4, UInt64(latency.count))
                     let sum = exactSum.map { Double($0) / 1e6 } ?? latency.mean.seconds * Double(latency.count)
                     point.double(5, sum)
@@ -138,6 +101,12 @@ struct OTLPMetrics {
             }
             histogram.uint64(2, delta ? 1 : 2)
         }
+    }
+
+    private static func describe(_ metric: inout ProtobufWriter, _ exported: ExportedMetric) {
+        metric.string(1, exported.name)
+        metric.string(2, exported.description)
+        metric.string(3, exported.unit)
     }
 
     private static func numberPoint(_ point: inout ProtobufWriter, value: Int64, start: UInt64?, now: UInt64) {

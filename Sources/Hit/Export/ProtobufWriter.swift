@@ -75,4 +75,11 @@ struct ProtobufWriter {
         for value in values { nested.varint(value) }
         bytes(field, nested.bytes)
     }
+
+    /// A packed `repeated sint64` (zigzag-encoded).
+    mutating func packedSInt64(_ field: Int, _ values: [Int64]) {
+        var nested = ProtobufWriter()
+        for value in values { nested.varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+        bytes(field, nested.bytes)
+    }
 }

@@ -91,8 +91,8 @@ enum PeerSpelling {
         "--content-type", "--csv-file", "--data", "--data-binary", "--data-file", "--data-raw", "--duration", "--expect-body", "--expect-status", "--fail-if", "--feed", "--feed-order",
         "--find-max-rate", "--find-max-resolution", "--find-max-step", "--find-max-time", "--find-max-warm-up", "--gate", "--header",
         "--hgrm", "--hlog", "--host", "--html", "--inconclusive", "--interface", "--interval", "--json-file", "--key", "--loops",
-        "--max-redirs", "--max-time", "--method", "--netrc-file", "--noproxy", "--otlp-endpoint", "--otlp-interval", "--otlp-temporality", "--output", "--output-file", "--proxy",
-        "--ramp-up", "--request", "--requests", "--resolve", "--rps", "--seed", "--shard", "--stages", "--start-at", "--streams",
+        "--max-redirs", "--max-time", "--method", "--metrics-interval", "--netrc-file", "--noproxy", "--otlp-endpoint", "--otlp-interval",
+        "--otlp-protocol", "--otlp-temporality", "--output", "--output-file", "--prometheus-remote-write", "--proxy", "--ramp-up", "--request", "--requests", "--resolve", "--rps", "--seed", "--shard", "--stages", "--start-at", "--streams",
         "--targets", "--timeout", "--unix-socket", "--user", "--user-agent",
         "-A", "-D", "-H", "-T", "-X", "-a", "-c", "-d", "-f", "-host", "-m", "-n", "-o", "-rps", "-t", "-x", "-z",
     ]

@@ -95,12 +95,47 @@ struct MetricsExportTests {
         #expect(Set(phases.compactMap { Self.attributes($0)["hit.phase"] }).isSuperset(of: ["dns", "connect", "first byte", "transfer"]))
     }
 
+    /// `--otlp-protocol http/json`: OTLP's JSON, which the receiver parses strictly with the
+    /// official definitions (an unknown field or a wrong type fails), holding the same figures.
+    @Test func jsonPushesHoldWhatProtobufPushesHold() throws {
+        let receiver = try OTLPReceiver()
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess.run(["-n", "200", "-c", "4", "-q", "-o", "json", "--otlp-endpoint", receiver.url, "--otlp-protocol", "http/json",
+                                      server.baseURL + "/", server.baseURL + "/status/404"],
+                                     environment: ["OTEL_RESOURCE_ATTRIBUTES": "service.name=cart,team=perf"])
+        #expect(!hit.stderr.contains("warning"), "\(hit.stderr)")
+        let report = try Self.json(hit.stdout)
+        let last = try #require(try receiver.pushes().last)
+        #expect((last["headers"] as? [String: String])?["content-type"] == "application/json")
+        #expect(last["error"] == nil, "\(last["error"] ?? "")")
+        let resource = Self.resource(of: last)
+        #expect(resource["service.name"] == "cart")
+        #expect(resource["team"] == "perf")
+        let metrics = Self.metrics(of: last)
+        let histogram = try #require(metrics["http.client.request.duration"]?["exponentialHistogram"] as? [String: Any])
+        #expect(histogram["aggregationTemporality"] as? String == "AGGREGATION_TEMPORALITY_CUMULATIVE")
+        let points = try #require(histogram["dataPoints"] as? [[String: Any]])
+        let statusCodes = try #require(report["statusCodes"] as? [String: Int])
+        #expect(points.count == 2)
+        for point in points {
+            let status = try #require(Self.attributes(point)["http.response.status_code"])
+            #expect(Self.number(point["count"]) == statusCodes[status])
+            let buckets = (point["positive"] as? [String: Any])?["bucketCounts"] as? [Any] ?? []
+            #expect(buckets.map(Self.number).reduce(0, +) == statusCodes[status])
+            #expect(point["scale"] is Int && (point["sum"] as? Double ?? 0) > 0)
+        }
+        let completed = try #require(metrics["hit.requests.completed"]?["sum"] as? [String: Any])
+        #expect(Self.number((completed["dataPoints"] as? [[String: Any]])?.first?["asInt"]) == 200)
+        #expect(completed["isMonotonic"] as? Bool == true)
+    }
+
     /// Delta temporality: each push holds what came since the last, and they add up to the run.
     @Test func deltaPushesAddUpToTheRun() throws {
         let receiver = try OTLPReceiver()
         let server = try TargetServer()
         defer { server.shutdown() }
-        let hit = try HitProcess.run(["-rps", "200", "-z", "2s", "-q", "--otlp-endpoint", receiver.url, "--otlp-interval", "500ms",
+        let hit = try HitProcess.run(["-rps", "200", "-z", "2s", "-q", "--otlp-endpoint", receiver.url, "--metrics-interval", "500ms",
                                       "--otlp-temporality", "delta", server.baseURL + "/"])
         #expect(hit.exitStatus == 0, "\(hit.stderr)")
         let pushes = try receiver.pushes()
