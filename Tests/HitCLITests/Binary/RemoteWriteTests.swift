@@ -105,6 +105,35 @@ struct RemoteWriteTests {
         #expect(corrected.first?.value == 600)
     }
 
+    /// Ctrl-C: the last push goes to both destinations before exit 130, and holds what the
+    /// interrupted run's report holds.
+    @Test(.enabled(if: OTLPReceiver.isInstalled, "needs scripts/setup opentelemetry-proto"))
+    func theLastPushGoesAfterCtrlC() throws {
+        let prometheus = try PrometheusServer()
+        let receiver = try OTLPReceiver()
+        let server = try TargetServer()
+        defer { server.shutdown() }
+        let hit = try HitProcess(["-rps", "200", "-z", "60s", "-q", "-o", "json", "--metrics-interval", "10s",
+                                  "--prometheus-remote-write", prometheus.remoteWriteURL, "--otlp-endpoint", receiver.url, server.baseURL + "/"])
+        Thread.sleep(forTimeInterval: 1.5)
+        let (status, milliseconds) = hit.interrupt()
+        #expect(status == 130, "\(hit.stderr)")
+        #expect(milliseconds < 1500, "exited \(milliseconds) ms after Ctrl-C")
+        let summary = try #require(try Self.json(hit.stdout)["summary"] as? [String: Any])
+        let completed = try #require(summary["completed"] as? Int)
+        #expect(completed > 100)
+        // No push was due in 1.5 s: what both hold came with the last.
+        #expect(try prometheus.query("hit_requests_completed_total").first?.value == Double(completed))
+        #expect(try prometheus.query("sum(histogram_count(http_client_request_duration_seconds))").first?.value == Double(completed))
+        let pushes = try receiver.pushes()
+        #expect(pushes.count == 1)
+        let request = pushes.last?["request"] as? [String: Any]
+        let metrics = ((request?["resourceMetrics"] as? [[String: Any]])?.first?["scopeMetrics"] as? [[String: Any]])?.first?["metrics"] as? [[String: Any]]
+        let sum = metrics?.first { $0["name"] as? String == "hit.requests.completed" }?["sum"] as? [String: Any]
+        let value = (sum?["dataPoints"] as? [[String: Any]])?.first?["asInt"]
+        #expect((value as? String).flatMap { Int($0) } == completed)
+    }
+
     /// A Prometheus that is not there, or refuses: the run is whole, one warning.
     @Test func aMissingPrometheusCostsTheRunNothing() throws {
         let server = try TargetServer()
