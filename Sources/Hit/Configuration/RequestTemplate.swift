@@ -24,7 +24,7 @@ public struct RequestTemplate: Sendable, Equatable {
         } catch {
             throw Problem(place: "the URL", reason: error.description)
         }
-        if let open = request.url.range(of: "{{"), !Self.isPastTheOrigin(open.lowerBound, in: request.url) {
+        if let open = request.url.firstRange(of: "{{"), !Self.isPastTheOrigin(open.lowerBound, in: request.url) {
             throw Problem(place: "the URL", reason: "a placeholder before the path: the scheme, host and port are written out (connections are planned by them)")
         }
         var headers: [Template] = []
@@ -50,7 +50,7 @@ public struct RequestTemplate: Sendable, Equatable {
 
     /// Whether `index` lies after the authority of `url` (`scheme://authority/`).
     private static func isPastTheOrigin(_ index: String.Index, in url: String) -> Bool {
-        guard let scheme = url.range(of: "://"), let path = url[scheme.upperBound...].firstIndex(where: { "/?#".contains($0) })
+        guard let scheme = url.firstRange(of: "://"), let path = url[scheme.upperBound...].firstIndex(where: { "/?#".contains($0) })
         else { return false }
         return index >= path
     }

@@ -69,10 +69,10 @@ extension CurlEasy {
     /// through an error's example.
     func withoutRenderedValues(_ message: String) -> String {
         guard let rendered, let template = target?.request, !message.isEmpty else { return message }
-        var text = rendered.url.map { message.replacingOccurrences(of: $0, with: template.url) } ?? message
+        var text = rendered.url.map { $0.isEmpty ? message : message.replacing($0, with: template.url) } ?? message
         for line in rendered.headers ?? [] where !template.headers.contains(line) {
             let value = line.split(separator: ":", maxSplits: 1).dropFirst().first?.trimmingWhitespace() ?? ""
-            if value.count >= 3 { text = text.replacingOccurrences(of: value, with: "[rendered]") }
+            if value.count >= 3 { text = text.replacing(value, with: "[rendered]") }
         }
         return text
     }

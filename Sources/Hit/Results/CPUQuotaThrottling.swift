@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The CPU quotas over hit's process, as the kernel accounts them: a container's CPU limit (a
 /// Kubernetes pod's `limits.cpu`, `docker run --cpus`) is a cgroup quota that stops every thread

@@ -30,10 +30,10 @@ extension Template {
     public init(parsing text: String, fields: Set<String> = []) throws(Problem) {
         var parts: [Part] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
+        while let open = rest.firstRange(of: "{{") {
             if open.lowerBound > rest.startIndex { parts.append(.literal(String(rest[..<open.lowerBound]))) }
             let inside = rest[open.upperBound...]
-            guard let close = inside.range(of: "}}") else { throw .unterminated(String(inside.prefix(40))) }
+            guard let close = inside.firstRange(of: "}}") else { throw .unterminated(String(inside.prefix(40))) }
             parts.append(.placeholder(try Self.placeholder(String(inside[..<close.lowerBound]), fields: fields)))
             rest = inside[close.upperBound...]
         }
