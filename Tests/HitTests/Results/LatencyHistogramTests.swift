@@ -8,6 +8,30 @@ import Testing
         #expect(histogram.count == 0)
     }
 
+    /// The buckets come with the first value: empty histograms are equal however they came to be
+    /// (never recorded, or recorded and reset), and one merged into an empty one stays a value of
+    /// its own when either records again.
+    @Test func bucketsComeWithTheFirstValueAndStayValues() {
+        var reset = LatencyHistogram()
+        reset.record(.milliseconds(3))
+        reset.reset()
+        #expect(reset == LatencyHistogram())
+        #expect(reset.sparseCounts.isEmpty && LatencyHistogram().sparseCounts.isEmpty)
+        #expect(LatencyHistogram().standardDeviation == .zero)
+
+        var source = LatencyHistogram()
+        source.record(.milliseconds(2))
+        var merged = LatencyHistogram()
+        merged.merge(source)
+        #expect(merged == source)
+        merged.record(.milliseconds(9))
+        #expect(source.count == 1 && source.max == .milliseconds(2))
+        #expect(merged.count == 2 && merged.max == .milliseconds(9))
+        source.record(.microseconds(500))
+        #expect(merged.min == .milliseconds(2))
+        #expect(merged != source)
+    }
+
     @Test func percentilesOfKnownValues() {
         var histogram = LatencyHistogram()
         for ms in 1...100 { histogram.record(.milliseconds(ms)) }
