@@ -78,7 +78,8 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
             ("completed", "\(s.completed) of \(s.requested.map(String.init) ?? "\(s.started) sent")"),
             ("succeeded", s.successPercent.map { Formatting.percent($0) } ?? "—"),
             ("errors", "\(s.errors)"),
-            ("requests/s", String(cFormat: "%.1f", s.requestsPerSecond)),
+            // A rate of failures is no throughput, as the text report says it.
+            ("requests/s", s.succeeded > 0 || s.completed == 0 ? String(cFormat: "%.1f", s.requestsPerSecond) : "— (none succeeded)"),
         ]
         if let latency = report.correctedLatency ?? report.latency {
             let name = report.correctedLatency == nil ? "" : " (corrected)"

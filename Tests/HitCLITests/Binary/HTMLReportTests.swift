@@ -174,6 +174,19 @@ struct HTMLReportTests {
         #expect(page.contains("<title>hit: GET \(server.baseURL)/delay/1200</title>"))
     }
 
+    /// A run where nothing succeeded shows no rate of failures as its throughput, as the text
+    /// report does not.
+    @Test func aRunOfFailuresHasNoThroughput() throws {
+        let directory = try temporaryDirectory("hit-html-failures")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let html = directory + "/run.html"
+        let hit = try HitProcess.run(["-q", "-n", "20", "--html", html, "http://127.0.0.1:\(try closedPort())/"])
+        #expect(hit.exitStatus == 69, "nothing connected: \(hit.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("— (none succeeded)"))
+        #expect(!hit.stdout.contains("RPS:"))
+    }
+
     @Test func aReportThatIsNotOneIsAUsageError() throws {
         let directory = NSTemporaryDirectory() + "hit-html-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
