@@ -97,6 +97,11 @@ struct ReportCommand: ParsableCommand {
 
     /// A run's report, checked as untrusted input, its secrets redacted again.
     static func decode(_ contents: [UInt8], name: String, command: String) throws(UsageError) -> JSONReport {
+        // `hit report` reads a capacity search's document before this; every other reader wants a run.
+        if SearchReport.Document.isSearch(contents) {
+            throw UsageError("\(name) is a capacity search's document (--find-max), not a run's report: hit report prints it",
+                             command: command)
+        }
         do {
             return try JSONReport.decode(untrusted: contents).redacted()
         } catch let error as JSONReport.Invalid {

@@ -132,6 +132,15 @@ import Testing
         #expect(valid.exitStatus == 0 && valid.stdout.contains("Highest rate that passed: 80 requests/s"), "\(valid.stderr)")
         let noConfiguration = try HitProcess.run(["report", file, "--html", reports.directory + "/search.html"])
         #expect(noConfiguration.exitStatus == 64 && noConfiguration.stderr.contains("before a search recorded its configuration"))
+        // The readers of runs name what they were given, and what reads it (with their own status:
+        // hit compare and --baseline answer 65 for a report they cannot compare).
+        for (arguments, status) in [(["merge", file, file], Int32(64)), (["compare", file, file], 65),
+                                    (["--baseline", file, "-n", "1", "http://127.0.0.1:1/"], 65)] {
+            let refused = try HitProcess.run(arguments)
+            #expect(refused.exitStatus == status, "\(arguments)")
+            #expect(refused.stderr.contains("is a capacity search's document (--find-max), not a run's report: hit report prints it"),
+                    "\(arguments): \(refused.stderr)")
+        }
         let crafted: [(path: [Any], value: Any, message: String)] = [
             (["findMax", "maximumRate"], 1e308, "findMax.maximumRate is"),
             (["findMax", "steps", 0, "askedRate"], -1.0, "findMax.steps[0].askedRate is"),
