@@ -83,7 +83,7 @@ public struct JSONReport: Codable, Sendable {
         public let latenessMaxUs: Int64?
         /// The late requests' lateness, HdrHistogram V2 encoded (µs); null when none was late.
         public let latenessEncoded: String?
-        /// Requests due before the deadline but never sent, because every worker was busy.
+        /// Requests due before the deadline but never sent: every worker was busy, or hit did not keep up.
         public let dropped: Int
     }
     public let phases: [String: PhaseFigures]

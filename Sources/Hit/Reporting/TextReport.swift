@@ -170,7 +170,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             from = stage.target
         }
         if summary.dropped > 0 {
-            out.append("  \(summary.dropped) request\(summary.dropped == 1 ? "" : "s") dropped (no worker free before the stages ended)")
+            out.append("  \(summary.dropped) request\(summary.dropped == 1 ? "" : "s") dropped before the stages ended: \(summary.dropCause)")
         }
     }
 
@@ -214,7 +214,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
                         + (checks > 0 ? "failed checks \(checks), " : "")
                         + "transport errors \(s.errored - checks) (timeouts \(s.timedOut))"]
         if s.interrupted || s.deadlineReached { parts.append("aborted in flight \(s.abandoned)") }
-        if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the run's end, never sent: every worker was busy)") }
+        if s.dropped > 0 { parts.append("dropped \(s.dropped) (due before the run's end, never sent: \(s.dropCause))") }
         if s.retried > 0 { parts.append("retried on a fresh connection \(s.retried)") }
         out.append("  " + parts.joined(separator: ", "))
         if let rows = s.feedUsedUp { out.append("  ended by the feed: each of its \(rows) rows was sent once (--feed-order once)") }

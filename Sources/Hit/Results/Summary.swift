@@ -72,8 +72,8 @@ public struct Summary: Sendable, Equatable {
     /// corrected for coordinated omission. Empty in an unpaced run.
     public var correctedLatency = LatencyHistogram()
     /// In a paced run that ran its course (to its deadline, `-z`, or the stages' end), requests
-    /// that were due before the end but never sent, because every worker was busy: k6's dropped
-    /// iterations. A dropped request has no latency: it is in no histogram, and corrected
+    /// that were due before the end but never sent (`dropCause`: every worker was busy, or hit did
+    /// not keep up): k6's dropped iterations. A dropped request has no latency: it is in no histogram, and corrected
     /// percentiles count it as worse than every response (`correctedPercentile(_:)`).
     public var dropped = 0
     /// In a paced run, how late the requests sent late (by more than `lateAfter`) were.
@@ -97,6 +97,12 @@ public struct Summary: Sendable, Equatable {
     /// Whether every worker (of an event loop) was busy at some moment: under a rate, requests due
     /// then waited for one, and hit rather than the server may have set the pace.
     public var allWorkersWereBusy = false
+
+    /// Why requests due were dropped: every worker was busy, or (workers were free) hit itself
+    /// did not keep up, its loops or the CPU late to take them before the cut-off.
+    public var dropCause: String {
+        allWorkersWereBusy ? "every worker was busy" : "hit did not keep up"
+    }
 
     /// How hard hit itself worked: its event loops' busy share, its CPU time and peak memory;
     /// `nil` when not measured (a report from before it was).
@@ -144,8 +150,7 @@ public struct Summary: Sendable, Equatable {
     /// not judged there, their dropped requests are.
     public var loadShortfall: String? {
         guard let rate else { return nil }
-        let cause = allWorkersWereBusy ? "every worker was busy; raise -c"
-            : "hit did not keep up (its event loops or this machine's CPU were the limit)"
+        let cause = allWorkersWereBusy ? "\(dropCause); raise -c" : "\(dropCause) (its event loops or this machine's CPU were the limit)"
         if dropped > 0 {
             return "\(dropped) of \(started + dropped) requests due were dropped, never sent: \(cause)"
         }
