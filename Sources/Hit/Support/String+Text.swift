@@ -17,4 +17,24 @@ extension StringProtocol {
     package func leftPadded(to width: Int) -> String {
         count >= width ? String(self) : String(repeating: " ", count: width - count) + String(self)
     }
+
+    /// The contents of a JSON string holding the text (RFC 8259): `"` and `\` escaped, and every
+    /// control character below U+0020.
+    var jsonEscaped: String {
+        var text = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
 }

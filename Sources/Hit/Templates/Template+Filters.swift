@@ -5,7 +5,7 @@ extension Template.Filter {
     func apply(to value: String) -> String {
         switch self {
         case .url: Self.percentEncoded(value)
-        case .json: Self.jsonEscaped(value)
+        case .json: value.jsonEscaped
         case .b64: Data(value.utf8).base64EncodedString()
         case .trim: value.trimmingWhitespace()
         }
@@ -21,26 +21,6 @@ extension Template.Filter {
                 text.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 text += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
-            }
-        }
-        return text
-    }
-
-    /// The contents of a JSON string holding `value` (RFC 8259): `"` and `\` escaped, and every
-    /// control character below U+0020.
-    static func jsonEscaped(_ value: String) -> String {
-        var text = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
             }
         }
         return text
