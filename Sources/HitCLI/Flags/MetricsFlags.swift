@@ -40,11 +40,7 @@ struct MetricsFlags: ParsableArguments {
             throw UsageError("--otlp-protocol and --otlp-temporality need --otlp")
         }
         if let remoteWrite {
-            do {
-                try Request.validate(url: remoteWrite, schemes: ["http", "https"])
-            } catch {
-                throw UsageError("--prometheus-remote-write '\(Redaction.url(remoteWrite))': \(error)")
-            }
+            try Self.checkURL(remoteWrite, flag: "--prometheus-remote-write")
             destinations.append(.prometheusRemoteWrite(RemoteWriteExport(url: remoteWrite)))
         }
         guard let interval else { return (destinations, nil) }
@@ -62,13 +58,17 @@ struct MetricsFlags: ParsableArguments {
         } catch {
             throw UsageError("--otlp: \(error.description)")
         }
-        if let endpoint {
-            do {
-                try Request.validate(url: endpoint, schemes: ["http", "https"])
-            } catch {
-                throw UsageError("--otlp-endpoint '\(Redaction.url(endpoint))': \(error)")
-            }
-        }
+        if let endpoint { try Self.checkURL(endpoint, flag: "--otlp-endpoint") }
         return export
+    }
+
+    /// Refuses a receiver's URL that is not http:// or https://, naming `flag`, the URL's secrets
+    /// left out.
+    private static func checkURL(_ url: String, flag: String) throws(UsageError) {
+        do {
+            try Request.validate(url: url, schemes: ["http", "https"])
+        } catch {
+            throw UsageError("\(flag) '\(Redaction.url(url))': \(error)")
+        }
     }
 }
