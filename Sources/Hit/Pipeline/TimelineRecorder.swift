@@ -6,7 +6,7 @@ import Synchronization
 /// the last one when the run ends. The requests sent in an interval and those in flight at its end
 /// come from the run's `SendMeter`, which counts each request when it is written.
 ///
-/// Memory stays bounded: the interval being filled holds two histograms (reset, not reallocated,
+/// Memory stays bounded: the interval being filled holds two histograms (emptied
 /// at each boundary); a closed interval keeps only its figures and encoded histograms, about half
 /// a kilobyte; and once `maximumIntervals` have closed, every pair of neighbours is merged into
 /// one interval twice as long (the timeline's interval doubles), so that a long run at a short
@@ -24,6 +24,8 @@ final class TimelineRecorder: Sendable {
         var current: Timeline.Interval
         var latency = LatencyHistogram()
         var corrected = LatencyHistogram()
+        /// Responses of the current interval by status class: 1xx to 5xx at 1 to 5, any other at 0.
+        var statusClasses = [Int](repeating: 0, count: 6)
         var finished = false
         /// The length of an interval now: the base interval × `factor`.
         var interval: Duration
@@ -41,28 +43,28 @@ final class TimelineRecorder: Sendable {
                             current: Timeline.Interval(offset: .zero, length: interval), interval: interval))
     }
 
-    /// Counts `result` in the current interval.
+    /// Counts `result` in the current interval. The interval is changed in place (a copy would
+    /// copy its dictionaries at each result), and a status's class is counted by number, named
+    /// only when the interval closes.
     func record(_ result: RequestResult) {
         state.withLock(for: self) { state in
             guard !state.finished else { return }
-            var current = state.current
-            current.completed += 1
-            current.bytes += result.bytes
+            state.current.completed += 1
+            state.current.bytes += result.bytes
             if let lateness = result.lateness, lateness > Summary.lateAfter {
-                current.late += 1
-                current.latenessMax = max(current.latenessMax ?? .zero, lateness)
+                state.current.late += 1
+                state.current.latenessMax = max(state.current.latenessMax ?? .zero, lateness)
             }
             if let error = result.error {
-                current.transportErrors += 1
-                if error.kind == .timeout { current.timeouts += 1 }
-                current.errorKinds[error.kind.rawValue, default: 0] += 1
+                state.current.transportErrors += 1
+                if error.kind == .timeout { state.current.timeouts += 1 }
+                state.current.errorKinds[error.kind.rawValue, default: 0] += 1
             } else {
-                if result.succeeded { current.succeeded += 1 } else { current.failedByStatus += 1 }
-                current.statusClasses[Self.statusClass(result.status), default: 0] += 1
+                if result.succeeded { state.current.succeeded += 1 } else { state.current.failedByStatus += 1 }
+                state.statusClasses[Self.statusClassIndex(result.status)] += 1
                 state.latency.record(result.latency)
                 if let corrected = result.correctedLatency { state.corrected.record(corrected) }
             }
-            state.current = current
         }
     }
 
@@ -116,6 +118,10 @@ final class TimelineRecorder: Sendable {
         }
         closing.sent = sent
         closing.inFlight = inFlight
+        for (index, count) in state.statusClasses.enumerated() where count > 0 {
+            closing.statusClasses[Self.statusClassNames[index], default: 0] += count
+        }
+        for index in state.statusClasses.indices { state.statusClasses[index] = 0 }
         closing.latency = Timeline.Percentiles(state.latency)
         closing.correctedLatency = Timeline.Percentiles(state.corrected)
         if !state.latency.isEmpty { closing.encodedLatency = HdrHistogramV2(state.latency).base64Encoded() }
@@ -141,7 +147,10 @@ final class TimelineRecorder: Sendable {
         state.current.length = state.interval
     }
 
-    static func statusClass(_ status: Int) -> String {
-        (100...599).contains(status) ? "\(status / 100)xx" : "other"
+    /// A status's class as an index into `statusClassNames`.
+    static func statusClassIndex(_ status: Int) -> Int {
+        (100...599).contains(status) ? status / 100 : 0
     }
+
+    static let statusClassNames = ["other", "1xx", "2xx", "3xx", "4xx", "5xx"]
 }

@@ -15,4 +15,17 @@ public enum Phase: String, Sendable, CaseIterable, Codable {
     case dns, connect, tls, firstByte = "first byte", transfer
 
     public var label: String { rawValue == "dns" ? "DNS" : rawValue == "tls" ? "TLS" : rawValue }
+
+    /// Hashes the case, not its name (a raw-valued enum hashes its string by default): every
+    /// result is counted under its phases.
+    public func hash(into hasher: inout Hasher) {
+        let ordinal = switch self {
+        case .dns: 0
+        case .connect: 1
+        case .tls: 2
+        case .firstByte: 3
+        case .transfer: 4
+        }
+        hasher.combine(ordinal)
+    }
 }

@@ -31,11 +31,13 @@ public struct Tally: Sendable, Equatable {
         }
         if result.succeeded { succeeded += 1 } else { failed += 1 }
         totalLatency += result.latency
-        guard latency != nil else { return }
-        latency?.record(result.latency)
+        // Through optional chaining, in place: comparing a histogram with nil copies it.
+        guard latency?.record(result.latency) != nil else { return }
         if let corrected = result.correctedLatency {
-            if correctedLatency == nil { correctedLatency = LatencyHistogram() }
-            correctedLatency?.record(corrected)
+            if correctedLatency?.record(corrected) == nil {
+                correctedLatency = LatencyHistogram()
+                correctedLatency?.record(corrected)
+            }
         }
     }
 

@@ -3,7 +3,8 @@
 extension Duration {
     /// The duration in seconds, as a floating-point number.
     public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     /// Whole milliseconds, rounded toward zero.
@@ -25,10 +26,10 @@ extension Duration {
 
     /// The duration in units of 1/`perSecond` of a second, rounded toward zero, clamped to `Int64`.
     private func whole(_ perSecond: Int64) -> Int64 {
-        let (scaled, overflow) = components.seconds.multipliedReportingOverflow(by: perSecond)
-        guard !overflow else { return components.seconds < 0 ? .min : .max }
-        let (sum, overflowSum) = scaled.addingReportingOverflow(components.attoseconds / (1_000_000_000_000_000_000 / perSecond))
-        guard !overflowSum else { return scaled < 0 ? .min : .max }
-        return sum
+        let unit = 1_000_000_000_000_000_000 / perSecond
+        // Under ±9.2 s (every latency but the slowest) in 64-bit arithmetic: this runs for each
+        // value a histogram records.
+        if let attoseconds = Int64(exactly: attoseconds) { return attoseconds / unit }
+        return Int64(clamping: attoseconds / Int128(unit))
     }
 }
