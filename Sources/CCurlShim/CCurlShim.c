@@ -223,6 +223,12 @@ static struct hit_connection_slot *connection_slot(hit_connection_table *table, 
 static uint64_t connection_key(const char *local_ip, long local_port, const char *primary_ip, long primary_port) {
     uint64_t key = fnv1a(fnv1a(0xcbf29ce484222325ULL, local_ip), primary_ip);
     key = (key ^ ((uint64_t)local_port << 16 | (uint64_t)primary_port)) * 0x9e3779b97f4a7c15ULL;
+    // The table indexes by the low bits, which a product takes from the factors' low bits alone:
+    // those of the server's port and addresses, the same for every connection of a run, so every
+    // key fell on one slot and each look-up walked all the connections. Fold the high bits in.
+    key ^= key >> 32;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 29;
     return key == 0 ? 1 : key;  // never 0, the empty slot
 }
 
