@@ -163,11 +163,17 @@ extension HitCommand.Prepared {
         if let late = summary.startedLate, late > .milliseconds(10), !summary.interrupted {
             stderr.write("hit: warning: started \(Formatting.duration(late)) after --start-at: the requests due by then went late\n")
         }
+        return report(summary, csv: csv, exporter: exporter, stderr: stderr)
+    }
+
+    /// Judges the run, writes its reports, compares it with a baseline and makes the last push of
+    /// its metrics; the exit status.
+    private func report(_ summary: Summary, csv: CSVOutputs, exporter: MetricsExporter?, stderr: TextStream) -> ExitStatus {
         let verdict = Verdict(summary, thresholds: thresholds, targetNames: loadTest.targets.map(\.name))
-        let json = ReportWriter(output: output, destination: destination, extra: extra, stderr: stderr)
-            .write(summary, of: loadTest, verdict: verdict, csv: csv.writers)
+        let json = ReportWriter(output: command.output, destination: destination, extra: extra, stderr: stderr)
+            .write(summary, of: loadTest, verdict: verdict, csv: csv.writers, keepingJSON: baseline != nil)
         var status = ExitStatus(verdict)
-        if let baseline, verdict.outcome == .passed { status = compare(json, with: baseline, stderr: stderr) }
+        if let baseline, let json, verdict.outcome == .passed { status = compare(json, with: baseline, stderr: stderr) }
         // The last push, whatever the run's outcome; a receiver that does not answer delays the
         // exit by at most 5 s (less after Ctrl-C), and changes nothing else.
         exporter?.finish(sent: summary.timeline.intervals.reduce(0) { $0 + $1.sent },
