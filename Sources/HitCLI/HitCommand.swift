@@ -40,34 +40,7 @@ struct HitCommand: ParsableCommand {
     /// The load test these arguments describe, or the usage error that stops it.
     func loadTest(raw: RawArguments = RawArguments([])) throws(UsageError) -> LoadTest {
         var files = Readable(raw: raw)
-        var entries = urls.map { TargetsFile.Entry(url: $0) }
-        if let targetsFile = request.targetsFile { entries += try TargetsFile.read(targetsFile, files: &files) }
-        guard !entries.isEmpty else { throw UsageError("missing the URL to send requests to") }
-        for url in entries.map(\.url) {
-            do {
-                try Request.validate(url: url)
-            } catch .missingScheme where !url.contains("://") {
-                throw UsageError("bad URL '\(Redaction.text(url))': \(Request.URLProblem.missingScheme): "
-                    + "write 'http://\(Redaction.text(url))'")
-            } catch {
-                throw UsageError("bad URL '\(Redaction.text(url))': \(error)")
-            }
-        }
-        let template = try request.template(reading: &files)
-        let targets = entries.map { entry in
-            var target = template
-            target.url = entry.url
-            target.name = entry.name
-            target.weight = entry.weight
-            target.headers += entry.headers
-            if let body = entry.body {
-                target.body = Body(body)
-                // A body of its own makes a target without a method a POST, as -d does.
-                if request.method == nil { target.method = "POST" }
-            }
-            if let method = entry.method { target.method = method }
-            return target
-        }
+        let targets = try targets(files: &files)
         do {
             _ = try TargetMix(weights: targets.map(\.weight))
         } catch {
@@ -100,5 +73,38 @@ struct HitCommand: ParsableCommand {
         options.interval = try output.intervalLength()
         try load.validate(options)
         return LoadTest(targets: targets, options: options, client: client)
+    }
+
+    /// The targets: the URLs given and those of `-f`, each checked, with the request's template
+    /// and each line's own name, weight, method, headers and body.
+    private func targets(files: inout Readable) throws(UsageError) -> [Request] {
+        var entries = urls.map { TargetsFile.Entry(url: $0) }
+        if let targetsFile = request.targetsFile { entries += try TargetsFile.read(targetsFile, files: &files) }
+        guard !entries.isEmpty else { throw UsageError("missing the URL to send requests to") }
+        for url in entries.map(\.url) {
+            do {
+                try Request.validate(url: url)
+            } catch .missingScheme where !url.contains("://") {
+                throw UsageError("bad URL '\(Redaction.text(url))': \(Request.URLProblem.missingScheme): "
+                    + "write 'http://\(Redaction.text(url))'")
+            } catch {
+                throw UsageError("bad URL '\(Redaction.text(url))': \(error)")
+            }
+        }
+        let template = try request.template(reading: &files)
+        return entries.map { entry in
+            var target = template
+            target.url = entry.url
+            target.name = entry.name
+            target.weight = entry.weight
+            target.headers += entry.headers
+            if let body = entry.body {
+                target.body = Body(body)
+                // A body of its own makes a target without a method a POST, as -d does.
+                if request.method == nil { target.method = "POST" }
+            }
+            if let method = entry.method { target.method = method }
+            return target
+        }
     }
 }

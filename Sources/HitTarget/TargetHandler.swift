@@ -87,21 +87,14 @@ final class TargetHandler: ChannelInboundHandler {
             let bodiless = code < 200 || code == 204 || code == 304
             respond(context, head, status: status, body: bodiless ? "" : "\(code)\n")
         case .delay(let milliseconds):
-            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) {
-                self.respond(context, head, status: .ok, body: "Hello, hit\n")
-            }
+            hello(context, head, after: .milliseconds(Int64(milliseconds)))
         case .tuned:
-            context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(stats.tunedLatency.next())) {
-                self.respond(context, head, status: .ok, body: "Hello, hit\n")
-            }
+            hello(context, head, after: .microseconds(stats.tunedLatency.next()))
         case .tune(let setting):
             stats.tunedLatency.set(setting)
             respond(context, head, status: .noContent, body: "")
         case .capacity(let slots, let milliseconds):
-            let wait = stats.serviceSlots.admit(slots: slots, milliseconds: milliseconds)
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(wait))) {
-                self.respond(context, head, status: .ok, body: "Hello, hit\n")
-            }
+            hello(context, head, after: .nanoseconds(Int64(stats.serviceSlots.admit(slots: slots, milliseconds: milliseconds))))
         case .hang:
             break
         case .bytes(let count):
@@ -138,6 +131,13 @@ final class TargetHandler: ChannelInboundHandler {
             context.close(promise: nil)
         case .chunked(let chunks):
             respondChunked(context, head, chunks: chunks)
+        }
+    }
+
+    /// The hello answer, after `wait`.
+    private func hello(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after wait: TimeAmount) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: wait) {
+            self.respond(context, head, status: .ok, body: "Hello, hit\n")
         }
     }
 

@@ -116,8 +116,20 @@ public struct RunComparison: Sendable {
         let enough = (base + new).allSatisfy { $0.blocks.count >= Self.minimumIntervals }
         let replicates = enough ? bootstrap.replicates(count, percentiles: percentiles, seed: seed) : [[], []]
 
-        // Per gate: the change measured, its replicates, both written so that worse is positive.
-        var rows: [(gate: ComparisonGate, base: Double, new: Double, change: Double, worse: [Double])] = []
+        let rows = Self.rows(asked, observed: observed, replicates: replicates)
+        let results = Self.results(rows, replicates: count)
+        gates = results
+        let p99Margin = results.first { $0.gate.metric == .percentile(99) }?.gate.margin ?? 0.10
+        step = results.contains { $0.outcome == .regressed } ? new.first.flatMap { Self.step(in: $0, margin: p99Margin) } : nil
+    }
+
+    /// A gate's change measured and its replicates, both written so that worse is positive.
+    private typealias Row = (gate: ComparisonGate, base: Double, new: Double, change: Double, worse: [Double])
+
+    /// Per gate: the change between the sides' observed statistics, and in each replicate.
+    private static func rows(_ asked: [ComparisonGate], observed: [BlockBootstrap.Statistics],
+                             replicates: [[BlockBootstrap.Statistics]]) -> [Row] {
+        var rows: [Row] = []
         var percentileIndex = 0
         for gate in asked {
             let value: (BlockBootstrap.Statistics) -> Double
@@ -134,17 +146,23 @@ public struct RunComparison: Sendable {
             let worse = zip(replicates[0], replicates[1]).map { sign * change(value($0), value($1)) }
             rows.append((gate, value(observed[0]), value(observed[1]), change(value(observed[0]), value(observed[1])), worse))
         }
+        return rows
+    }
+
+    /// Each gate's outcome from its row: one-sided tests with Holm's correction across the gates,
+    /// the change's 90% interval, and how much longer an inconclusive comparison needs to run.
+    private static func results(_ rows: [Row], replicates count: Int) -> [GateResult] {
         // One-sided p-values of each claim, from the replicates (with the +1 that keeps them above 0).
         let b = Double(count)
         func share(_ worse: [Double], _ holds: (Double) -> Bool) -> Double {
             worse.isEmpty ? 1 : (Double(worse.filter(holds).count) + 1) / (b + 1)
         }
-        let regressed = Self.holm(rows.map { row in share(row.worse) { $0 <= row.gate.margin } })
-        let improved = Self.holm(rows.map { row in share(row.worse) { $0 >= -row.gate.margin } })
-        let equivalent = Self.holm(rows.map { row in
+        let regressed = holm(rows.map { row in share(row.worse) { $0 <= row.gate.margin } })
+        let improved = holm(rows.map { row in share(row.worse) { $0 >= -row.gate.margin } })
+        let equivalent = holm(rows.map { row in
             max(share(row.worse) { $0 >= row.gate.margin }, share(row.worse) { $0 <= -row.gate.margin })
         })
-        let results = rows.enumerated().map { index, row in
+        return rows.enumerated().map { index, row in
             let sign = row.gate.metric == .rps ? -1.0 : 1.0
             let sorted = row.worse.sorted()
             let worseLow = sorted.isEmpty ? 0 : sorted[Int(Double(sorted.count - 1) * 0.05)]
@@ -161,9 +179,6 @@ public struct RunComparison: Sendable {
                               high: sorted.isEmpty ? nil : sign > 0 ? worseHigh : -worseLow,
                               outcome: outcome, longerBy: longerBy)
         }
-        gates = results
-        let p99Margin = results.first { $0.gate.metric == .percentile(99) }?.gate.margin ?? 0.10
-        step = results.contains { $0.outcome == .regressed } ? new.first.flatMap { Self.step(in: $0, margin: p99Margin) } : nil
     }
 
     /// Holm's step-down: which of `pValues` are rejected at `alpha`, the family's error held to it.

@@ -10,9 +10,8 @@ import Dispatch
 /// one epoll (`hit_multi_set`, in the C shim). HTTP/2 keeps one handle a loop: its connections
 /// are shared by the handle's transfers.
 ///
-/// It takes a job whenever one of its workers is idle, waits for its sockets (never
-/// busy-polling) while transfers run, and is woken when a job arrives or the run is cancelled;
-/// on cancellation it aborts its transfers at once.
+/// It takes a job whenever a worker is idle, waits for its sockets (never busy-polling) while
+/// transfers run, is woken when a job arrives or the run is cancelled, and then aborts at once.
 ///
 /// The loop is a driver over parts that decide without libcurl or a clock, each tested on its
 /// own: `EarlyJobs` (paced jobs taken before they are due), `RampUp` (workers held back under
@@ -66,12 +65,10 @@ final class TransferLoop: @unchecked Sendable {
     /// Nanoseconds this loop's thread spent spinning towards paced requests' due times (its own
     /// spin and the PREREQFUNCTION callbacks'): waiting, not work, in its busy share.
     var spun: Int64 = 0
-    /// Under `--ramp-up`, the workers not started yet.
-    var rampUp = RampUp<CurlEasy>()
+    var rampUp = RampUp<CurlEasy>()  // under `--ramp-up`, the workers not started yet
 
-    /// Transfers in flight, by easy handle.
+    /// Transfers in flight, by easy handle; h2c openers, whose servers' first bytes are kept (`H2CWatch`).
     var active: [UnsafeMutableRawPointer: Transfer] = [:]
-    /// h2c openers, whose servers' first bytes are kept (see `H2CWatch`).
     var watched: Set<UnsafeMutableRawPointer> = []
     /// The start of the run, in uptime nanoseconds; set by `run`.
     var runStart: UInt64 = 0
@@ -255,15 +252,14 @@ final class TransferLoop: @unchecked Sendable {
         return false
     }
 
-    /// Drives the transfers in flight once and collects those that ended. Returns how many
-    /// workers that freed.
+    /// Drives the transfers in flight once and collects those that ended; how many workers it freed.
     private func driveTransfers(counters: PipelineCounters) -> Int {
         perform()
         if connectionPlan.openingCount > 0 { releaseFollowersOfOpenConnections() }
         return collectFinished(counters: counters)
     }
 
-    func perform() {
+    func perform() {  // h2c openers' first bytes are peeked before libcurl reads them
         if !watched.isEmpty { watchOpeners() }
         hit_multi_set_perform(multis)
     }
@@ -275,9 +271,9 @@ final class TransferLoop: @unchecked Sendable {
         return min(unsent.millisecondsUntilDue(now: now), untilWorker)
     }
 
-    /// Sleeps in `hit_multi_set_poll` (`curl_multi_poll`, or one epoll for many handles) until a socket, a wake-up (a job, cancellation) or the
-    /// timeout; with a job kept for later, also until just before it is due (the timerfd: the
-    /// poll's own timeout counts in milliseconds).
+    /// Sleeps in `hit_multi_set_poll` (`curl_multi_poll`, or one epoll for many handles) until a
+    /// socket, a wake-up (a job, cancellation) or the timeout; with a job kept for later, also until
+    /// just before it is due (the timerfd: the poll's own timeout counts in milliseconds).
     private func wait(timeoutMilliseconds: Int32) {
         var extra: Int32 = -1
         if timer >= 0, let due = early.firstDue {

@@ -90,13 +90,7 @@ final class Pipeline: Sendable {
         meter.start(at: runStart.uptimeNanoseconds)
         let schedule = options.schedule
         let produced = Channel<Job>(capacity: schedule == nil ? max(capacity, 512) : capacity)
-        // Paced with -z: only the requests due before the deadline are made. At the deadline no new
-        // request starts, so `-z D -rps R` sends R × D (a shard, its share of them).
-        let dueBeforeDeadline = schedule.flatMap { schedule in
-            options.duration.map { options.processShare(ofRequests: schedule.count(dueBefore: $0)) }
-        }
-        let jobCount = [options.requestLimit, dueBeforeDeadline].compactMap { $0 }.min()
-        let endsAtDeadline = dueBeforeDeadline.map { $0 < options.requestLimit ?? .max } ?? false
+        let (jobCount, endsAtDeadline) = Self.jobCount(of: options)
         startStage("produce") {
             Self.produce(jobCount, shard: options.shard ?? .whole, mix: mix, into: produced,
                          cancellation: cancellation, render: render)
@@ -118,6 +112,18 @@ final class Pipeline: Sendable {
                               runStart: runStart, pacing: pacing, loopsRunning: loopsRunning)
             }
         }
+    }
+
+    /// How many jobs this process makes (`nil`: until stopped), and whether the deadline, not the
+    /// count, ends them. Paced with a duration, only the requests due before the deadline are made:
+    /// at the deadline no new request starts, so a duration D at a rate R sends R × D (a shard,
+    /// its share of them).
+    static func jobCount(of options: Options) -> (count: Int?, endsAtDeadline: Bool) {
+        let dueBeforeDeadline = options.schedule.flatMap { schedule in
+            options.duration.map { options.processShare(ofRequests: schedule.count(dueBefore: $0)) }
+        }
+        let count = [options.requestLimit, dueBeforeDeadline].compactMap { $0 }.min()
+        return (count, dueBeforeDeadline.map { $0 < options.requestLimit ?? .max } ?? false)
     }
 
     /// The run's origin: now, or under --start-at that wall-clock instant, waited for (cancelably)

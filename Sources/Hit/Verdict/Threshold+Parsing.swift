@@ -45,32 +45,37 @@ extension Threshold {
             throw fail(metricName, "cannot judge one target: a target's rules take pN, min, mean, max, errors and rps")
         }
 
-        let number = valueText.prefix { $0.isNumber || $0 == "." }
-        let unit = valueText.dropFirst(number.count)
-        guard !number.isEmpty, let amount = Double(decimal: number), amount.isFinite else {
-            throw fail(valueText.isEmpty ? text : String(valueText), "is not a number with an optional unit (us, ms, s, %)")
-        }
-        let value: Value
-        switch (metric.isLatency, unit) {
-        case (true, _):
-            guard !unit.isEmpty, let duration = Duration(parsing: String(valueText), units: Self.latencyUnits) else {
-                throw fail(valueText, unit.isEmpty ? "needs a time unit: us, ms, s, m or h" : "is not a duration: use us, ms, s, m or h (1m30s)")
-            }
-            value = .duration(duration)
-        case (false, ""): value = .count(amount)
-        case (false, "%"):
-            guard metric != .rps else { throw fail(valueText, "cannot be a share: rps is requests per second") }
-            guard amount <= 100 else { throw fail(valueText, "is more than 100%") }
-            value = .percent(amount)
-        case (false, _):
-            throw fail(unit, metric == .rps ? "is not allowed: rps takes a plain number" : "is not a unit here: use a count, or a share with %")
-        }
+        let value = try Self.value(valueText, of: metric, in: text) { part, reason in fail(part, reason) }
         self.text = text
         self.metric = metric
         self.comparison = comparison
         self.value = value
         self.latency = latency
         self.target = target
+    }
+
+    /// The rule's value, `valueText`, read for `metric`: a duration, a count or a share.
+    private static func value(_ valueText: Substring, of metric: Metric, in text: String,
+                              fail: (String, String) -> ParseError) throws(ParseError) -> Value {
+        let number = valueText.prefix { $0.isNumber || $0 == "." }
+        let unit = valueText.dropFirst(number.count)
+        guard !number.isEmpty, let amount = Double(decimal: number), amount.isFinite else {
+            throw fail(valueText.isEmpty ? text : String(valueText), "is not a number with an optional unit (us, ms, s, %)")
+        }
+        switch (metric.isLatency, unit) {
+        case (true, _):
+            guard !unit.isEmpty, let duration = Duration(parsing: String(valueText), units: latencyUnits) else {
+                throw fail(String(valueText), unit.isEmpty ? "needs a time unit: us, ms, s, m or h" : "is not a duration: use us, ms, s, m or h (1m30s)")
+            }
+            return .duration(duration)
+        case (false, ""): return .count(amount)
+        case (false, "%"):
+            guard metric != .rps else { throw fail(String(valueText), "cannot be a share: rps is requests per second") }
+            guard amount <= 100 else { throw fail(String(valueText), "is more than 100%") }
+            return .percent(amount)
+        case (false, _):
+            throw fail(String(unit), metric == .rps ? "is not allowed: rps takes a plain number" : "is not a unit here: use a count, or a share with %")
+        }
     }
 
     private static func metric(_ text: Substring, fail: (Substring, String) -> ParseError) throws(ParseError) -> Metric {

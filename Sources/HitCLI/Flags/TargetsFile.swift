@@ -92,9 +92,16 @@ enum TargetsFile {
             entry.weight = Int(weight)
         default: throw UsageError("\(place): 'weight' must be a whole number from 1 to \(TargetMix.maximumCycle)")
         }
+        entry.headers = try headers(of: object, at: place)
+        return entry
+    }
+
+    /// A JSON line's header lines, from `headers` (or vegeta's `header`): each name's value or values.
+    private static func headers(of object: [String: JSONLineValue], at place: String) throws(UsageError) -> [String] {
         guard object["headers"] == nil || object["header"] == nil else {
             throw UsageError("\(place): give the headers as 'headers' or as 'header', not both")
         }
+        var lines: [String] = []
         switch object["headers"] ?? object["header"] {
         case nil, .null: break
         case .object(let headers):
@@ -112,12 +119,12 @@ enum TargetsFile {
                     } catch {
                         throw UsageError("\(place): \(error)")
                     }
-                    entry.headers.append(line)
+                    lines.append(line)
                 }
             }
         default: throw UsageError("\(place): 'headers' must be an object of header names and values")
         }
-        return entry
+        return lines
     }
 
     /// The values a target's line may hold.
