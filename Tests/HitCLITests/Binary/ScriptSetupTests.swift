@@ -32,6 +32,7 @@ import Testing
 
         // GNU parallel present: nothing to install.
         try "#!/bin/sh\necho 'GNU parallel 20221122'\n".write(toFile: directory + "/parallel", atomically: true, encoding: .utf8)
+        chmod(directory + "/parallel", 0o755)  // an atomic write replaces the file, and its mode
         try? FileManager.default.removeItem(atPath: log)
         let again = try ExternalTool("/bin/bash", [Self.root + "/scripts/setup", "parallel"], environment: environment)
         #expect(again.status == 0)
