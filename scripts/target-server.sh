@@ -22,6 +22,13 @@ build_release() {
   BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)
 }
 
+# build_floors DIR: the C floors of scripts/bench, against the system's libcurl, into DIR
+# (DIR/curl-floor and DIR/curl-small-handles).
+build_floors() {
+  cc -O2 -o "$1/curl-floor" bench/curl-floor.c -lcurl
+  cc -O2 -o "$1/curl-small-handles" bench/curl-small-handles.c -lcurl
+}
+
 # start_nginx WORK: nginx with one worker process serving 11 bytes ("Hello, hit\n") from WORK on a
 # free loopback port, with room for 22,000 connections and no access log; sets NGINX_URL and
 # NGINX_PID. The caller stops it (its EXIT trap kills NGINX_PID).
