@@ -19,10 +19,7 @@ import Testing
             "apt-get": "#!/bin/sh\necho \"apt-get $*\" >> \(log)\n",
             "sudo": "#!/bin/sh\nexec \"$@\"\n",
         ]
-        for (name, script) in tools {
-            try script.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
-            chmod(directory + "/" + name, 0o755)
-        }
+        for (name, script) in tools { try Self.writeScript(script, to: directory + "/" + name) }
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = directory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         let setup = try ExternalTool("/bin/bash", [Self.root + "/scripts/setup", "parallel"], environment: environment)
@@ -31,12 +28,25 @@ import Testing
         #expect(asked.contains("install") && asked.contains(" parallel"), "moreutils' parallel is not GNU parallel: \(asked)")
 
         // GNU parallel present: nothing to install.
-        try "#!/bin/sh\necho 'GNU parallel 20221122'\n".write(toFile: directory + "/parallel", atomically: true, encoding: .utf8)
-        chmod(directory + "/parallel", 0o755)  // an atomic write replaces the file, and its mode
+        try Self.writeScript("#!/bin/sh\necho 'GNU parallel 20221122'\n", to: directory + "/parallel")
         try? FileManager.default.removeItem(atPath: log)
         let again = try ExternalTool("/bin/bash", [Self.root + "/scripts/setup", "parallel"], environment: environment)
         #expect(again.status == 0)
         #expect(!FileManager.default.fileExists(atPath: log), "GNU parallel is there already")
+    }
+
+    /// Writes an executable script through a descriptor closed on exec. The tests run beside
+    /// others that start processes: a child forked while a plain write held the file open kept it
+    /// open for writing as long as it ran, and running the script then failed with "Text file busy".
+    static func writeScript(_ text: String, to path: String) throws {
+        struct WriteFailed: Error { let path: String }
+        unlink(path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw WriteFailed(path: path) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw WriteFailed(path: path) }
     }
 
     /// The scripts that use a tool beyond the build's call scripts/setup for it before they check it.
