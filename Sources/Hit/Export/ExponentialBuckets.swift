@@ -12,7 +12,7 @@ struct ExponentialBuckets: Equatable, Sendable {
     /// The index of the first bucket of `counts`.
     var offset: Int
     var counts: [UInt64]
-    /// Values of 0 (none: hit's latencies are at least 1 µs).
+    /// Values of 0 µs (a latency is at least 1 µs; a phase may be 0).
     var zeroCount: UInt64 = 0
 
     static let maximumBuckets = 160
@@ -24,22 +24,23 @@ struct ExponentialBuckets: Equatable, Sendable {
 
     /// From HDR buckets of µs values.
     init(microseconds buckets: [HdrHistogramV2.Bucket], maximumBuckets: Int = ExponentialBuckets.maximumBuckets, maximumScale: Int = 20) {
-        let values = buckets.filter { $0.count > 0 }
+        // Zero goes to the zero bucket: a phase may take 0 µs (a body that came with the head), and
+        // a push may hold nothing else, where the buckets' span would start at log2(0).
+        let zero = buckets.filter { $0.value == 0 }.reduce(0) { $0 + $1.count }
+        let values = buckets.filter { $0.count > 0 && $0.value > 0 }
         guard let low = values.first?.value, let high = values.last?.value else {
-            self.init(scale: 0, offset: 0, counts: [])
+            self.init(scale: 0, offset: 0, counts: [], zeroCount: zero)
             return
         }
         var scale = min(20, maximumScale)
         while scale > -10,
-              Self.index(seconds: Double(high) / 1e6, scale: scale) - Self.index(seconds: Double(max(low, 1)) / 1e6, scale: scale) + 1 > maximumBuckets {
+              Self.index(seconds: Double(high) / 1e6, scale: scale) - Self.index(seconds: Double(low) / 1e6, scale: scale) + 1 > maximumBuckets {
             scale -= 1
         }
-        let first = Self.index(seconds: Double(max(low, 1)) / 1e6, scale: scale)
+        let first = Self.index(seconds: Double(low) / 1e6, scale: scale)
         let last = Self.index(seconds: Double(high) / 1e6, scale: scale)
         var counts = [UInt64](repeating: 0, count: last - first + 1)
-        var zero: UInt64 = 0
         for bucket in values {
-            if bucket.value == 0 { zero += bucket.count; continue }
             counts[Self.index(seconds: Double(bucket.value) / 1e6, scale: scale) - first] += bucket.count
         }
         self.init(scale: scale, offset: first, counts: counts, zeroCount: zero)

@@ -6,6 +6,18 @@ import Testing
 
 /// HDR histograms laid on OpenTelemetry's base-2 exponential buckets.
 @Suite struct ExponentialBucketsTests {
+    /// A phase of 0 µs (a body that came with the head) goes to the zero bucket, also when a
+    /// push holds nothing else: the span of positive buckets then is empty, not log2(0).
+    @Test func zeroValuesGoToTheZeroBucket() {
+        var transfer = LatencyHistogram()
+        transfer.record(.zero, count: 3)
+        let onlyZero = ExponentialBuckets(transfer)
+        #expect(onlyZero.zeroCount == 3 && onlyZero.counts.isEmpty && onlyZero.count == 3)
+        transfer.record(.microseconds(250), count: 2)
+        let mixed = ExponentialBuckets(transfer)
+        #expect(mixed.zeroCount == 3 && mixed.counts.reduce(0, +) == 2 && mixed.count == 5)
+    }
+
     @Test func indicesFollowTheSpecAtItsBoundaries() {
         // At scale 0 bucket i is (2^i, 2^(i+1)]: 1 s is the top of bucket -1, 1.5 s in bucket 0.
         #expect(ExponentialBuckets.index(seconds: 1, scale: 0) == -1)
