@@ -92,6 +92,24 @@ import Testing
         }
     }
 
+    /// A run of one request is over in a few milliseconds, all of them start-up: its loop's share
+    /// is not measured, and it never claims that hit was its limit (one such run, refused or
+    /// answered, said "hit's event loop was 100% busy" after 1.5 ms).
+    @Test func aRunOfOneRequestNeverClaimsHitWasItsLimit() throws {
+        let port = try closedPort()
+        try withTargetServer { server in
+            for url in [server.baseURL + "/", "http://127.0.0.1:\(port)/"] {
+                for _ in 0..<3 {
+                    let summary = try LoadTest(request: Request(url: url), options: Options(requests: 1)).run()
+                    #expect(summary.completed == 1)
+                    #expect(summary.generator?.loopBusy == [])
+                    #expect(summary.generator?.saturated == false)
+                    #expect(summary.generator?.limitNote == nil)
+                }
+            }
+        }
+    }
+
     @Test func aRefusedConnectionIsAnError() throws {
         let port = try closedPort()
         let summary = try LoadTest(request: Request(url: "http://127.0.0.1:\(port)/"),

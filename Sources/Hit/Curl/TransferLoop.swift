@@ -162,7 +162,7 @@ final class TransferLoop: @unchecked Sendable {
         spun = 0
         defer {
             let wall = hit_monotonic_ns() - wallAtStart
-            if wall > 0 {
+            if wall >= GeneratorLoad.shortestMeasured.nanoseconds {
                 let busy = Double(max(0, hit_thread_cpu_demand_ns() - cpuAtStart - spun)) / Double(wall)
                 counters.loopBusy.withLock { $0.append(min(1, busy)) }
             }

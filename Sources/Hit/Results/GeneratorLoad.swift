@@ -9,7 +9,9 @@ public struct GeneratorLoad: Sendable, Equatable {
     /// Each event loop's busy share of its running time, from 0 to 1: the time its thread ran or
     /// waited in the run queue to run (a loop starved of CPU by other processes is as much the
     /// limit as one that uses all of its own), less the time it spun waiting for paced requests'
-    /// due times, over the loop's wall time.
+    /// due times, over the loop's wall time. A loop that ran less than `shortestMeasured` is not listed: over
+    /// a few milliseconds its share is start-up (its thread, libcurl's handles, the first
+    /// connections), which says nothing of what limited a throughput.
     public var loopBusy: [Double]
     /// CPU seconds the process used, user and system.
     public var cpuSeconds: Double
@@ -29,6 +31,9 @@ public struct GeneratorLoad: Sendable, Equatable {
 
     /// From this share of a loop's time on, the loop was saturated: requests waited for it.
     public static let saturatedAt = 0.9
+
+    /// The shortest running time over which a loop's busy share is measured (see `loopBusy`).
+    public static let shortestMeasured: Duration = .milliseconds(100)
 
     /// From this share of a CPU quota's periods on, hit was throttled: each throttled period
     /// stops every thread of hit for the rest of the period (100 ms by default), in the middle of
