@@ -95,7 +95,11 @@ let package = Package(
         ),
         .testTarget(
             name: "HitTests",
-            dependencies: ["Hit", "HitTarget", "HitTestSupport"]
+            dependencies: [
+                "Hit", "HitTarget", "HitTestSupport",
+                // HdrHistogram's own figures, against which LatencyHistogram's are checked.
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         .testTarget(
             name: "HitCLITests",

@@ -290,8 +290,9 @@ public struct HTMLReport: CustomStringConvertible, Sendable {
             // Out to the percentile of the slowest single request: log10(count) nines.
             let most = max(1, log10(Double(histogram.count)))
             nines = max(nines, ceil(most - 0.05))
+            let distribution = histogram.distribution
             let points = stride(from: 0.0, through: most, by: most / 80).map { x -> (x: Double, y: Double) in
-                (x, histogram.percentile(100 * (1 - pow(10, -x))).seconds * 1000)
+                (x, distribution.percentile(100 * (1 - pow(10, -x))).seconds * 1000)
             }
             series.append(SVGChart.Series(name: name, colour: colour, style: style, points: points + [(most, histogram.max.seconds * 1000)]))
         }

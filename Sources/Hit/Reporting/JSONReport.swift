@@ -373,11 +373,12 @@ public struct JSONReport: Codable, Sendable {
     private static func phases(of s: Summary) -> [String: PhaseFigures] {
         var phases: [String: PhaseFigures] = [:]
         for (phase, histogram) in s.phases where !histogram.isEmpty {
+            let distribution = histogram.distribution
             phases[phase.rawValue] = PhaseFigures(
                 count: histogram.count,
-                p50Us: histogram.percentile(50).microsecondsValue,
-                p90Us: histogram.percentile(90).microsecondsValue,
-                p99Us: histogram.percentile(99).microsecondsValue,
+                p50Us: distribution.percentile(50).microsecondsValue,
+                p90Us: distribution.percentile(90).microsecondsValue,
+                p99Us: distribution.percentile(99).microsecondsValue,
                 maxUs: histogram.max.microsecondsValue,
                 encoded: HdrHistogramV2(histogram).base64Encoded()
             )
@@ -388,15 +389,16 @@ public struct JSONReport: Codable, Sendable {
     /// `dropped`: for corrected latency, the summary whose dropped requests rank above it.
     private static func latency(_ histogram: LatencyHistogram, mean: Duration?, dropped: Summary? = nil) -> Latency? {
         guard !histogram.isEmpty else { return nil }
+        let distribution = histogram.distribution
         var figures = Latency(
             count: histogram.count,
             minUs: histogram.min.microsecondsValue,
-            meanUs: (mean ?? histogram.mean).microsecondsValue,
-            stdevUs: histogram.standardDeviation.microsecondsValue,
+            meanUs: (mean ?? distribution.mean).microsecondsValue,
+            stdevUs: distribution.standardDeviation.microsecondsValue,
             maxUs: histogram.max.microsecondsValue,
             percentilesUs: Dictionary(uniqueKeysWithValues: Summary.reportedPercentiles.map { p -> (String, Int64?) in
-                if let dropped { return (Self.key(p), dropped.correctedPercentile(p)?.microsecondsValue) }
-                return (Self.key(p), histogram.percentile(p).microsecondsValue)
+                if let dropped { return (Self.key(p), dropped.correctedPercentile(p, of: distribution)?.microsecondsValue) }
+                return (Self.key(p), distribution.percentile(p).microsecondsValue)
             }),
             histogram: HistogramFigures(counts: histogram.sparseCounts, encoded: HdrHistogramV2(histogram).base64Encoded())
         )

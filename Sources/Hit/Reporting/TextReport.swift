@@ -106,15 +106,15 @@ public struct TextReport: CustomStringConvertible, Sendable {
     }
 
     private func latencyBlock(_ out: inout Lines) {
-        let latency = summary.latency
-        guard !latency.isEmpty else { return }
-        let corrected = summary.correctedLatency
-        if corrected.isEmpty {
+        let latency = summary.latency.distribution
+        guard !summary.latency.isEmpty else { return }
+        let corrected = summary.correctedLatency.distribution
+        if summary.correctedLatency.isEmpty {
             out.section("Latency:")
-            out.row("min", Formatting.duration(summary.fastest ?? latency.min))
+            out.row("min", Formatting.duration(summary.fastest ?? summary.latency.min))
             out.row("mean", Formatting.duration(summary.meanLatency ?? latency.mean))
             out.row("stdev", Formatting.duration(latency.standardDeviation))
-            out.row("max", Formatting.duration(summary.slowest ?? latency.max))
+            out.row("max", Formatting.duration(summary.slowest ?? summary.latency.max))
             for p in Summary.reportedPercentiles {
                 out.row(Formatting.percentileLabel(p), Formatting.duration(latency.percentile(p)))
             }
@@ -127,12 +127,12 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 out.append("  " + (label + ":").padded(to: 12)
                     + Self.column(Formatting.duration(a), 13) + Self.column(b.map(Formatting.duration) ?? "dropped", 13))
             }
-            pair("min", summary.fastest ?? latency.min, corrected.min)
+            pair("min", summary.fastest ?? summary.latency.min, summary.correctedLatency.min)
             pair("mean", summary.meanLatency ?? latency.mean, corrected.mean)
             pair("stdev", latency.standardDeviation, corrected.standardDeviation)
-            pair("max", summary.slowest ?? latency.max, summary.dropped > 0 ? nil : corrected.max)
+            pair("max", summary.slowest ?? summary.latency.max, summary.dropped > 0 ? nil : summary.correctedLatency.max)
             for p in Summary.reportedPercentiles {
-                pair(Formatting.percentileLabel(p), latency.percentile(p), summary.correctedPercentile(p))
+                pair(Formatting.percentileLabel(p), latency.percentile(p), summary.correctedPercentile(p, of: corrected))
             }
             out.append("  (corrected: from each request's intended send time, for coordinated omission)")
             if summary.dropped > 0 {
@@ -149,7 +149,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             }
         }
         out.section("Latency histogram (each row up to its latency):")
-        for bar in Self.histogramBars(latency, width: width) { out.append(bar) }
+        for bar in Self.histogramBars(summary.latency, width: width) { out.append(bar) }
     }
 
     /// Each stage with the rate it asked for (its mean, from where it starts to where it ends) and
@@ -199,7 +199,8 @@ public struct TextReport: CustomStringConvertible, Sendable {
         guard !phases.isEmpty else { return }
         out.section("Phases:" + String(repeating: " ", count: 8) + ["p50", "p90", "p99", "max"].map { Self.column($0) }.joined() + "  count")
         for (phase, histogram) in phases {
-            let cells = [histogram.percentile(50), histogram.percentile(90), histogram.percentile(99), histogram.max]
+            let distribution = histogram.distribution
+            let cells = [distribution.percentile(50), distribution.percentile(90), distribution.percentile(99), histogram.max]
             out.append("  " + phase.label.padded(to: 13)
                 + cells.map { Self.column(Formatting.duration($0)) }.joined() + "  \(histogram.count)")
         }
@@ -276,29 +277,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             }
         }
         if targets.count > 1 {
-            out.section("Targets:")
-            // A long targets file would bury the report: its first rows, and the JSON for all of them.
-            let shown = min(targets.count, s.perTarget.count, Self.targetRows)
-            // A label too long for its column gets a line of its own, the figures under it.
-            let labelWidth = max(6, min(targets.prefix(shown).map(\.count).max() ?? 0, 22))
-            out.append("  " + "target".padded(to: labelWidth) + Self.column("requests", 10) + Self.column("errors", 8)
-                + ["p50", "p90", "p99", "max"].map { Self.column($0, 9) }.joined())
-            for (index, tally) in s.perTarget.prefix(shown).enumerated() {
-                let latency = tally.latency.flatMap { $0.isEmpty ? nil : $0 }
-                let percentiles = [50.0, 90, 99].map { p in latency.map { Formatting.duration($0.percentile(p)) } ?? "-" }
-                    + [latency.map { Formatting.duration($0.max) } ?? "-"]
-                let figures = Self.column(String(tally.completed), 10) + Self.column(String(tally.failed + tally.errored), 8)
-                    + percentiles.map { Self.column($0, 9) }.joined()
-                let label = targets[index]
-                if label.count > labelWidth {
-                    out.append("  " + label)
-                    out.append("  " + String(repeating: " ", count: labelWidth) + figures)
-                } else {
-                    out.append("  " + label.padded(to: labelWidth) + figures)
-                }
-            }
-            let hidden = min(targets.count, s.perTarget.count) - shown
-            if hidden > 0 { out.append("  ... and \(hidden) more target\(hidden == 1 ? "" : "s") (the JSON report lists every one)") }
+            targetsBlock(&out)
         }
         if s.interrupted {
             let never = s.neverStarted.map { ", \($0) never started" } ?? ""
@@ -308,6 +287,35 @@ public struct TextReport: CustomStringConvertible, Sendable {
             out.section("At the deadline \(s.abandoned) request\(s.abandoned == 1 ? "" : "s") in flight \(s.abandoned == 1 ? "was" : "were") aborted; "
                 + "\(s.abandoned == 1 ? "it is" : "they are") not counted above.")
         }
+    }
+
+    /// Each target's requests, errors and latency, for a run of several targets.
+    private func targetsBlock(_ out: inout Lines) {
+        let s = summary
+        out.section("Targets:")
+        // A long targets file would bury the report: its first rows, and the JSON for all of them.
+        let shown = min(targets.count, s.perTarget.count, Self.targetRows)
+        // A label too long for its column gets a line of its own, the figures under it.
+        let labelWidth = max(6, min(targets.prefix(shown).map(\.count).max() ?? 0, 22))
+        out.append("  " + "target".padded(to: labelWidth) + Self.column("requests", 10) + Self.column("errors", 8)
+            + ["p50", "p90", "p99", "max"].map { Self.column($0, 9) }.joined())
+        for (index, tally) in s.perTarget.prefix(shown).enumerated() {
+            let latency = tally.latency.flatMap { $0.isEmpty ? nil : $0 }
+            let distribution = latency?.distribution
+            let percentiles = [50.0, 90, 99].map { p in distribution.map { Formatting.duration($0.percentile(p)) } ?? "-" }
+                + [latency.map { Formatting.duration($0.max) } ?? "-"]
+            let figures = Self.column(String(tally.completed), 10) + Self.column(String(tally.failed + tally.errored), 8)
+                + percentiles.map { Self.column($0, 9) }.joined()
+            let label = targets[index]
+            if label.count > labelWidth {
+                out.append("  " + label)
+                out.append("  " + String(repeating: " ", count: labelWidth) + figures)
+            } else {
+                out.append("  " + label.padded(to: labelWidth) + figures)
+            }
+        }
+        let hidden = min(targets.count, s.perTarget.count) - shown
+        if hidden > 0 { out.append("  ... and \(hidden) more target\(hidden == 1 ? "" : "s") (the JSON report lists every one)") }
     }
 
     private func verdictBlock(_ out: inout Lines) {

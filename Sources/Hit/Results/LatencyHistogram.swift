@@ -112,10 +112,9 @@ public struct LatencyHistogram: Sendable, Equatable {
     public var isEmpty: Bool { count == 0 }
 
     /// The value below which `percentile` percent of the values fall (0 to 100), never below `min`
-    /// nor above `max`.
+    /// nor above `max`. Each call walks the buckets: for several, take `distribution` once.
     public func percentile(_ percentile: Double) -> Duration {
-        guard !isEmpty else { return .zero }
-        return .microseconds(clamped(histogram.valueAtPercentile(percentile)))
+        distribution.percentile(percentile)
     }
 
     /// The smallest value recorded, exact to the microsecond; zero when empty.
@@ -123,8 +122,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// The largest value recorded, exact to the microsecond; zero when empty.
     public var max: Duration { .microseconds(highest) }
     /// The mean of the buckets' values, within `min` and `max`.
-    public var mean: Duration { isEmpty ? .zero : .microseconds(clamped(UInt64(histogram.mean.rounded()))) }
-    public var standardDeviation: Duration { .microseconds(Int64((storage?.stdDeviation ?? 0).rounded())) }
+    public var mean: Duration { distribution.mean }
+    public var standardDeviation: Duration { distribution.standardDeviation }
+
+    /// The non-empty buckets, walked once, for reading several percentiles.
+    public var distribution: Distribution {
+        Distribution(storage.flatMap { isEmpty ? nil : $0 }, lowest: lowest, highest: highest)
+    }
 
     /// Each non-empty bucket's value (µs) and count, in increasing order.
     public var buckets: [(microseconds: UInt64, count: Int)] {
@@ -144,15 +148,101 @@ public struct LatencyHistogram: Sendable, Equatable {
         histogram.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
         return text
     }
-
-    private func clamped(_ value: UInt64) -> UInt64 {
-        Swift.min(Swift.max(value, lowest), highest)
-    }
 }
 
 extension Histogram<UInt64> {
     /// Records `value` as its bucket's highest equivalent, at most `LatencyHistogram.highestTrackable`.
     fileprivate mutating func recordAsHighestEquivalent(_ value: UInt64, count: UInt64) {
         _ = record(Swift.min(highestEquivalentForValue(value), LatencyHistogram.highestTrackable), count: count)
+    }
+}
+
+extension LatencyHistogram {
+    /// A histogram's non-empty buckets, walked once, with its mean and standard deviation: a
+    /// report reads a dozen percentiles of each histogram.
+    ///
+    /// Every figure is HdrHistogram's own (`valueAtPercentile`, `mean`, `stdDeviation`), computed
+    /// the same way, then held within the exact smallest and largest value. HdrHistogram's own
+    /// walk every bucket below the value, each time, through generic code compiled once for every
+    /// count type: about 1,600 instructions a bucket, 13 M for one walk up to 4 ms, and a
+    /// one-request run's text report took a third of its instructions so. Its iterator is
+    /// inlinable, and walked here it is specialized for `UInt64`.
+    public struct Distribution: Sendable {
+        /// Each non-empty bucket's value (its highest equivalent, as recorded) and the count of
+        /// values up to and including it.
+        private var values: [UInt64] = []
+        private var countsToHere: [UInt64] = []
+        private var total: UInt64 = 0
+        /// HdrHistogram's smallest and largest recorded value, which bound its percentiles.
+        private var recordedMin: UInt64 = 0, recordedMax: UInt64 = 0
+        /// The exact extremes, which bound every figure.
+        private let lowest: UInt64, highest: UInt64
+        private var meanValue = 0.0, deviation = 0.0
+
+        fileprivate init(_ histogram: Histogram<UInt64>?, lowest: UInt64, highest: UInt64) {
+            self.lowest = lowest
+            self.highest = highest
+            guard let histogram else { return }
+            total = histogram.totalCount
+            recordedMin = histogram.min
+            recordedMax = histogram.maxRecorded
+            var medians: [(value: Double, count: Double)] = []
+            for bucket in histogram.recordedValues() {
+                values.append(bucket.value)
+                countsToHere.append(bucket.totalCountToThisValue)
+                medians.append((Double(histogram.medianEquivalentForValue(bucket.value)), Double(bucket.count)))
+            }
+            // Each bucket counts as its median value, in HdrHistogram's order of operations.
+            var sum = 0.0
+            for bucket in medians { sum += bucket.value * bucket.count }
+            meanValue = sum / Double(total)
+            var squares = 0.0
+            for bucket in medians {
+                let distance = bucket.value - meanValue
+                squares += (distance * distance) * bucket.count
+            }
+            deviation = (squares / Double(total)).squareRoot()
+        }
+
+        /// The value below which `percentile` percent of the values fall (0 to 100), never below
+        /// the smallest value nor above the largest; zero when empty.
+        public func percentile(_ percentile: Double) -> Duration {
+            guard total > 0 else { return .zero }
+            let value: UInt64
+            if percentile == 0 {
+                value = recordedMin
+            } else if !(percentile < 100) {  // as HdrHistogram has it: NaN too
+                value = recordedMax
+            } else {
+                // Less one ulp, so that rounding up does not overrun into the next bucket.
+                let requested = Swift.min(Swift.max(percentile.nextDown, 0), 100)
+                let rank = Swift.max(1, UInt64((requested * Double(total) / 100).rounded(.up)))
+                let index = countsToHere.partitioningIndex { $0 >= rank }
+                value = index < values.count ? Swift.max(Swift.min(values[index], recordedMax), recordedMin) : 0
+            }
+            return .microseconds(clamped(value))
+        }
+
+        /// The mean of the buckets' values, within the smallest and largest value.
+        public var mean: Duration { total == 0 ? .zero : .microseconds(clamped(UInt64(meanValue.rounded()))) }
+
+        public var standardDeviation: Duration { .microseconds(Int64(deviation.rounded())) }
+
+        private func clamped(_ value: UInt64) -> UInt64 {
+            Swift.min(Swift.max(value, lowest), highest)
+        }
+    }
+}
+
+extension Array<UInt64> {
+    /// The index of the first element for which `belongs` holds, all those after it holding too
+    /// (a sorted array's lower bound); `count` when none does.
+    fileprivate func partitioningIndex(where belongs: (UInt64) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

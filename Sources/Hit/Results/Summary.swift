@@ -211,14 +211,19 @@ public struct Summary: Sendable, Equatable {
     /// latency. `nil` when it falls among the dropped, or nothing was measured or dropped.
     /// Without dropped requests, `correctedLatency.percentile(_:)`.
     public func correctedPercentile(_ percentile: Double) -> Duration? {
+        correctedPercentile(percentile, of: correctedLatency.distribution)
+    }
+
+    /// `correctedPercentile(_:)`, from `correctedLatency.distribution` taken once for several.
+    public func correctedPercentile(_ percentile: Double, of corrected: LatencyHistogram.Distribution) -> Duration? {
         let measured = correctedLatency.count
-        guard dropped > 0 else { return measured == 0 ? nil : correctedLatency.percentile(percentile) }
+        guard dropped > 0 else { return measured == 0 ? nil : corrected.percentile(percentile) }
         let all = Double(measured) + Double(dropped)
         let rank = Swift.max(1, (percentile / 100 * all).rounded(.up))
         guard rank <= Double(measured) else { return nil }
         // The same rank among the measured ones (a half below it, so that HDR's own rounding up
         // lands on it).
-        return correctedLatency.percentile(Swift.min(100, (rank - 0.5) / Double(measured) * 100))
+        return corrected.percentile(Swift.min(100, (rank - 0.5) / Double(measured) * 100))
     }
 
     /// Whether a corrected percentile falls among the dropped requests.

@@ -98,7 +98,8 @@ public struct Timeline: Sendable, Equatable {
 
         init?(_ histogram: LatencyHistogram) {
             guard !histogram.isEmpty else { return nil }
-            self.init(p50: histogram.percentile(50), p90: histogram.percentile(90), p99: histogram.percentile(99), max: histogram.max)
+            let distribution = histogram.distribution
+            self.init(p50: distribution.percentile(50), p90: distribution.percentile(90), p99: distribution.percentile(99), max: histogram.max)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Histogram
 @testable import Hit
 import Testing
 
@@ -92,6 +93,38 @@ import Testing
             #expect(histogram.percentile(p) >= histogram.min, "p\(p)")
         }
         #expect(histogram.mean <= histogram.max && histogram.mean >= histogram.min)
+    }
+
+    /// Every figure is HdrHistogram's own over the same buckets (its `valueAtPercentile`, `mean`
+    /// and `stdDeviation`), held within the exact extremes, though the distribution walks the
+    /// buckets once and HdrHistogram walks them for each figure; and buckets that grow with the
+    /// values (up to an hour) change none of them.
+    @Test func figuresAreHdrHistogramsOwn() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var histogram = LatencyHistogram()
+            var reference = Histogram<UInt64>(highestTrackableValue: LatencyHistogram.highestTrackable, numberOfSignificantValueDigits: .three)
+            let scale: UInt64 = [10, 1_000, 100_000, 10_000_000, 3_600_000_000].randomElement(using: &generator)!
+            var values: [UInt64] = []
+            for _ in 0..<Int.random(in: 1...200, using: &generator) {
+                let us = UInt64.random(in: 0...scale, using: &generator)
+                histogram.record(.microseconds(us))
+                // LatencyHistogram records each value as its bucket's highest equivalent.
+                _ = reference.record(min(reference.highestEquivalentForValue(us), LatencyHistogram.highestTrackable))
+                values.append(us)
+            }
+            let low = values.min()!, high = values.max()!
+            func held(_ value: UInt64) -> Duration { .microseconds(min(max(value, low), high)) }
+            let distribution = histogram.distribution
+            for p in [0, 0.1, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 100, .random(in: 0...100, using: &generator)] {
+                #expect(distribution.percentile(p) == held(reference.valueAtPercentile(p)), "p\(p) of \(values)")
+                #expect(histogram.percentile(p) == distribution.percentile(p))
+            }
+            #expect(histogram.mean == held(UInt64(reference.mean.rounded())), "\(values)")
+            #expect(histogram.standardDeviation == .microseconds(Int64(reference.stdDeviation.rounded())), "\(values)")
+        }
+        #expect(LatencyHistogram().distribution.percentile(50) == .zero)
+        #expect(LatencyHistogram().distribution.mean == .zero && LatencyHistogram().distribution.standardDeviation == .zero)
     }
 
     @Test func boundsHoldForManyShapes() {
