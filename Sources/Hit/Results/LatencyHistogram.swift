@@ -24,7 +24,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     public init() {}
 
     /// Buckets that reach `value` and grow as larger values come (HdrHistogram's auto-resize):
-    /// values up to 2 ms take 16 KiB, up to 1 s 96 KiB, and only values near an hour the whole
+    /// values up to 2 ms take 16 KiB, up to 1 s 88 KiB, and only values near an hour the whole
     /// 184 KiB. Growing keeps the same layout, so percentiles, merges and encodings do not change.
     private static func makeHistogram(reaching value: UInt64 = 2) -> Histogram<UInt64> {
         var histogram = Histogram<UInt64>(highestTrackableValue: Swift.max(2, value), numberOfSignificantValueDigits: .three)
