@@ -21,10 +21,8 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public init() {}
 
-    /// Buckets for durations up to an hour. (Buckets that grow with the values, HdrHistogram's
-    /// auto-resize, changed what `hit compare` concluded from short runs: not used until that is
-    /// understood.)
-    private static func makeHistogram(reaching value: UInt64 = 2) -> Histogram<UInt64> {
+    /// Buckets for durations up to an hour.
+    private static func makeHistogram() -> Histogram<UInt64> {
         Histogram<UInt64>(highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
     }
 
@@ -77,7 +75,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         // bucket: then every percentile survives `sparseCounts` exactly.
         // In place, through optional chaining: comparing `storage` with nil first copied its struct.
         if storage?.recordAsHighestEquivalent(value, count: count) == nil {
-            storage = Self.makeHistogram(reaching: value)
+            storage = Self.makeHistogram()
             storage!.recordAsHighestEquivalent(value, count: count)
         }
     }
