@@ -106,15 +106,16 @@ public struct TextReport: CustomStringConvertible, Sendable {
     }
 
     private func latencyBlock(_ out: inout Lines) {
-        let latency = summary.latency.distribution
-        guard !summary.latency.isEmpty else { return }
-        let corrected = summary.correctedLatency.distribution
-        if summary.correctedLatency.isEmpty {
+        // The histograms for their exact extremes, their distributions for everything else.
+        let measured = summary.latency, correctedHistogram = summary.correctedLatency
+        guard !measured.isEmpty else { return }
+        let latency = measured.distribution, corrected = correctedHistogram.distribution
+        if correctedHistogram.isEmpty {
             out.section("Latency:")
-            out.row("min", Formatting.duration(summary.fastest ?? summary.latency.min))
+            out.row("min", Formatting.duration(summary.fastest ?? measured.min))
             out.row("mean", Formatting.duration(summary.meanLatency ?? latency.mean))
             out.row("stdev", Formatting.duration(latency.standardDeviation))
-            out.row("max", Formatting.duration(summary.slowest ?? summary.latency.max))
+            out.row("max", Formatting.duration(summary.slowest ?? measured.max))
             for p in Summary.reportedPercentiles {
                 out.row(Formatting.percentileLabel(p), Formatting.duration(latency.percentile(p)))
             }
@@ -127,10 +128,10 @@ public struct TextReport: CustomStringConvertible, Sendable {
                 out.append("  " + (label + ":").padded(to: 12)
                     + Self.column(Formatting.duration(a), 13) + Self.column(b.map(Formatting.duration) ?? "dropped", 13))
             }
-            pair("min", summary.fastest ?? summary.latency.min, summary.correctedLatency.min)
+            pair("min", summary.fastest ?? measured.min, correctedHistogram.min)
             pair("mean", summary.meanLatency ?? latency.mean, corrected.mean)
             pair("stdev", latency.standardDeviation, corrected.standardDeviation)
-            pair("max", summary.slowest ?? summary.latency.max, summary.dropped > 0 ? nil : summary.correctedLatency.max)
+            pair("max", summary.slowest ?? measured.max, summary.dropped > 0 ? nil : correctedHistogram.max)
             for p in Summary.reportedPercentiles {
                 pair(Formatting.percentileLabel(p), latency.percentile(p), summary.correctedPercentile(p, of: corrected))
             }
@@ -149,7 +150,7 @@ public struct TextReport: CustomStringConvertible, Sendable {
             }
         }
         out.section("Latency histogram (each row up to its latency):")
-        for bar in Self.histogramBars(summary.latency, width: width) { out.append(bar) }
+        for bar in Self.histogramBars(measured, width: width) { out.append(bar) }
     }
 
     /// Each stage with the rate it asked for (its mean, from where it starts to where it ends) and
