@@ -5,7 +5,8 @@
  * through CURLMOPT_TIMERFUNCTION, and curl_multi_socket_action on readiness and on each timer.
  * libcurl 7.88 walks a multi handle's connections at every transfer's end, so the cost per request
  * grows with the transfers one handle holds; small handles keep that walk short. It asks libcurl for
- * the same work as curl-floor.c (HTTP/1.1, a 20 s timeout, compressed responses, web protocols).
+ * the same work as curl-floor.c (HTTP/1.1, a 20 s timeout, compressed responses, web protocols),
+ * the URL parsed once and no proxy, as curl-floor.c does.
  *
  *   curl-small-handles URL CONCURRENCY REQUESTS [PER_HANDLE]
  *
@@ -66,9 +67,11 @@ static int on_timer(CURLM *multi, long timeout_ms, void *group_pointer) {
     return 0;
 }
 
-static CURL *make_easy(const char *url, size_t *bytes) {
+static CURL *make_easy(CURLU *url, size_t *bytes) {
     CURL *easy = curl_easy_init();
-    curl_easy_setopt(easy, CURLOPT_URL, url);
+    curl_easy_setopt(easy, CURLOPT_CURLU, url);
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, bytes);
@@ -92,6 +95,8 @@ int main(int argc, char **argv) {
     if (concurrency < 1 || requests < concurrency || per_handle < 1) return 64;
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    CURLU *parsed = curl_url();
+    if (!parsed || curl_url_set(parsed, CURLUPART_URL, url, 0) != CURLUE_OK) return 64;
     epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     int group_count = (concurrency + per_handle - 1) / per_handle;
     groups = calloc((size_t)group_count, sizeof *groups);
@@ -108,7 +113,7 @@ int main(int argc, char **argv) {
     long started = 0, completed = 0, failed = 0;
     int64_t begin = now_ns();
     for (int i = 0; i < concurrency; i++) {
-        curl_multi_add_handle(groups[i / per_handle].multi, make_easy(url, &bytes));
+        curl_multi_add_handle(groups[i / per_handle].multi, make_easy(parsed, &bytes));
         started++;
     }
     struct epoll_event events[1024];
@@ -162,6 +167,7 @@ int main(int argc, char **argv) {
     printf("requests %ld failed %ld seconds %.3f rps %.1f bytes %zu\n", completed, failed, seconds, completed / seconds, bytes);
     for (int g = 0; g < group_count; g++) curl_multi_cleanup(groups[g].multi);
     free(groups);
+    curl_url_cleanup(parsed);
     curl_global_cleanup();
     return failed == 0 ? 0 : 1;
 }

@@ -22,6 +22,8 @@ final class CurlEasy {
     /// The rendered request set last, under templating: its values (a feed's tokens) must not
     /// reach an error's message.
     private(set) var rendered: RenderedRequest?
+    /// Whether the URL set is a rendered string rather than the target's parsed URL.
+    private var urlIsRendered = false
     /// The body's byte count and, under a body check, its kept start.
     let body: UnsafeMutablePointer<hit_body_sink>
     let errorBuffer: UnsafeMutablePointer<CChar>
@@ -153,7 +155,7 @@ final class CurlEasy {
             try check(hit_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
             try set(CURLOPT_HTTPGET, 1)
         }
-        try set(CURLOPT_URL, request.url)
+        try setURL(of: target)
         if let body = request.body, !(sameMethod && previous?.request.body === body) {
             try check(hit_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "the body size")
             try check(hit_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, body.bytes), "the body")
@@ -197,12 +199,31 @@ final class CurlEasy {
         take(.any)
     }
 
+    /// Sets `target`'s own URL: parsed once (`CURLOPT_CURLU`), or as its text when libcurl
+    /// refused to parse it, for the transfer to fail with libcurl's reason.
+    private func setURL(of target: CurlTarget) throws(SetupError) {
+        if let parsed = target.url {
+            try check(hit_easy_setopt_pointer(handle, CURLOPT_CURLU, UnsafeMutableRawPointer(parsed.handle)), "CURLOPT_CURLU")
+        } else {
+            try check(hit_easy_setopt_pointer(handle, CURLOPT_CURLU, nil), "CURLOPT_CURLU")
+            try set(CURLOPT_URL, target.request.url)
+        }
+        urlIsRendered = false
+    }
+
     /// Sets this transfer's URL, header lines and body as its templates rendered them, over those
     /// of `target` (whose proxy, method and credentials stay). libcurl copies the URL and the
     /// body; the header list is kept until the next transfer.
     func apply(_ rendered: RenderedRequest, of target: CurlTarget) {
         self.rendered = rendered
-        if let url = rendered.url { _ = hit_easy_setopt_string(handle, CURLOPT_URL, url) }
+        if let url = rendered.url {
+            // A parsed URL would take precedence over the string.
+            if !urlIsRendered { _ = hit_easy_setopt_pointer(handle, CURLOPT_CURLU, nil) }
+            urlIsRendered = true
+            _ = hit_easy_setopt_string(handle, CURLOPT_URL, url)
+        } else if urlIsRendered {
+            try? setURL(of: target)
+        }
         if let headers = rendered.headers {
             _ = hit_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, renderedHeaders.set(target.serverHeaders(headers)))
         }

@@ -1,7 +1,10 @@
-/// A target made ready for libcurl once per run: its header list is built once and, like the
-/// body, shared by every worker. libcurl only reads them.
+/// A target made ready for libcurl once per run: its URL is parsed and its header list built once
+/// and, like the body, shared by every worker. libcurl only reads them.
 final class CurlTarget: Sendable {
     let request: Request
+    /// Its URL, parsed once for every transfer; nil when libcurl refuses it, and each transfer
+    /// then fails with libcurl's reason. (A templated URL is set as a string for each request.)
+    let url: CurlURL?
     /// The header lines for the server, as libcurl takes them.
     let headers: CurlStringList
     /// The header lines for the proxy only (`Proxy-Authorization`): never sent to a server, so
@@ -20,6 +23,7 @@ final class CurlTarget: Sendable {
 
     init(_ request: Request, client: ClientOptions = ClientOptions(), environment: [String: String] = [:]) throws(SetupError) {
         self.request = request
+        url = CurlURL(request.url)
         if client.followRedirects {
             proxy = client.proxy
             noProxy = client.noProxy

@@ -87,6 +87,21 @@ import Testing
         }
     }
 
+    /// One worker alternating between a templated URL (set as text for each request) and a plain
+    /// one (parsed once): each request goes where its own target says.
+    @Test func aWorkerSwitchingBetweenTemplatedAndPlainURLsSendsEachToItsOwn() throws {
+        try withTargetServer { server in
+            let targets = [Request(url: server.baseURL + "/seq/{{seq}}", weight: 1), Request(url: server.baseURL + "/plain?x=1", weight: 1),
+                           Request(url: server.baseURL + "/other", weight: 1)]
+            _ = try LoadTest(targets: targets, options: Self.options(30, concurrency: 1)).run()
+            let seen = server.stats.recentRequests.map(\.uri)
+            #expect(seen.count == 30)
+            #expect(seen.filter { $0 == "/plain?x=1" }.count == 10 && seen.filter { $0 == "/other" }.count == 10, "\(seen)")
+            let numbers = seen.filter { $0.hasPrefix("/seq/") }.compactMap { Int($0.dropFirst(5)) }
+            #expect(numbers.count == 10 && Set(numbers).count == 10 && numbers.allSatisfy { (0..<30).contains($0) }, "\(seen)")
+        }
+    }
+
     @Test func withoutTemplatingBracesAreSentAsWritten() throws {
         try withTargetServer { server in
             _ = try LoadTest(request: Request(url: server.baseURL + "/{{seq}}"), options: Self.options(2, concurrency: 1, templating: nil)).run()
