@@ -19,11 +19,7 @@ final class CurlURL: @unchecked Sendable {
 
     /// Parses `url` as a transfer would; nil when libcurl refuses it (see `refusal(of:)`).
     init?(_ url: String) {
-        guard let handle = curl_url() else { return nil }
-        guard curl_url_set(handle, CURLUPART_URL, url, Self.transferFlags) == CURLUE_OK else {
-            curl_url_cleanup(handle)
-            return nil
-        }
+        guard case .success(let handle) = Self.parse(url) else { return nil }
         self.handle = handle
     }
 
@@ -35,10 +31,28 @@ final class CurlURL: @unchecked Sendable {
     /// Asked before a run: a URL it refuses would fail every request with exit 1 instead of being
     /// refused up front.
     static func refusal(of url: String) -> String? {
-        guard let handle = curl_url() else { return nil }
-        defer { curl_url_cleanup(handle) }
+        switch parse(url) {
+        case .success(let handle):
+            curl_url_cleanup(handle)
+            return nil
+        case .failure(let refused):
+            return refused.code.map { curl_url_strerror($0).map { String(cString: $0) } ?? "libcurl's error \($0.rawValue)" }
+        }
+    }
+
+    /// Why libcurl did not parse a URL: its code, or nil when it could not allocate a handle.
+    private struct Refused: Error {
+        let code: CURLUcode?
+    }
+
+    /// A new handle holding `url` parsed with `transferFlags`, which the caller frees.
+    private static func parse(_ url: String) -> Result<OpaquePointer, Refused> {
+        guard let handle = curl_url() else { return .failure(Refused(code: nil)) }
         let code = curl_url_set(handle, CURLUPART_URL, url, transferFlags)
-        guard code != CURLUE_OK else { return nil }
-        return curl_url_strerror(code).map { String(cString: $0) } ?? "libcurl's error \(code.rawValue)"
+        guard code == CURLUE_OK else {
+            curl_url_cleanup(handle)
+            return .failure(Refused(code: code))
+        }
+        return .success(handle)
     }
 }
