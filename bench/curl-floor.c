@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(easy, CURLOPT_USERAGENT, "curl-floor");
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 20000L);
-        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");  /* what hit asks for by default */
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)(h2c ? (i == 0 ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0)
                                                                  : CURL_HTTP_VERSION_1_1));
         if (h2c) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);

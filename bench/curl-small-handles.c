@@ -78,7 +78,7 @@ static CURL *make_easy(CURLU *url, size_t *bytes) {
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "curl-small-handles");
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 20000L);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");  /* what hit asks for by default */
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     return easy;
 }

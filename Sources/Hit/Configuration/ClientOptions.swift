@@ -47,7 +47,9 @@ public struct ClientOptions: Sendable, Equatable {
     public var connectTimeout: Duration?
     /// Reuse connections between requests (on), or open a new one for every request (off).
     public var keepAlive = true
-    /// Ask for compressed responses and decode them (byte counts are of the decoded body).
+    /// Ask for compressed responses (`Accept-Encoding: gzip`) and decode them (byte counts are of the
+    /// decoded body). A request's own `Accept-Encoding` header asks for others; any encoding libcurl
+    /// knows is decoded.
     public var compression = true
     /// Follow redirects; a followed chain counts as one request.
     public var followRedirects = false

@@ -46,7 +46,7 @@ struct RequestFlags: ParsableArguments {
     var host: String?
 
     @Flag(name: [.customLong("disable-compression", withSingleDash: true), .customLong("disable-compression")],
-          help: "Do not ask for compressed responses (by default hit asks for them and decodes them).")
+          help: "Do not ask for compressed responses (by default hit sends Accept-Encoding: gzip and decodes what comes back).")
     var disableCompression = false
 
     @Flag(name: .customLong("compressed"), help: "Ask for a compressed response and decode it: the default, accepted as curl spells it.")
