@@ -7,8 +7,10 @@ import Histogram
 /// clamped to them: a bucket's value may lie up to 0.1% above the values it holds, and no report
 /// may show a percentile above its own maximum or below its minimum.
 ///
-/// The buckets (23,552 counters, 184 KiB) are allocated at the first value: a run keeps dozens of
-/// histograms (phases, targets, intervals, corrected latency) of which many stay empty.
+/// The buckets are allocated at the first value, and only as far as the largest value so far: a
+/// run keeps dozens of histograms (phases, targets, intervals, corrected latency) of which many
+/// stay empty or hold only short durations, and allocating each for an hour (23,552 counters,
+/// 184 KiB) cost a one-request run megabytes and milliseconds.
 public struct LatencyHistogram: Sendable, Equatable {
     /// The longest duration it tells apart; longer ones are recorded as this.
     public static let highestTrackable: UInt64 = 3_600_000_000  // one hour, in µs
@@ -21,9 +23,13 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public init() {}
 
-    /// Buckets for durations up to an hour.
-    private static func makeHistogram() -> Histogram<UInt64> {
-        Histogram<UInt64>(highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
+    /// Buckets that reach `value` and grow as larger values come (HdrHistogram's auto-resize):
+    /// values up to 2 ms take 16 KiB, up to 1 s 96 KiB, and only values near an hour the whole
+    /// 184 KiB. Growing keeps the same layout, so percentiles, merges and encodings do not change.
+    private static func makeHistogram(reaching value: UInt64 = 2) -> Histogram<UInt64> {
+        var histogram = Histogram<UInt64>(highestTrackableValue: Swift.max(2, value), numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+        return histogram
     }
 
     /// The buckets, allocated if they were not.
@@ -75,7 +81,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         // bucket: then every percentile survives `sparseCounts` exactly.
         // In place, through optional chaining: comparing `storage` with nil first copied its struct.
         if storage?.recordAsHighestEquivalent(value, count: count) == nil {
-            storage = Self.makeHistogram()
+            storage = Self.makeHistogram(reaching: value)
             storage!.recordAsHighestEquivalent(value, count: count)
         }
     }
