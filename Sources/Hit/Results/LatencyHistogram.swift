@@ -186,6 +186,14 @@ extension LatencyHistogram {
             total = histogram.totalCount
             recordedMin = histogram.min
             recordedMax = histogram.maxRecorded
+            // Every value in one bucket (a run of one request; a connection phase at -c 1): the
+            // figures are that bucket's, without walking every bucket below it from zero.
+            if histogram.valuesAreEquivalent(recordedMin, recordedMax) {
+                values = [histogram.highestEquivalentForValue(recordedMax)]
+                countsToHere = [total]
+                meanValue = Double(histogram.medianEquivalentForValue(recordedMax))
+                return
+            }
             var medians: [(value: Double, count: Double)] = []
             for bucket in histogram.recordedValues() {
                 values.append(bucket.value)

@@ -127,6 +127,28 @@ import Testing
         #expect(LatencyHistogram().distribution.mean == .zero && LatencyHistogram().distribution.standardDeviation == .zero)
     }
 
+    /// A histogram whose values all fall in one bucket (one request; equal durations) answers
+    /// without walking the buckets below it, with HdrHistogram's own figures all the same.
+    @Test func oneBucketGivesHdrHistogramsFigures() {
+        for values: [UInt64] in [[0], [1], [417], [2_047], [3_000, 3_001], [1_000_000, 1_000_300, 1_000_100],
+                                 [LatencyHistogram.highestTrackable], [7, 7, 7]] {
+            var histogram = LatencyHistogram()
+            var reference = Histogram<UInt64>(highestTrackableValue: LatencyHistogram.highestTrackable, numberOfSignificantValueDigits: .three)
+            for us in values {
+                histogram.record(.microseconds(us))
+                _ = reference.record(min(reference.highestEquivalentForValue(us), LatencyHistogram.highestTrackable))
+            }
+            #expect(reference.valuesAreEquivalent(values.min()!, values.max()!), "\(values) share a bucket")
+            func held(_ value: UInt64) -> Duration { .microseconds(min(max(value, values.min()!), values.max()!)) }
+            let distribution = histogram.distribution
+            for p in [0, 1, 50, 99, 99.99, 100] {
+                #expect(distribution.percentile(p) == held(reference.valueAtPercentile(p)), "p\(p) of \(values)")
+            }
+            #expect(distribution.mean == held(UInt64(reference.mean.rounded())), "\(values)")
+            #expect(distribution.standardDeviation == .microseconds(Int64(reference.stdDeviation.rounded())), "\(values)")
+        }
+    }
+
     @Test func boundsHoldForManyShapes() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
