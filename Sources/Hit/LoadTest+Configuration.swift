@@ -5,7 +5,7 @@ extension LoadTest {
     public var configuration: RunConfiguration {
         let targetList = targets.map { RunConfiguration.Target(name: $0.name, method: $0.method, url: Redaction.url($0.url), weight: $0.weight) }
         let first = targets.first
-        let proxy = first.flatMap { client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
+        let proxy = first.flatMap { client.proxy(for: $0.url, environment: ProcessEnvironment.variables) }
         return RunConfiguration(
             targets: targetList,
             requests: options.requests,

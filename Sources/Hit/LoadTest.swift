@@ -153,7 +153,7 @@ extension LoadTest {
 extension LoadTest {
     /// The secrets a load test carries: URL passwords and tokens (its targets' and its proxies',
     /// from `-x` or the environment), the basic-auth password, and the values of secret headers.
-    public func secrets(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public func secrets(environment: [String: String] = ProcessEnvironment.variables) -> [String] {
         guard !Redaction.showsSecrets else { return [] }
         var secrets: [String] = []
         var proxies = Set([client.proxy].compactMap { $0 })

@@ -44,7 +44,7 @@ extension HitCommand: Subcommand {
         }
         if search != nil, baseline.baseline != nil { throw UsageError("--baseline compares a run: --find-max is a search of many") }
         let baseline = try self.baseline.read(raw: raw, configuration: loadTest.configuration)
-        let metrics = try self.metrics.destinations(environment: ProcessInfo.processInfo.environment)
+        let metrics = try self.metrics.destinations(environment: ProcessEnvironment.variables)
         if search != nil, !metrics.destinations.isEmpty {
             throw UsageError("--otlp and --prometheus-remote-write push a run's metrics: --find-max is a search of many")
         }
@@ -86,7 +86,7 @@ extension HitCommand: Subcommand {
     func announceStart(of loadTest: LoadTest, stderr: TextStream) {
         // Under -q only warnings: a shard's JSON names it, and its stdout may be collected with its stderr.
         if !output.quiet, let shard = loadTest.options.shard,
-           let found = try? shards.shard(environment: ProcessInfo.processInfo.environment), let source = found.source {
+           let found = try? shards.shard(environment: ProcessEnvironment.variables), let source = found.source {
             stderr.write("hit: shard \(shard.index) of \(shard.count), from \(source)\n")
         }
         guard let startAt = loadTest.options.startAt else {

@@ -60,8 +60,8 @@ struct HitCommand: ParsableCommand {
         client.compression = !request.disableCompression
         try connection.apply(to: &client)
         try tls.apply(to: &client)
-        try ConnectionFlags.checkRoutes(of: targets, client: client, environment: ProcessInfo.processInfo.environment)
-        let shard = try shards.shard(environment: ProcessInfo.processInfo.environment)
+        try ConnectionFlags.checkRoutes(of: targets, client: client, environment: ProcessEnvironment.variables)
+        let shard = try shards.shard(environment: ProcessEnvironment.variables)
         var options = try load.options(client: &client, shards: shard?.shard.count ?? 1)
         options.shard = shard?.shard
         options.templating = templating

@@ -10,7 +10,7 @@ extension TransferLoop {
                         meter: SendMeter? = nil, checks: ResponseChecks? = nil) throws(SetupError) -> [TransferLoop] {
         guard !targets.isEmpty else { throw SetupError("a run needs at least one target") }
         try OpenFileLimit.ensure(concurrency: concurrency)
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.variables
         if client.httpVersion.isHTTP3 { try checkHTTP3(targets: targets, client: client, environment: environment) }
         // Checked for one server: connections to several can share local ports.
         if client.httpVersion == .http1_1, client.unixSocket == nil, Set(targets.map(\.parsedURL.origin)).count == 1 {

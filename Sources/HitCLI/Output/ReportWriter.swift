@@ -23,7 +23,7 @@ struct ReportWriter {
         csv.forEach { $0.flush() }
         let configuration = loadTest.configuration
         let targetNames = configuration.targets.map(\.label)
-        let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessInfo.processInfo.environment) }
+        let proxy = loadTest.targets.first.flatMap { loadTest.client.proxy(for: $0.url, environment: ProcessEnvironment.variables) }
         let paced = loadTest.options.schedule != nil
         let makeJSON = { JSONReport(summary, configuration: configuration, paced: paced, verdict: verdict) }
         let kept = keepingJSON ? makeJSON() : nil

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Hit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ enum Terminal {
 
     /// Whether text written to `descriptor` may be coloured: it is a terminal, `NO_COLOR` is unset
     /// (or empty, as no-color.org says) and `TERM` is not `dumb`.
-    static func takesColour(_ descriptor: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    static func takesColour(_ descriptor: Int32, environment: [String: String] = ProcessEnvironment.variables) -> Bool {
         isatty(descriptor) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true) && environment["TERM"] != "dumb"
     }
 
@@ -20,7 +21,7 @@ enum Terminal {
         if isatty(descriptor) == 1, ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
             return min(Int(size.ws_col), maximumWidth)
         }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+        if let columns = ProcessEnvironment.variables["COLUMNS"].flatMap(Int.init), columns > 0 {
             return min(columns, maximumWidth)
         }
         return 80
