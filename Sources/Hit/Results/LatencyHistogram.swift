@@ -132,13 +132,23 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Each non-empty bucket's value (µs) and count, in increasing order.
     public var buckets: [(microseconds: UInt64, count: Int)] {
-        storage?.recordedValues().map { ($0.value, Int($0.count)) } ?? []
+        nonEmptyBuckets.map { ($0.value, Int($0.count)) }
     }
 
     /// Every non-empty bucket as `[value in µs, count]`: a compact form that `init(sparseCounts:)`
     /// turns back into the same histogram, so runs can be merged exactly.
     public var sparseCounts: [[UInt64]] {
-        storage?.recordedValues().map { [$0.value, $0.count] } ?? []
+        nonEmptyBuckets.map { [$0.value, $0.count] }
+    }
+
+    /// Each non-empty bucket's value and count, in increasing order. Values that all share one
+    /// bucket are that bucket, without a walk of every bucket below it from zero.
+    private var nonEmptyBuckets: [(value: UInt64, count: UInt64)] {
+        guard let storage, !isEmpty else { return [] }
+        if storage.valuesAreEquivalent(storage.min, storage.maxRecorded) {
+            return [(storage.highestEquivalentForValue(storage.maxRecorded), storage.totalCount)]
+        }
+        return storage.recordedValues().map { ($0.value, $0.count) }
     }
 
     /// HdrHistogram's percentile distribution text (what wrk2 prints and `.hgrm` files hold), in

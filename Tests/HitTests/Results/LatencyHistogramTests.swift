@@ -128,7 +128,8 @@ import Testing
     }
 
     /// A histogram whose values all fall in one bucket (one request; equal durations) answers
-    /// without walking the buckets below it, with HdrHistogram's own figures all the same.
+    /// without walking the buckets below it, with HdrHistogram's own figures and buckets all the
+    /// same.
     @Test func oneBucketGivesHdrHistogramsFigures() {
         for values: [UInt64] in [[0], [1], [417], [2_047], [3_000, 3_001], [1_000_000, 1_000_300, 1_000_100],
                                  [LatencyHistogram.highestTrackable], [7, 7, 7]] {
@@ -146,6 +147,8 @@ import Testing
             }
             #expect(distribution.mean == held(UInt64(reference.mean.rounded())), "\(values)")
             #expect(distribution.standardDeviation == .microseconds(Int64(reference.stdDeviation.rounded())), "\(values)")
+            #expect(histogram.sparseCounts == reference.recordedValues().map { [$0.value, $0.count] }, "\(values)")
+            #expect(histogram.buckets.map(\.microseconds) == reference.recordedValues().map(\.value), "\(values)")
         }
     }
 
