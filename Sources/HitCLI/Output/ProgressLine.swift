@@ -36,8 +36,7 @@ final class ProgressLine: @unchecked Sendable {
     /// view then, and a redrawn line would be glued into them.
     static func start(options: Options, quiet: Bool, csvOnTerminal: Bool) -> ProgressLine? {
         guard !quiet, isatty(STDERR_FILENO) == 1, !csvOnTerminal else { return nil }
-        let environment = ProcessEnvironment.variables
-        let colour = environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+        let colour = Terminal.takesColour(STDERR_FILENO)
         // A shard shows its own part: its share of the requests and of the rate. Under --stages
         // the rate changes along the run: no one rate to hold the send rate against.
         return ProgressLine(total: options.requests == nil ? nil : options.requestLimit, duration: options.duration,
