@@ -145,9 +145,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// bucket are that bucket, without a walk of every bucket below it from zero.
     private var nonEmptyBuckets: [(value: UInt64, count: UInt64)] {
         guard let storage, !isEmpty else { return [] }
-        if storage.valuesAreEquivalent(storage.min, storage.maxRecorded) {
-            return [(storage.highestEquivalentForValue(storage.maxRecorded), storage.totalCount)]
-        }
+        if let bucket = storage.soleBucket { return [(bucket, storage.totalCount)] }
         return storage.recordedValues().map { ($0.value, $0.count) }
     }
 
@@ -161,6 +159,13 @@ public struct LatencyHistogram: Sendable, Equatable {
 }
 
 extension Histogram<UInt64> {
+    /// The one bucket (its highest equivalent value) that every recorded value shares; `nil` when
+    /// empty or when the values span buckets. Its figures need no walk from bucket zero.
+    fileprivate var soleBucket: UInt64? {
+        guard totalCount > 0, valuesAreEquivalent(min, maxRecorded) else { return nil }
+        return highestEquivalentForValue(maxRecorded)
+    }
+
     /// Records `value` as its bucket's highest equivalent, at most `LatencyHistogram.highestTrackable`.
     fileprivate mutating func recordAsHighestEquivalent(_ value: UInt64, count: UInt64) {
         _ = record(Swift.min(highestEquivalentForValue(value), LatencyHistogram.highestTrackable), count: count)
@@ -198,8 +203,8 @@ extension LatencyHistogram {
             recordedMax = histogram.maxRecorded
             // Every value in one bucket (a run of one request; a connection phase at -c 1): the
             // figures are that bucket's, without walking every bucket below it from zero.
-            if histogram.valuesAreEquivalent(recordedMin, recordedMax) {
-                values = [histogram.highestEquivalentForValue(recordedMax)]
+            if let bucket = histogram.soleBucket {
+                values = [bucket]
                 countsToHere = [total]
                 meanValue = Double(histogram.medianEquivalentForValue(recordedMax))
                 return
