@@ -146,7 +146,9 @@ import Testing
             #expect(summary.started == 220 && summary.dropped == 0, "due before the deadline: 2.2 s × 100/s")
             #expect(timeline.intervals.map(\.failedByStatus).reduce(0, +) == summary.failed)
             for interval in timeline.intervals.dropLast() {
-                #expect((48...52).contains(interval.sent), "50 written in each 500 ms at 100/s: \(interval.sent)")
+                // A loaded machine (the AddressSanitizer build beside other tests) writes a few of
+                // an interval's requests after its boundary: 47 and 53 were seen.
+                #expect((44...56).contains(interval.sent), "50 written in each 500 ms at 100/s: \(interval.sent)")
                 #expect(interval.statusClasses["2xx"] != nil && interval.statusClasses["5xx"] != nil)
                 #expect(interval.correctedLatency != nil, "paced: corrected latency per interval")
             }
