@@ -124,21 +124,8 @@ extension Summary {
     }
 
     static func histogram(_ encoded: String, _ name: String, minimum: Int64? = nil, maximum: Int64? = nil) throws(ReadingError) -> LatencyHistogram {
-        let decoded: HdrHistogramV2
-        do {
-            decoded = try HdrHistogramV2(base64: encoded)
-        } catch {
-            throw ReadingError(description: "\(name): \(error.description)")
-        }
-        var total: UInt64 = 0
-        for bucket in decoded.counts {
-            let (sum, overflow) = total.addingReportingOverflow(bucket.count)
-            guard !overflow, sum <= UInt64(Bounds.counts.upperBound) else {
-                throw ReadingError(description: "\(name) holds more than \(Bounds.counts.upperBound) values")
-            }
-            total = sum
-        }
-        return LatencyHistogram(decoded, minimum: minimum.map { UInt64(max(0, $0)) }, maximum: maximum.map { UInt64(max(0, $0)) })
+        LatencyHistogram(try checkedEncoding(encoded, name),
+                         minimum: minimum.map { UInt64(max(0, $0)) }, maximum: maximum.map { UInt64(max(0, $0)) })
     }
 
     private static func timeline(_ report: JSONReport) throws(ReadingError) -> Timeline {
