@@ -94,7 +94,8 @@ import Testing
 
     /// A run of one request is over in a few milliseconds, all of them start-up: its loop's share
     /// is not measured, and it never claims that hit was its limit (one such run, refused or
-    /// answered, said "hit's event loop was 100% busy" after 1.5 ms).
+    /// answered, said "hit's event loop was 100% busy" after 1.5 ms). Under the ThreadSanitizer
+    /// build one took past the 100 ms from which a share is measured, and its loop was 5% busy.
     @Test func aRunOfOneRequestNeverClaimsHitWasItsLimit() throws {
         let port = try closedPort()
         try withTargetServer { server in
@@ -102,7 +103,11 @@ import Testing
                 for _ in 0..<3 {
                     let summary = try LoadTest(request: Request(url: url), options: Options(requests: 1)).run()
                     #expect(summary.completed == 1)
-                    #expect(summary.generator?.loopBusy == [])
+                    let busy = try #require(summary.generator?.loopBusy)
+                    if summary.duration < GeneratorLoad.shortestMeasured / 2 {
+                        #expect(busy == [], "a run of \(summary.duration) is too short to measure")
+                    }
+                    #expect(busy.count <= 1 && busy.allSatisfy { $0 < GeneratorLoad.saturatedAt })
                     #expect(summary.generator?.saturated == false)
                     #expect(summary.generator?.limitNote == nil)
                 }
